@@ -1,0 +1,166 @@
+//! Reading inputs: workbooks and Markdown files become raw records (cells with their
+//! locations), which [`values`] then types against the schema.
+
+pub mod markdown;
+pub mod values;
+pub mod xlsx;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::diag::Diagnostic;
+use crate::model::{Lang, Location};
+use crate::schema::{KindDef, Schema};
+
+/// Settings every stage reads: language, "today", the schema with the team's mapping.
+#[derive(Debug)]
+pub struct Ctx {
+    pub lang: Lang,
+    /// "Today" for date rules and documents (`--as-of`).
+    pub as_of: NaiveDate,
+    pub schema: Schema,
+}
+
+impl Ctx {
+    pub fn new(lang: Lang, as_of: NaiveDate, schema: Schema) -> Ctx {
+        Ctx { lang, as_of, schema }
+    }
+}
+
+/// A value as found in the input, before typing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// A number; `percent` when the cell's number format is a percentage (then 0.8 means 80 %).
+    Number { value: f64, percent: bool },
+    /// A real date or date-time (Excel date cell, ODS date, YAML timestamp); `time` is false
+    /// when the cell carries a date only.
+    DateTime { value: NaiveDateTime, time: bool },
+    Bool(bool),
+    /// An error cell (`#N/A`, `#DIV/0!`) or a formula without a cached value.
+    Error(String),
+    /// A YAML sequence of scalars.
+    List(Vec<Cell>),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::List(v) => v.iter().all(Cell::is_empty),
+            _ => false,
+        }
+    }
+
+    /// The value as the user would read it, for diagnostics (`value` in JSON).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number { value, percent: true } => format!("{}%", trim_float(value * 100.0)),
+            Cell::Number { value, .. } => trim_float(*value),
+            Cell::DateTime { value, time: false } => value.date().format("%Y-%m-%d").to_string(),
+            Cell::DateTime { value, .. } => value.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Error(e) => e.clone(),
+            Cell::List(v) => v.iter().map(Cell::display).collect::<Vec<_>>().join("、"),
+        }
+    }
+}
+
+/// `3.0` → `3`, `0.25` → `0.25`, without float noise.
+pub fn trim_float(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{:.6}", v);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// One field of a raw record: which field, the cell, where, and the header or label it came under.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawField {
+    pub key: &'static str,
+    pub cell: Cell,
+    pub loc: Location,
+}
+
+/// A record as read, before typing.
+#[derive(Clone, Debug)]
+pub struct RawRecord {
+    pub kind: &'static KindDef,
+    /// Where the record starts: its row's first cell, or its front matter line.
+    pub loc: Location,
+    pub fields: Vec<RawField>,
+    /// Sub-table rows by the parent's field key (`attendees`, `actions`, `metrics`, …).
+    pub subs: Vec<(&'static str, Vec<RawRecord>)>,
+    /// Columns or keys that matched no field: (header as written, value as text).
+    pub extra: Vec<(String, String)>,
+}
+
+impl RawRecord {
+    pub fn new(kind: &'static KindDef, loc: Location) -> RawRecord {
+        RawRecord { kind, loc, fields: Vec::new(), subs: Vec::new(), extra: Vec::new() }
+    }
+}
+
+/// What reading one file gave: its records (all kinds, in file order) and its diagnostics.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    pub records: Vec<RawRecord>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Input files dossier reads, by extension.
+pub fn is_input(path: &Path) -> bool {
+    is_workbook(path) || is_markdown(path)
+}
+
+pub fn is_workbook(path: &Path) -> bool {
+    matches!(ext(path).as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "xlsb")
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    matches!(ext(path).as_str(), "md" | "markdown")
+}
+
+fn ext(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+}
+
+/// Reads one input file. Never panics: a broken file gives one file-level diagnostic.
+pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if is_markdown(path) { markdown::read(path, display, ctx) } else { xlsx::read(path, display, ctx) }
+    }));
+    result.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let mut read = FileRead::default();
+        read.diags.push(file_error(ctx.lang, display, &what));
+        read
+    })
+}
+
+/// The one diagnostic for a file that cannot be read at all.
+pub fn file_error(lang: Lang, display: &Arc<str>, problem: &str) -> Diagnostic {
+    let msg = crate::model::L10n::new(
+        "无法读取文件:{problem}",
+        "無法讀取檔案:{problem}",
+        "cannot read the file: {problem}",
+    );
+    let hint = crate::model::L10n::new(
+        "请确认文件是未加密、完整的 Excel 工作簿(.xlsx/.xls/.ods)或 Markdown 文件,然后重试",
+        "請確認檔案是未加密、完整的 Excel 活頁簿(.xlsx/.xls/.ods)或 Markdown 檔案,然後重試",
+        "check that it is an unencrypted, complete workbook (.xlsx/.xls/.ods) or a Markdown file, then try again",
+    );
+    Diagnostic::error("file", Location::file(display), msg.fill(lang, &[("problem", problem)])).hint(hint.get(lang))
+}

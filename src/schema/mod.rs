@@ -1,0 +1,470 @@
+//! The schema: one declarative catalogue of kinds → fields → type, aliases, enumeration,
+//! required flag. It drives ingest (alias lookup), validation (types, required),
+//! `dossier schema`, `init` templates and document labels.
+
+mod catalogue;
+pub mod json_schema;
+
+use std::collections::HashMap;
+
+use crate::model::{L10n, Lang};
+
+pub use catalogue::{ENUMS, KINDS};
+
+/// How a kind is laid out in a sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Label → value rows (requirement, meeting, retrospective), possibly followed by sub-tables.
+    Form,
+    /// A header row and one record per row (tasks, risks, sign-offs, and sub-tables).
+    Table,
+}
+
+/// The type of a field (SPEC §1 "Types").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    Text,
+    /// Free text rendered as Markdown in documents.
+    Markdown,
+    /// Split on 、，,；;/ and new lines.
+    List,
+    /// ISO `YYYY-MM-DD`.
+    Date,
+    /// ISO `YYYY-MM-DDTHH:MM`.
+    DateTime,
+    Int,
+    /// Number 0–100.
+    Percent,
+    /// Number + unit (`500万元` → 5000000 元).
+    Quantity,
+    Party,
+    /// A list of parties.
+    Parties,
+    Enum(&'static EnumDef),
+    /// Rows of a sub-kind (attendee, agenda_item, action, metric, milestone).
+    Sub(&'static str),
+}
+
+/// One field of a kind.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldDef {
+    /// Canonical snake_case key.
+    pub key: &'static str,
+    /// Label used in documents, templates and messages.
+    pub label: L10n,
+    /// Extra aliases accepted on input (the labels above are always accepted).
+    pub aliases: &'static [&'static str],
+    pub ty: Type,
+    pub required: bool,
+    /// Computed by dossier, never read from input (`delay_days`, `achievement`).
+    pub computed: bool,
+    /// A companion field one cell may also fill: the end of a range (`start` → `end`),
+    /// or the comment after an enumeration label (`优秀(方案执行到位)`).
+    pub pair: Option<&'static str>,
+    /// The seed's 填写说明 for this field.
+    pub help: L10n,
+}
+
+impl FieldDef {
+    const fn new(key: &'static str, label: L10n, ty: Type) -> FieldDef {
+        FieldDef {
+            key,
+            label,
+            aliases: &[],
+            ty,
+            required: false,
+            computed: false,
+            pair: None,
+            help: L10n::new("", "", ""),
+        }
+    }
+
+    const fn req(mut self) -> FieldDef {
+        self.required = true;
+        self
+    }
+
+    const fn aka(mut self, aliases: &'static [&'static str]) -> FieldDef {
+        self.aliases = aliases;
+        self
+    }
+
+    const fn pair(mut self, other: &'static str) -> FieldDef {
+        self.pair = Some(other);
+        self
+    }
+
+    const fn computed(mut self) -> FieldDef {
+        self.computed = true;
+        self
+    }
+
+    const fn help(mut self, help: L10n) -> FieldDef {
+        self.help = help;
+        self
+    }
+
+    /// Every name this field answers to in the catalogue (labels, then aliases, then the key).
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        [self.label.zh_cn, self.label.zh_tw, self.label.en, self.key]
+            .into_iter()
+            .chain(self.aliases.iter().copied())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// A record kind.
+#[derive(Clone, Copy, Debug)]
+pub struct KindDef {
+    pub key: &'static str,
+    pub label: L10n,
+    pub shape: Shape,
+    /// Key of the project's JSON member holding this kind (`tasks`), or `None` for sub-kinds.
+    pub collection: Option<&'static str>,
+    /// Sheet names (and sub-table titles) that name this kind.
+    pub sheet_aliases: &'static [&'static str],
+    pub fields: &'static [FieldDef],
+}
+
+impl KindDef {
+    pub fn field(&self, key: &str) -> Option<&'static FieldDef> {
+        let fields: &'static [FieldDef] = self.fields;
+        fields.iter().find(|f| f.key == key)
+    }
+
+    /// Names of the kind: labels, then sheet aliases.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        [self.label.zh_cn, self.label.zh_tw, self.label.en, self.key]
+            .into_iter()
+            .chain(self.sheet_aliases.iter().copied())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// An enumeration: codes with labels and input aliases.
+#[derive(Debug)]
+pub struct EnumDef {
+    pub name: &'static str,
+    pub values: &'static [EnumValue],
+}
+
+impl PartialEq for EnumDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for EnumDef {}
+
+#[derive(Clone, Copy, Debug)]
+pub struct EnumValue {
+    pub code: &'static str,
+    pub label: L10n,
+    pub aliases: &'static [&'static str],
+}
+
+impl EnumValue {
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        [self.code, self.label.zh_cn, self.label.zh_tw, self.label.en]
+            .into_iter()
+            .chain(self.aliases.iter().copied())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+impl EnumDef {
+    /// Finds the value a text names (code, label or alias, after [`normalize`]).
+    pub fn lookup(&self, text: &str) -> Option<&'static EnumValue> {
+        let n = normalize(text);
+        if n.is_empty() {
+            return None;
+        }
+        let values: &'static [EnumValue] = self.values;
+        values.iter().find(|v| v.names().any(|name| normalize(name) == n))
+    }
+
+    /// The code whose names are closest to `text`, for "did you mean" hints.
+    pub fn nearest(&self, text: &str) -> Option<&'static EnumValue> {
+        let n = normalize(text);
+        let values: &'static [EnumValue] = self.values;
+        values
+            .iter()
+            .filter_map(|v| {
+                let best = v
+                    .names()
+                    .map(|name| {
+                        let m = normalize(name);
+                        let d = strsim::normalized_levenshtein(&n, &m);
+                        let contains = !m.is_empty() && (n.contains(&m) || m.contains(&n));
+                        if contains { d.max(0.75) } else { d }
+                    })
+                    .fold(0.0_f64, f64::max);
+                (best >= 0.34).then_some((best, v))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, v)| v)
+    }
+
+    pub fn value(&self, code: &str) -> Option<&'static EnumValue> {
+        let values: &'static [EnumValue] = self.values;
+        values.iter().find(|v| v.code == code)
+    }
+
+    /// `pending_review (待评审), confirmed (已确认), …` in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        self.values
+            .iter()
+            .map(|v| match lang {
+                Lang::En => v.code.to_string(),
+                _ => format!("{}({})", v.label.get(lang), v.code),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Looks up a kind of the catalogue by key.
+pub fn kind(key: &str) -> Option<&'static KindDef> {
+    KINDS.iter().find(|k| k.key == key)
+}
+
+/// Normalises a label or an enumeration text for matching: full-width ASCII to half width,
+/// traditional to simplified Chinese, lower case, no white space or line breaks, no
+/// required markers (`*`, `(必填)`), no brackets (their content stays), no trailing colon.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = halfwidth(c);
+        if c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}') {
+            continue;
+        }
+        if matches!(c, '*' | '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '<' | '>' | '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '_' | '-' | '·' | '•') {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    for marker in ["必填", "required", "选填", "optional"] {
+        if out.len() > marker.len() && out.ends_with(marker) {
+            out.truncate(out.len() - marker.len());
+        }
+    }
+    while out.ends_with(':') || out.ends_with('：') {
+        out.pop();
+    }
+    fast2s::convert(&out)
+}
+
+/// Like [`normalize`], but drops bracketed text entirely (`影响等级(高/中/低)` → `影响等级`).
+pub fn normalize_without_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match halfwidth(c) {
+            '(' | '[' | '【' => depth += 1,
+            ')' | ']' | '】' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    normalize(&out)
+}
+
+/// Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their half-width forms.
+pub fn halfwidth(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' => ' ',
+        _ => c,
+    }
+}
+
+/// A team's own column names (`--map mapping.yaml`): kind or collection → header → field key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mapping {
+    pub entries: Vec<(String, String, String)>,
+}
+
+/// The catalogue plus a team's mapping, indexed for lookups by normalised name.
+#[derive(Debug)]
+pub struct Schema {
+    fields: HashMap<(&'static str, String), &'static FieldDef>,
+    sheets: Vec<(String, &'static KindDef)>,
+}
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema::new(&Mapping::default()).expect("the catalogue is consistent")
+    }
+}
+
+impl Schema {
+    /// Builds the index; fails when the mapping names an unknown kind or field.
+    pub fn new(mapping: &Mapping) -> Result<Schema, String> {
+        let mut fields = HashMap::new();
+        let mut sheets = Vec::new();
+        for k in KINDS {
+            for name in k.names() {
+                sheets.push((normalize(name), k));
+            }
+            for f in k.fields.iter().filter(|f| !f.computed) {
+                for name in f.names() {
+                    for n in [normalize(name), normalize_without_brackets(name)] {
+                        fields.entry((k.key, n)).or_insert(f);
+                    }
+                }
+            }
+        }
+        for (kind_name, header, key) in &mapping.entries {
+            let k = KINDS
+                .iter()
+                .find(|k| k.key == kind_name || k.collection == Some(kind_name.as_str()))
+                .ok_or_else(|| {
+                    let known: Vec<_> = KINDS.iter().map(|k| k.collection.unwrap_or(k.key)).collect();
+                    format!("unknown kind `{kind_name}` (known: {})", known.join(", "))
+                })?;
+            let f = k.fields.iter().find(|f| f.key == key).ok_or_else(|| {
+                let known: Vec<_> = k.fields.iter().filter(|f| !f.computed).map(|f| f.key).collect();
+                format!("unknown field `{key}` for {} (known: {})", k.key, known.join(", "))
+            })?;
+            // A mapping wins over the catalogue: that is why the team wrote it.
+            fields.insert((k.key, normalize(header)), f);
+        }
+        Ok(Schema { fields, sheets })
+    }
+
+    /// The field a header or label names within a kind.
+    pub fn field(&self, kind: &str, label: &str) -> Option<&'static FieldDef> {
+        let kind = KINDS.iter().find(|k| k.key == kind)?.key;
+        let n = normalize(label);
+        if n.is_empty() {
+            return None;
+        }
+        self.fields
+            .get(&(kind, n))
+            .or_else(|| self.fields.get(&(kind, normalize_without_brackets(label))))
+            .copied()
+    }
+
+    /// The kind a sheet name (or sub-table title) names: exact match first, then containment
+    /// (`2024任务分工与进度跟踪表(更新)` names tasks).
+    pub fn kind_for_sheet(&self, name: &str) -> Option<&'static KindDef> {
+        let n = normalize(name);
+        if n.is_empty() {
+            return None;
+        }
+        if let Some((_, k)) = self.sheets.iter().find(|(s, _)| *s == n) {
+            return Some(k);
+        }
+        self.sheets
+            .iter()
+            .filter(|(s, _)| s.chars().count() >= 2 && n.contains(s.as_str()))
+            .max_by_key(|(s, _)| s.len())
+            .map(|(_, k)| *k)
+    }
+
+    /// The closest fields of a kind to an unmatched header, best first.
+    pub fn suggest(&self, kind: &str, label: &str) -> Vec<&'static FieldDef> {
+        let n = normalize(label);
+        let mut scored: Vec<(f64, &'static FieldDef)> = Vec::new();
+        for ((k, name), f) in &self.fields {
+            if *k != kind {
+                continue;
+            }
+            let mut s = strsim::normalized_levenshtein(&n, name);
+            if !name.is_empty() && (n.contains(name.as_str()) || name.contains(n.as_str())) {
+                s = s.max(0.6);
+            }
+            if s >= 0.4 {
+                match scored.iter_mut().find(|(_, g)| g.key == f.key) {
+                    Some(entry) if entry.0 < s => entry.0 = s,
+                    Some(_) => {}
+                    None => scored.push((s, f)),
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.key.cmp(b.1.key)));
+        scored.into_iter().take(3).map(|(_, f)| f).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_width_case_space_brackets_and_script() {
+        assert_eq!(normalize(" 任务ＩＤ\n"), "任务id");
+        assert_eq!(normalize("負責部門/人"), normalize("负责部门/人"));
+        assert_eq!(normalize("标题*"), "标题");
+        assert_eq!(normalize("需求编号（必填）"), "需求编号");
+        assert_eq!(normalize_without_brackets("影响等级(高/中/低)"), "影响等级");
+    }
+
+    #[test]
+    fn every_field_type_and_sub_kind_resolves() {
+        for k in KINDS {
+            for f in k.fields {
+                if let Type::Sub(sub) = f.ty {
+                    assert!(kind(sub).is_some(), "{}.{} names unknown sub-kind {sub}", k.key, f.key);
+                }
+                if let Some(p) = f.pair {
+                    assert!(k.field(p).is_some(), "{}.{} pairs with unknown {p}", k.key, f.key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels_of_one_kind_do_not_collide() {
+        for k in KINDS {
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for f in k.fields.iter().filter(|f| !f.computed) {
+                for name in f.names() {
+                    let n = normalize(name);
+                    if let Some(other) = seen.insert(n.clone(), f.key) {
+                        assert_eq!(other, f.key, "{}: `{name}` names both {other} and {}", k.key, f.key);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn seed_headers_find_their_fields() {
+        let s = Schema::default();
+        // seed 000 模板2 header row
+        for (h, key) in [
+            ("任务ID", "id"),
+            ("子任务名称", "name"),
+            ("负责部门/人", "owner"),
+            ("協作部門/人", "collaborators"),
+            ("计划开始时间", "planned_start"),
+            ("實際完成時間", "actual_end"),
+            ("当前状态", "status"),
+            ("完成比例", "progress"),
+        ] {
+            assert_eq!(s.field("task", h).map(|f| f.key), Some(key), "{h}");
+        }
+        assert_eq!(s.kind_for_sheet("任务分工与进度跟踪表").map(|k| k.key), Some("task"));
+        assert_eq!(s.kind_for_sheet("風險與問題登記表").map(|k| k.key), Some("risk"));
+        assert_eq!(s.kind_for_sheet("Tasks").map(|k| k.key), Some("task"));
+    }
+
+    #[test]
+    fn mapping_adds_aliases_and_rejects_unknown_names() {
+        let m = Mapping { entries: vec![("tasks".into(), "Task title".into(), "name".into())] };
+        let s = Schema::new(&m).unwrap();
+        assert_eq!(s.field("task", "task  TITLE").map(|f| f.key), Some("name"));
+        let bad = Mapping { entries: vec![("tasks".into(), "X".into(), "nope".into())] };
+        assert!(Schema::new(&bad).unwrap_err().contains("nope"));
+    }
+
+    #[test]
+    fn enums_find_labels_and_suggest_nearest() {
+        let e = kind("task").unwrap().field("status").unwrap();
+        let Type::Enum(e) = e.ty else { panic!() };
+        assert_eq!(e.lookup("進行中").map(|v| v.code), Some("in_progress"));
+        assert_eq!(e.lookup("待开始").map(|v| v.code), Some("not_started"));
+        assert_eq!(e.lookup("In Progress").map(|v| v.code), Some("in_progress"));
+        assert_eq!(e.nearest("进行").map(|v| v.code), Some("in_progress"));
+    }
+}
