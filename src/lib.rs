@@ -8,3 +8,6 @@ pub mod ingest;
 pub mod model;
 pub mod schema;
 pub mod validate;
+pub mod project;
+pub mod json;
+pub mod cli;

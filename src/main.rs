@@ -1,1 +1,9 @@
-fn main() {}
+//! The `dossier` binary: parse the command line, run, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    dossier::cli::run(dossier::cli::Cli::parse())
+}

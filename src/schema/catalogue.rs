@@ -254,7 +254,7 @@ pub static KINDS: &[KindDef] = &[
                 .help(l("如何解决或规避", "如何解決或規避", "How it is fixed or avoided")),
             f("status", l("解决状态", "解決狀態", "Status"), Type::Enum(&RISK_STATUS)).aka(&["状态", "狀態"])
                 .help(l("未解决/处理中/已解决/已关闭", "未解決/處理中/已解決/已關閉", "Open / In progress / Resolved / Closed")),
-            f("result", l("处理结果", "處理結果", "Result"), Type::Text).aka(&["结果", "outcome"])
+            f("result", l("处理结果", "處理結果", "Result"), Type::Text).pair("status").aka(&["结果", "outcome"])
                 .help(l("如“已解决”", "如「已解決」", "Outcome, e.g. resolved")),
         ],
     },

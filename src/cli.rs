@@ -1,0 +1,308 @@
+//! The command line: clap definitions, resolved options, and the commands' output.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Severity, Tally};
+use crate::ingest::Ctx;
+use crate::json;
+use crate::model::{L10n, Lang};
+use crate::project::{self, Checked, ProjectInput};
+use crate::schema::{self, Mapping, Schema};
+
+/// dossier — checks PMO project forms (Excel, Markdown) against the collaboration rules
+/// and compiles standardized documents.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read projects and report every problem found, with file, sheet and cell or line.
+    Check(CheckArgs),
+    /// Print the JSON Schema of a project as `check --format json` writes it.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Workbooks (.xlsx .xlsm .xls .ods), Markdown files, project folders, or folders of project folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// "Today" for every date rule, as YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// A mapping file adding a team's own column names: `tasks: { "Task title": name }`.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Language of messages: zh-CN, zh-TW or en.
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Print the schema of the whole `check --format json` document (projects and diagnostics).
+    #[arg(long)]
+    pub document: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date; expected YYYY-MM-DD, e.g. 2024-08-15"))
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("`{s}` is not a supported language; expected zh-CN, zh-TW or en"))
+}
+
+/// Runs the command line; the exit code is decided here and nowhere else.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Schema(args) => schema_cmd(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dossier: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn schema_cmd(args: SchemaArgs) -> io::Result<ExitCode> {
+    // The document schema arrives with the JSON Schema module; until then both print the project's.
+    let s = if args.document { schema::json_schema::project_schema() } else { schema::json_schema::project_schema() };
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &s)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Options of `check` once resolved: no more raw arguments past this point.
+struct CheckOptions {
+    inputs: Vec<ProjectInput>,
+    ctx: Ctx,
+    format: Format,
+    strict: bool,
+}
+
+fn resolve(args: CheckArgs) -> Result<CheckOptions, String> {
+    let mapping = match &args.map {
+        Some(path) => project::read_mapping(path)?,
+        None => Mapping::default(),
+    };
+    let schema = Schema::new(&mapping).map_err(|e| format!("{}: {e}", args.map.as_ref().map_or(String::new(), |p| p.display().to_string())))?;
+    let as_of = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let inputs = project::discover(&args.paths)?;
+    Ok(CheckOptions { inputs, ctx: Ctx::new(args.lang, as_of, schema), format: args.format, strict: args.strict })
+}
+
+/// Projects checked at once: enough to keep every core busy, few enough that memory stays
+/// flat however many projects a batch holds.
+const CHUNK: usize = 64;
+
+fn check(args: CheckArgs) -> io::Result<ExitCode> {
+    let opts = match resolve(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("dossier: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if opts.inputs.is_empty() {
+        eprintln!("dossier: {}", NO_PROJECT.get(opts.ctx.lang));
+        return Ok(ExitCode::from(2));
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let style = Style::detect();
+    let mut tally = Tally::default();
+    let mut failed_projects = 0usize;
+    let mut json_diags: Vec<serde_json::Value> = Vec::new();
+    if opts.format == Format::Json {
+        out.write_all(b"{\"projects\":[")?;
+    }
+    let mut first = true;
+    for chunk in opts.inputs.chunks(CHUNK) {
+        let checked: Vec<Checked> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
+        for c in checked {
+            let t = Tally::of(&c.diags);
+            if t.errors > 0 {
+                failed_projects += 1;
+            }
+            tally.merge(t);
+            match opts.format {
+                Format::Json => {
+                    out.write_all(if first { b"\n" } else { b",\n" })?;
+                    serde_json::to_writer(&mut out, &json::project(&c.project))?;
+                    json_diags.extend(c.diags.iter().map(json::diagnostic));
+                }
+                Format::Text => write_text(&mut out, &c, opts.ctx.lang, &style)?,
+            }
+            first = false;
+        }
+    }
+    match opts.format {
+        Format::Json => {
+            out.write_all(b"\n],\"diagnostics\":[")?;
+            for (i, d) in json_diags.iter().enumerate() {
+                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut out, d)?;
+            }
+            out.write_all(b"\n]}\n")?;
+        }
+        Format::Text => write_total(&mut out, opts.inputs.len(), failed_projects, tally, opts.ctx.lang)?,
+    }
+    out.flush()?;
+    let failed = tally.errors > 0 || (opts.strict && tally.warnings > 0);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+const FOUND: L10n = L10n::new("发现", "發現", "found");
+const EXPECTED: L10n = L10n::new("期望", "期望", "expected");
+const HINT: L10n = L10n::new("提示", "提示", "hint");
+const RECORD: L10n = L10n::new("记录", "記錄", "record");
+const FIELD: L10n = L10n::new("字段", "欄位", "field");
+const PROJECT_SUMMARY: L10n = L10n::new(
+    "{source}:{errors} 个错误,{warnings} 个警告,{infos} 条提示",
+    "{source}:{errors} 個錯誤,{warnings} 個警告,{infos} 條提示",
+    "{source}: {errors} error(s), {warnings} warning(s), {infos} note(s)",
+);
+const TOTAL: L10n = L10n::new(
+    "共 {projects} 个项目,{failed} 个有错误;{errors} 个错误,{warnings} 个警告",
+    "共 {projects} 個專案,{failed} 個有錯誤;{errors} 個錯誤,{warnings} 個警告",
+    "{projects} project(s), {failed} with errors; {errors} error(s), {warnings} warning(s)",
+);
+const NO_PROJECT: L10n = L10n::new(
+    "没有找到输入文件(.xlsx .xlsm .xls .ods .md)",
+    "沒有找到輸入檔案(.xlsx .xlsm .xls .ods .md)",
+    "no input files found (.xlsx .xlsm .xls .ods .md)",
+);
+
+/// Colours on a terminal only, and never when `NO_COLOR` is set.
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn detect() -> Style {
+        Style { color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
+
+/// One project's diagnostics, grouped by file in the order the files were read.
+fn write_text(out: &mut impl Write, c: &Checked, lang: Lang, style: &Style) -> io::Result<()> {
+    let mut files: Vec<&str> = Vec::new();
+    for d in &c.diags {
+        if !files.contains(&&*d.loc.file) {
+            files.push(&d.loc.file);
+        }
+    }
+    for file in files {
+        writeln!(out, "{}", style.paint("1", file))?;
+        for d in c.diags.iter().filter(|d| &*d.loc.file == file) {
+            write_diag(out, d, lang, style)?;
+        }
+        writeln!(out)?;
+    }
+    let t = Tally::of(&c.diags);
+    let line = PROJECT_SUMMARY.fill(
+        lang,
+        &[
+            ("source", &c.project.source),
+            ("errors", &t.errors.to_string()),
+            ("warnings", &t.warnings.to_string()),
+            ("infos", &t.infos.to_string()),
+        ],
+    );
+    let code = if t.errors > 0 { "31" } else if t.warnings > 0 { "33" } else { "32" };
+    writeln!(out, "{}", style.paint(code, &line))?;
+    writeln!(out)
+}
+
+fn write_diag(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -> io::Result<()> {
+    let (word, color) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+        Severity::Info => ("info", "1;36"),
+    };
+    writeln!(out, "{}: {}", style.paint(color, &format!("{word}[{}]", d.code)), d.message)?;
+    let mut at = format!("  --> {}", d.loc);
+    let mut what = Vec::new();
+    if let Some(r) = &d.record {
+        what.push(format!("{} {r}", RECORD.get(lang)));
+    }
+    if let Some(f) = &d.field {
+        what.push(format!("{} {f}", FIELD.get(lang)));
+    }
+    if !what.is_empty() {
+        at.push_str(&format!("  ({})", what.join(", ")));
+    }
+    writeln!(out, "{}", style.paint("2", &at))?;
+    for (label, v) in [(FOUND, &d.value), (EXPECTED, &d.expected), (HINT, &d.hint)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            writeln!(out, "   = {}: {}", label.get(lang), v.replace('\n', " ⏎ "))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_total(out: &mut impl Write, projects: usize, failed: usize, t: Tally, lang: Lang) -> io::Result<()> {
+    if projects > 1 {
+        let line = TOTAL.fill(
+            lang,
+            &[
+                ("projects", &projects.to_string()),
+                ("failed", &failed.to_string()),
+                ("errors", &t.errors.to_string()),
+                ("warnings", &t.warnings.to_string()),
+            ],
+        );
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_dates_and_languages_are_explained() {
+        assert!(parse_date("2024/8/15").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_lang("fr").unwrap_err().contains("zh-CN"));
+        assert_eq!(parse_lang("zh-tw"), Ok(Lang::ZhTw));
+    }
+}
