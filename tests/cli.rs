@@ -1,0 +1,221 @@
+//! End-to-end behaviour of `dossier check` and `dossier schema`, through the real binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn dossier(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier")).args(args).output().expect("dossier runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    })
+}
+
+fn codes(doc: &Value) -> BTreeSet<String> {
+    doc["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+}
+
+/// Every rule code of SPEC §3.
+const SPEC_CODES: &[&str] = &[
+    "required",
+    "type",
+    "enum",
+    "id-format",
+    "duplicate-id",
+    "date-order",
+    "dangling-dependency",
+    "dependency-cycle",
+    "dependency-order",
+    "single-owner",
+    "done-consistency",
+    "delay",
+    "blocked-reason",
+    "departments",
+    "action-complete",
+    "attendees",
+    "agenda-notice",
+    "agenda-fit",
+    "minutes-late",
+    "risk-overdue",
+    "resolved-date",
+    "retro-late",
+    "metric-units",
+    "signoff-missing",
+    "signoff-conflict",
+];
+
+#[test]
+fn samples_pass_check_without_errors() {
+    let samples = root().join("samples");
+    let out = dossier(&["check", samples.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json"]);
+    let doc = json_of(&out);
+    let errors: Vec<&Value> = doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert!(errors.is_empty(), "samples have errors: {errors:#?}");
+    assert_eq!(out.status.code(), Some(0));
+    let projects = doc["projects"].as_array().unwrap();
+    assert!(projects.len() >= 3, "three sample projects expected, got {}", projects.len());
+    for p in projects {
+        let n = p["tasks"].as_array().unwrap().len() + p["risks"].as_array().unwrap().len();
+        assert!(n > 0, "sample {} read no tasks or risks", p["source"]);
+    }
+}
+
+/// The seed's worked example (000 模板1–4, 001, 003) reads back as the seed has it.
+#[test]
+fn seed_sample_reads_the_seed_values() {
+    let dir = root().join("samples/seed-2024-MKT-001");
+    let out = dossier(&["check", dir.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json"]);
+    let doc = json_of(&out);
+    let p = &doc["projects"][0];
+    assert_eq!(p["requirement"]["id"], "2024-MKT-001");
+    assert_eq!(p["requirement"]["start"], "2024-07-15");
+    assert_eq!(p["requirement"]["end"], "2024-09-30");
+    assert_eq!(p["requirement"]["priority"], "P0");
+    let ids: Vec<&str> = p["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["1.1", "1.2", "2.1", "3.1"]);
+    let t11 = &p["tasks"][0];
+    assert_eq!(t11["owner"], serde_json::json!({"department": "市场部", "person": "*"}));
+    assert_eq!(t11["planned_end"], "2024-07-25");
+    assert_eq!(t11["status"], "done");
+    let risks: Vec<&str> = p["risks"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(risks, ["001", "002", "003"]);
+    assert_eq!(p["risks"][0]["impact"], "high");
+    assert_eq!(p["risks"][0]["status"], "resolved");
+    let metrics = p["retrospective"]["metrics"].as_array().unwrap();
+    let sales = metrics.iter().find(|m| m["name"].as_str().unwrap().contains("销售额")).expect("销售额 metric");
+    assert_eq!(sales["target"], serde_json::json!({"value": 5000000, "unit": "元"}));
+    assert_eq!(sales["actual"], serde_json::json!({"value": 5200000, "unit": "元"}));
+    assert_eq!(sales["achievement"], 104);
+    let users = metrics.iter().find(|m| m["name"].as_str().unwrap().contains("用户参与量")).expect("用户参与量 metric");
+    assert_eq!(users["actual"], serde_json::json!({"value": 150000, "unit": "人次"}));
+    assert_eq!(users["achievement"], 125);
+    let meetings = p["meetings"].as_array().unwrap();
+    assert_eq!(meetings.len(), 2);
+    assert!(meetings.iter().any(|m| m["start"] == "2023-09-15T14:00" && m["end"] == "2023-09-15T16:00"));
+}
+
+/// One folder per rule under tests/cases/rules/<code>/, each naming the codes it must raise.
+#[test]
+fn every_rule_fires_on_its_broken_case_with_a_location() {
+    let cases = root().join("tests/cases/rules");
+    let mut seen = BTreeSet::new();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let expect = fs::read_to_string(dir.join("expect.txt")).unwrap_or_else(|_| panic!("{} has no expect.txt", dir.display()));
+        let out = dossier(&["check", dir.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json", "--lang", "en"]);
+        let doc = json_of(&out);
+        let found = codes(&doc);
+        for code in expect.split_whitespace() {
+            assert!(found.contains(code), "{}: expected `{code}`, got {found:?}", dir.display());
+            for d in doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == code) {
+                assert!(
+                    d["cell"].is_string() || d["line"].is_number(),
+                    "{}: `{code}` has no cell or line: {d}",
+                    dir.display()
+                );
+                assert!(!d["message"].as_str().unwrap().is_empty());
+            }
+            seen.insert(code.to_string());
+        }
+        let has_error = doc["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error");
+        assert_eq!(out.status.code(), Some(if has_error { 1 } else { 0 }), "{}", dir.display());
+    }
+    let missing: Vec<&&str> = SPEC_CODES.iter().filter(|c| !seen.contains(**c)).collect();
+    assert!(missing.is_empty(), "rule codes without a broken case: {missing:?}");
+}
+
+#[test]
+fn strict_turns_warnings_into_failure() {
+    let dir = root().join("tests/cases/rules/blocked-reason");
+    let lax = dossier(&["check", dir.to_str().unwrap(), "--as-of", "2024-10-20"]);
+    let strict = dossier(&["check", dir.to_str().unwrap(), "--as-of", "2024-10-20", "--strict"]);
+    assert_eq!(lax.status.code(), Some(0), "{}", String::from_utf8_lossy(&lax.stdout));
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let out = dossier(&["check", "/no/such/path.xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/path.xlsx"));
+    assert_eq!(dossier(&["check", "x", "--as-of", "15/8/2024"]).status.code(), Some(2));
+    assert_eq!(dossier(&["check", "x", "--lang", "fr"]).status.code(), Some(2));
+    assert_eq!(dossier(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn messages_follow_lang() {
+    let dir = root().join("tests/cases/rules/date-order");
+    let msg = |lang: &str| {
+        let doc = json_of(&dossier(&["check", dir.to_str().unwrap(), "--format", "json", "--lang", lang, "--as-of", "2024-10-20"]));
+        let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "date-order").cloned().unwrap();
+        d["message"].as_str().unwrap().to_string()
+    };
+    let (cn, tw, en) = (msg("zh-CN"), msg("zh-TW"), msg("en"));
+    assert!(en.is_ascii() || en.chars().filter(|c| c.is_ascii_alphabetic()).count() > 10, "{en}");
+    assert_ne!(cn, en);
+    assert_ne!(cn, tw, "traditional message should differ from simplified");
+}
+
+#[test]
+fn schema_is_a_json_schema_with_every_kind() {
+    let out = dossier(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = json_of(&out);
+    assert!(s["$schema"].as_str().unwrap_or_default().contains("json-schema.org"), "{s}");
+    let text = s.to_string();
+    for key in ["requirement", "tasks", "risks", "meetings", "retrospective", "signoffs", "planned_end", "achievement"] {
+        assert!(text.contains(key), "schema lacks {key}");
+    }
+}
+
+/// Broken files each give one clear file-level diagnostic, and the other files are still read.
+#[test]
+fn bad_files_get_one_clear_diagnostic_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(p.join("empty.xlsx"), b"").unwrap();
+    fs::write(p.join("renamed.xlsx"), "任务ID,子任务名称\n1.1,活动方案设计\n").unwrap();
+    fs::write(p.join("truncated.xlsx"), &b"PK\x03\x04\x14\x00\x00\x00\x08\x00"[..]).unwrap();
+    fs::write(p.join("garbage.md"), [0xff_u8, 0xfe, 0x00, 0x12, 0x80, 0x81]).unwrap();
+    fs::write(p.join("dupkeys.md"), "---\nkind: tasks\nkind: risks\n---\n").unwrap();
+    let mut bomb = String::from("---\nkind: tasks\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+    for i in 0..12 {
+        let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+        bomb.push_str(&format!("b{i}: &b{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    bomb.push_str("---\n");
+    fs::write(p.join("bomb.md"), bomb).unwrap();
+    fs::write(
+        p.join("good.md"),
+        "---\nkind: tasks\ntasks:\n  - {id: \"1.1\", name: 活动方案设计, owner: 市场部*, planned_start: 2024-07-15, planned_end: 2024-07-25, status: 进行中}\n---\n",
+    )
+    .unwrap();
+    let before = hashes(p);
+    let out = dossier(&["check", p.to_str().unwrap(), "--format", "json", "--as-of", "2024-07-20"]);
+    assert_eq!(hashes(p), before, "inputs were modified");
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json_of(&out);
+    let diags = doc["diagnostics"].as_array().unwrap();
+    for bad in ["empty.xlsx", "renamed.xlsx", "truncated.xlsx", "garbage.md", "dupkeys.md", "bomb.md"] {
+        let mine: Vec<&Value> =
+            diags.iter().filter(|d| d["file"].as_str().unwrap().ends_with(bad) && d["severity"] == "error").collect();
+        assert_eq!(mine.len(), 1, "{bad}: expected one error, got {mine:#?}");
+    }
+    assert_eq!(doc["projects"][0]["tasks"][0]["name"], "活动方案设计");
+}
+
+fn hashes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| (p.clone(), fs::read(p).unwrap())).collect()
+}

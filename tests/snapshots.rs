@@ -1,0 +1,35 @@
+//! Snapshots of what users and scripts read: the JSON of the seed sample, and the text
+//! diagnostics of the broken cases. Run from the repo root with relative paths so the
+//! snapshots do not depend on where the checkout lives.
+
+use std::process::Command;
+
+fn dossier(args: &[&str]) -> (String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("dossier runs");
+    (String::from_utf8(out.stdout).expect("UTF-8 output"), out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn seed_sample_json() {
+    let (out, code) = dossier(&["check", "samples/seed-2024-MKT-001", "--as-of", "2024-10-20", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    insta::assert_json_snapshot!(doc);
+}
+
+#[test]
+fn broken_cases_text_en() {
+    let (out, _) = dossier(&["check", "tests/cases/rules", "--as-of", "2024-10-20", "--lang", "en"]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn broken_cases_text_zh_cn() {
+    let (out, _) = dossier(&["check", "tests/cases/rules", "--as-of", "2024-10-20"]);
+    insta::assert_snapshot!(out);
+}
