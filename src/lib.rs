@@ -11,3 +11,4 @@ pub mod validate;
 pub mod project;
 pub mod json;
 pub mod cli;
+pub mod report;

@@ -5,5 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    dossier::ingest::install_quiet_panic_hook();
     dossier::cli::run(dossier::cli::Cli::parse())
 }

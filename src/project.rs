@@ -44,7 +44,8 @@ fn discover_dir(dir: &Path, out: &mut Vec<ProjectInput>) -> std::io::Result<()> 
         let name = entry.file_name();
         let name = name.to_string_lossy();
         // Hidden files, and Office's `~$` lock files beside an open workbook.
-        if name.starts_with('.') || name.starts_with("~$") {
+        // A README beside the data documents the folder; it is not a form.
+        if name.starts_with('.') || name.starts_with("~$") || is_readme(&name) {
             continue;
         }
         let path = entry.path();
@@ -65,6 +66,11 @@ fn discover_dir(dir: &Path, out: &mut Vec<ProjectInput>) -> std::io::Result<()> 
         discover_dir(&d, out)?;
     }
     Ok(())
+}
+
+fn is_readme(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "readme.md" || lower == "readme.markdown"
 }
 
 /// A project read, typed and checked.

@@ -34,6 +34,7 @@ fn every_corpus_file_reads_without_panic_or_hang() {
         manifest.as_array().unwrap().iter().map(|e| dir.join(e["local"].as_str().unwrap())).collect();
     assert!(files.len() > 200, "corpus manifest lists {} files", files.len());
 
+    ingest::install_quiet_panic_hook();
     let (tx, rx) = mpsc::channel();
     let total = files.len();
     std::thread::spawn(move || {

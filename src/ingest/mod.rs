@@ -133,22 +133,46 @@ fn ext(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
+thread_local! {
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps panics inside a reader off the terminal: [`read_file`] turns them into a `file`
+/// diagnostic (calamine can panic on malformed workbooks). Other panics print as usual.
+pub fn install_quiet_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !READING.with(|r| r.get()) {
+            default(info);
+        }
+    }));
+}
+
 /// Reads one input file. Never panics: a broken file gives one file-level diagnostic.
 pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
+    READING.with(|r| r.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if is_markdown(path) { markdown::read(path, display, ctx) } else { xlsx::read(path, display, ctx) }
     }));
+    READING.with(|r| r.set(false));
     result.unwrap_or_else(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        let problem = MALFORMED.fill(ctx.lang, &[("detail", &what)]);
         let mut read = FileRead::default();
-        read.diags.push(file_error(ctx.lang, display, &what));
+        read.diags.push(file_error(ctx.lang, display, &problem));
         read
     })
 }
+
+const MALFORMED: crate::model::L10n = crate::model::L10n::new(
+    "文件结构损坏,读取器无法解析({detail});请用 Excel 或 LibreOffice 打开后另存为 .xlsx 再试",
+    "檔案結構損壞,讀取器無法解析({detail});請用 Excel 或 LibreOffice 開啟後另存為 .xlsx 再試",
+    "the file is malformed and the reader gave up ({detail}); open it in Excel or LibreOffice and save it again as .xlsx",
+);
 
 /// The one diagnostic for a file that cannot be read at all.
 pub fn file_error(lang: Lang, display: &Arc<str>, problem: &str) -> Diagnostic {

@@ -60,7 +60,7 @@ pub fn quantity(q: &Quantity, lang: Lang) -> String {
     };
     match (lang, q.unit.is_empty()) {
         (_, true) => number,
-        (Lang::En, false) if q.unit.is_ascii() => format!("{number} {}", q.unit),
+        (Lang::En, false) if q.unit != "%" => format!("{number} {}", q.unit),
         _ => format!("{number}{}", q.unit),
     }
 }

@@ -1,0 +1,345 @@
+//! 协作效率汇总: one row per project, and on-time rate and overdue tasks per department
+//! (seed 003 二(三): 任务按时完成率、逾期任务TOP部门). Each project is reduced to a small
+//! [`ProjectSummary`] as it is built, so a batch of thousands keeps no records in memory.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Badge, DocMeta, Kpi, Rate, RateView, badge, badge_of, plan, risks};
+use crate::ingest::Ctx;
+use crate::model::{L10n, Project};
+
+/// One project's figures, computed from its records.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProjectSummary {
+    pub id: String,
+    pub name: String,
+    /// Where the project's documents are, relative to the summary (`2024-MKT-001/`); set by
+    /// whoever lays out the output.
+    pub link: Option<String>,
+    /// The requirement's status; without one, done when accepted, in progress when it has tasks.
+    pub status: Option<Badge>,
+    pub tasks_total: u32,
+    pub tasks_done: u32,
+    pub on_time: Rate,
+    pub overdue: u32,
+    pub blocked: u32,
+    pub open_high_risks: u32,
+    /// Action items done, of all action items of all meetings.
+    pub actions: Rate,
+    pub departments: Vec<DeptStat>,
+}
+
+/// Task figures of one department (the owner's department) in one project or in all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DeptStat {
+    /// Empty when the owners give no department.
+    pub department: String,
+    pub tasks: u32,
+    pub done: u32,
+    pub on_time: Rate,
+    pub overdue: u32,
+}
+
+/// Reduces a project to its summary row.
+pub fn project_summary(project: &Project, ctx: &Ctx) -> ProjectSummary {
+    let meta = DocMeta::new(project, ctx);
+    let k = plan::kpis(&project.tasks, ctx.as_of);
+    let mut depts: BTreeMap<String, DeptStat> = BTreeMap::new();
+    for t in &project.tasks {
+        let f = plan::facts(t, ctx.as_of);
+        let dept = t.party("owner").and_then(|p| p.department.clone()).unwrap_or_default();
+        let d = depts.entry(dept.clone()).or_insert_with(|| DeptStat { department: dept, ..DeptStat::default() });
+        d.tasks += 1;
+        d.done += u32::from(f.done);
+        d.overdue += u32::from(f.overdue);
+        if let Some(ok) = f.on_time {
+            d.on_time = d.on_time.add(Rate::new(u32::from(ok), 1));
+        }
+    }
+    let actions: Vec<_> = project.meetings.iter().flat_map(|m| m.records("actions")).collect();
+    let actions_done = actions.iter().filter(|a| a.code("status") == Some("done")).count() as u32;
+    let lang = ctx.lang;
+    let status = project.requirement.as_ref().and_then(|r| badge(r, "status", lang)).or_else(|| {
+        if project.retrospective.is_some() || (k.total > 0 && k.done == k.total) {
+            Some(badge_of("requirement", "status", "done", lang))
+        } else if k.total > 0 {
+            Some(badge_of("requirement", "status", "in_progress", lang))
+        } else {
+            None
+        }
+    });
+    ProjectSummary {
+        id: meta.project_id,
+        name: meta.project_name,
+        link: None,
+        status,
+        tasks_total: k.total,
+        tasks_done: k.done,
+        on_time: Rate::new(k.on_time.done, k.on_time.of),
+        overdue: k.overdue,
+        blocked: k.blocked,
+        open_high_risks: project.risks.iter().filter(|r| risks::unresolved(r) && r.code("impact") == Some("high")).count()
+            as u32,
+        actions: Rate::new(actions_done, actions.len() as u32),
+        departments: depts.into_values().collect(),
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SummaryView {
+    pub title: String,
+    pub cards: Vec<Kpi>,
+    pub projects_caption: String,
+    pub departments_caption: String,
+    /// How the department table is ordered.
+    pub departments_note: String,
+    pub columns: SummaryColumns,
+    pub rows: Vec<SummaryRow>,
+    pub departments: Vec<DeptRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SummaryColumns {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub tasks: String,
+    pub on_time: String,
+    pub overdue: String,
+    pub blocked: String,
+    pub open_high_risks: String,
+    pub actions: String,
+    pub rank: String,
+    pub department: String,
+    pub task_count: String,
+    pub done: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SummaryRow {
+    pub id: String,
+    pub name: String,
+    pub link: Option<String>,
+    pub status: Option<Badge>,
+    pub tasks_done: u32,
+    pub tasks_total: u32,
+    /// `3 / 4`.
+    pub tasks: String,
+    pub on_time: RateView,
+    pub overdue: u32,
+    pub blocked: u32,
+    pub open_high_risks: u32,
+    pub actions: RateView,
+    /// `bad` with overdue tasks or open high risks, `warn` with an on-time rate under 80 %.
+    pub tone: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeptRow {
+    /// 1-based rank by overdue tasks.
+    pub rank: usize,
+    pub department: String,
+    pub tasks: u32,
+    pub done: u32,
+    pub on_time: RateView,
+    pub overdue: u32,
+    pub tone: &'static str,
+}
+
+const TITLE: L10n = L10n::new("协作效率汇总", "協作效率匯總", "Portfolio summary");
+const PROJECTS: L10n = L10n::new("项目", "專案", "Projects");
+const DEPARTMENTS: L10n = L10n::new("部门按时完成率与逾期任务", "部門按時完成率與逾期任務", "On-time rate and overdue tasks by department");
+const DEPT_NOTE: L10n = L10n::new(
+    "按逾期任务数从多到少排列(逾期任务TOP部门),其次按按时完成率从低到高",
+    "按逾期任務數從多到少排列(逾期任務TOP部門),其次按按時完成率從低到高",
+    "Ordered by overdue tasks, most first, then by on-time rate, lowest first",
+);
+const NO_DEPT: L10n = L10n::new("未注明部门", "未註明部門", "No department given");
+const ID: L10n = L10n::new("编号", "編號", "ID");
+const NAME: L10n = L10n::new("项目名称", "專案名稱", "Project");
+const STATUS: L10n = L10n::new("状态", "狀態", "Status");
+const TASKS: L10n = L10n::new("任务完成", "任務完成", "Tasks done");
+const ON_TIME: L10n = L10n::new("按时完成率", "按時完成率", "On-time rate");
+const OVERDUE: L10n = L10n::new("逾期任务", "逾期任務", "Overdue tasks");
+const BLOCKED: L10n = L10n::new("阻塞任务", "阻塞任務", "Blocked tasks");
+const HIGH_RISKS: L10n = L10n::new("未解决高风险", "未解決高風險", "Open high risks");
+const ACTIONS: L10n = L10n::new("行动项完成率", "行動項完成率", "Actions done");
+const RANK: L10n = L10n::new("排名", "排名", "Rank");
+const DEPARTMENT: L10n = L10n::new("部门", "部門", "Department");
+const DONE: L10n = L10n::new("已完成", "已完成", "Done");
+const TASK_COUNT: L10n = L10n::new("任务数", "任務數", "Tasks");
+
+fn rate_tone(r: &Rate) -> &'static str {
+    match r.ratio {
+        None => "muted",
+        Some(x) if x >= 0.9 => "ok",
+        Some(x) if x >= 0.7 => "warn",
+        Some(_) => "bad",
+    }
+}
+
+/// The portfolio summary of a batch, projects in the order given.
+pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
+    let lang = ctx.lang;
+    let rows: Vec<SummaryRow> = projects
+        .iter()
+        .map(|p| SummaryRow {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            link: p.link.clone(),
+            status: p.status.clone(),
+            tasks_done: p.tasks_done,
+            tasks_total: p.tasks_total,
+            tasks: format!("{} / {}", p.tasks_done, p.tasks_total),
+            on_time: p.on_time.into(),
+            overdue: p.overdue,
+            blocked: p.blocked,
+            open_high_risks: p.open_high_risks,
+            actions: p.actions.into(),
+            tone: if p.overdue > 0 || p.open_high_risks > 0 {
+                "bad"
+            } else if p.on_time.ratio.is_some_and(|r| r < 0.8) {
+                "warn"
+            } else {
+                "ok"
+            },
+        })
+        .collect();
+
+    let mut depts: BTreeMap<&str, DeptStat> = BTreeMap::new();
+    for d in projects.iter().flat_map(|p| &p.departments) {
+        let e = depts.entry(&d.department).or_default();
+        e.tasks += d.tasks;
+        e.done += d.done;
+        e.overdue += d.overdue;
+        e.on_time = e.on_time.add(d.on_time);
+    }
+    let mut depts: Vec<(&str, DeptStat)> = depts.into_iter().collect();
+    depts.sort_by(|(an, a), (bn, b)| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| match (a.on_time.ratio, b.on_time.ratio) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| an.cmp(bn))
+    });
+    let departments = depts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, d))| DeptRow {
+            rank: i + 1,
+            department: if name.is_empty() { NO_DEPT.get(lang).into() } else { name.to_string() },
+            tasks: d.tasks,
+            done: d.done,
+            on_time: d.on_time.into(),
+            overdue: d.overdue,
+            tone: if d.overdue > 0 { "bad" } else { rate_tone(&d.on_time) },
+        })
+        .collect();
+
+    let sum = |f: fn(&ProjectSummary) -> u32| projects.iter().map(f).sum::<u32>();
+    let total_on_time = projects.iter().fold(Rate::default(), |acc, p| acc.add(p.on_time));
+    let total_actions = projects.iter().fold(Rate::default(), |acc, p| acc.add(p.actions));
+    let (overdue, high) = (sum(|p| p.overdue), sum(|p| p.open_high_risks));
+    let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
+    let card = |key, label: L10n, value: String, tone, note: String| Kpi { key, label: label.get(lang).into(), value, tone, note };
+    let cards = vec![
+        card("projects", PROJECTS, projects.len().to_string(), "info", String::new()),
+        card("tasks", TASKS, format!("{} / {}", sum(|p| p.tasks_done), sum(|p| p.tasks_total)), "info", String::new()),
+        card(
+            "on_time",
+            ON_TIME,
+            total_on_time.text(),
+            rate_tone(&total_on_time),
+            format!("{} / {}", total_on_time.done, total_on_time.of),
+        ),
+        card("overdue", OVERDUE, overdue.to_string(), alarm(overdue), String::new()),
+        card("open_high_risks", HIGH_RISKS, high.to_string(), alarm(high), String::new()),
+        card(
+            "actions",
+            ACTIONS,
+            total_actions.text(),
+            rate_tone(&total_actions),
+            format!("{} / {}", total_actions.done, total_actions.of),
+        ),
+    ];
+    SummaryView {
+        title: TITLE.get(lang).into(),
+        cards,
+        projects_caption: PROJECTS.get(lang).into(),
+        departments_caption: DEPARTMENTS.get(lang).into(),
+        departments_note: DEPT_NOTE.get(lang).into(),
+        columns: SummaryColumns {
+            id: ID.get(lang).into(),
+            name: NAME.get(lang).into(),
+            status: STATUS.get(lang).into(),
+            tasks: TASKS.get(lang).into(),
+            on_time: ON_TIME.get(lang).into(),
+            overdue: OVERDUE.get(lang).into(),
+            blocked: BLOCKED.get(lang).into(),
+            open_high_risks: HIGH_RISKS.get(lang).into(),
+            actions: ACTIONS.get(lang).into(),
+            rank: RANK.get(lang).into(),
+            department: DEPARTMENT.get(lang).into(),
+            task_count: TASK_COUNT.get(lang).into(),
+            done: DONE.get(lang).into(),
+        },
+        rows,
+        departments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::model::Lang;
+
+    #[test]
+    fn a_seed_project_reduces_to_its_figures() {
+        let s = project_summary(&seed_project(), &ctx(Lang::ZhCn));
+        assert_eq!((s.id.as_str(), s.name.as_str()), ("2024-MKT-001", "2024年Q3新品上市推广"));
+        assert_eq!(s.status.as_ref().map(|b| b.label.as_str()), Some("已确认"));
+        assert_eq!((s.tasks_done, s.tasks_total, s.on_time.text().as_str()), (3, 4, "66.7%"));
+        assert_eq!((s.overdue, s.blocked, s.open_high_risks), (1, 1, 1));
+        assert_eq!(s.actions.text(), "50%");
+        let d: Vec<_> = s.departments.iter().map(|d| (d.department.as_str(), d.tasks, d.overdue)).collect();
+        assert_eq!(d, [("产品部", 1, 0), ("市场部", 1, 0), ("设计部", 1, 1), ("销售部", 1, 0)]);
+    }
+
+    #[test]
+    fn departments_are_ranked_by_overdue_tasks_then_on_time_rate() {
+        // seed 003 二(三): 逾期任务TOP部门
+        let c = ctx(Lang::ZhCn);
+        let a = project_summary(&seed_project(), &c);
+        let mut p = seed_project();
+        p.tasks.push(task("4.1", "数据监测", "设计部*", "2024-07-28", "2024-08-02", None, "in_progress"));
+        let b = project_summary(&p, &c);
+        let v = summary(&[a, b], &c);
+        let d: Vec<_> = v.departments.iter().map(|d| (d.rank, d.department.as_str(), d.overdue, d.on_time.text.as_str())).collect();
+        assert_eq!(
+            d,
+            [(1, "设计部", 3, "—"), (2, "销售部", 0, "0%"), (3, "产品部", 0, "100%"), (4, "市场部", 0, "100%")]
+        );
+        assert_eq!(v.rows.len(), 2);
+        assert_eq!((v.rows[1].tasks.as_str(), v.rows[1].tone), ("3 / 5", "bad"));
+        let cards: Vec<_> = v.cards.iter().map(|c| (c.key, c.value.as_str())).collect();
+        assert_eq!(
+            cards,
+            [("projects", "2"), ("tasks", "6 / 9"), ("on_time", "66.7%"), ("overdue", "3"), ("open_high_risks", "2"), ("actions", "50%")]
+        );
+    }
+
+    #[test]
+    fn a_project_without_requirement_derives_its_status() {
+        let p = Project { tasks: seed_tasks(), ..Project::default() };
+        let s = project_summary(&p, &ctx(Lang::En));
+        assert_eq!(s.status.map(|b| b.label), Some("In progress".to_string()));
+        assert_eq!(s.actions.text(), "—");
+    }
+}
