@@ -92,8 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn schema_cmd(args: SchemaArgs) -> io::Result<ExitCode> {
-    // The document schema arrives with the JSON Schema module; until then both print the project's.
-    let s = if args.document { schema::json_schema::project_schema() } else { schema::json_schema::project_schema() };
+    let s = if args.document { schema::json_schema::document_schema() } else { schema::json_schema::project_schema() };
     let mut out = io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &s)?;
     writeln!(out)?;

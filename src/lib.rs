@@ -12,3 +12,4 @@ pub mod project;
 pub mod json;
 pub mod cli;
 pub mod report;
+pub mod render;

@@ -114,7 +114,7 @@ pub fn load(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Pro
         diags.extend(read.diags);
         raws.extend(read.records);
     }
-    let year_hint: Option<i32> = None; // values::find_year lands with the typing module
+    let year_hint = values::find_year(&raws);
     let mut project = Project { source: input.source.clone(), ..Project::default() };
     for raw in raws {
         let record = values::type_record(raw, ctx, year_hint, diags);
@@ -165,10 +165,11 @@ fn dedupe_meeting_ids(meetings: &mut [Record]) {
         let Some(id) = m.id().map(str::to_string) else { continue };
         let n = seen.entry(id.clone()).or_insert(0);
         *n += 1;
-        if *n > 1 && m.field("id").is_some_and(|f| f.raw.is_empty()) {
-            if let Some(f) = m.fields.get_mut("id") {
-                f.value = Value::Text(format!("{id}-{n}"));
-            }
+        if *n > 1
+            && let Some(f) = m.fields.get_mut("id")
+            && f.raw.is_empty()
+        {
+            f.value = Value::Text(format!("{id}-{n}"));
         }
     }
 }

@@ -1045,11 +1045,9 @@ impl Reader<'_> {
             if n == "kind" {
                 continue;
             }
-            let is_list = matches!(value.v, YV::Seq(_))
-                && (n == collection
-                    || n == "items"
-                    || n == kind.key
-                    || self.ctx.schema.kind_for_sheet(&key.text).is_some_and(|k| k.key == kind.key));
+            // A single mapping under `tasks:` is a list of one.
+            let is_list = matches!(value.v, YV::Seq(_) | YV::Map(_))
+                && (n == collection || n == "items" || n == kind.key || kind.names().any(|name| normalize(name) == n));
             if is_list {
                 if let Some((first, _)) = &list {
                     let msg = TWO_LISTS.fill(lang, &[("a", &first.text), ("b", &key.text)]);
@@ -1893,6 +1891,13 @@ tasks:
         assert_eq!(read.records.len(), 1);
         assert_eq!(text(&read.records[0], "id"), "002");
 
+        let read = read_as("t.md", "---\nkind: tasks\ntasks: {id: 1, name: x}\n---\n");
+        assert_eq!((read.records.len(), read.diags.len()), (1, 0));
+        // a list-valued field of a single record is no record list (`依赖任务` contains `任务`)
+        let read = read_as("t.md", "---\nkind: task\nid: '3'\n依赖任务: [1.1, 2.1]\n---\n");
+        assert_eq!(read.records.len(), 1);
+        assert_eq!(field(&read.records[0], "depends_on").cell.display(), "1.1、2.1");
+
         let read = read_as("t.md", "---\nkind: tasks\n---\n");
         assert!(only_error(&read).hint.as_deref().unwrap().contains("tasks:"));
     }
@@ -1940,26 +1945,5 @@ tasks:
         assert_eq!(split("----\n---\n").unwrap_err(), SplitError::Missing(None));
         assert_eq!(split("---").unwrap_err(), SplitError::Unclosed);
         assert_eq!(split("").unwrap_err(), SplitError::Missing(None));
-    }
-}
-#[cfg(test)]
-mod dbg_tmp {
-    #[test]
-    fn dbg() {
-        let display: std::sync::Arc<str> = "x.md".into();
-        let ctx = crate::ingest::Ctx::new(crate::model::Lang::ZhCn, chrono::NaiveDate::from_ymd_opt(2024, 8, 1).unwrap(), crate::schema::Schema::default());
-        let deep = format!("---\nkind: meeting\ntitle: {}x{}\n---\n", "[".repeat(300), "]".repeat(300));
-        let deep2 = { let mut s = String::from("---\nkind: meeting\n"); for i in 0..100 { s.push_str(&" ".repeat(i*2)); s.push_str("a:\n"); } s.push_str("---\n"); s };
-        let mut big = String::from("---\nkind: tasks\ntasks:\n");
-        for i in 0..3000 { big.push_str(&format!("  - id: {i}.1\n    name: 任务{i}\n    owner: 市场部*\n    planned_start: 2024-07-15\n    planned_end: 2024-07-25\n    status: 进行中\n    progress: 50%\n")); }
-        big.push_str("---\n");
-        let cases = ["---\n- a\n- b\n---\n", "---\n: x\n---\n", "---\n? [a]\n: b\n---\n", "---\nkind: meeting\nx: *a\n---\n", "---\nkind: meeting\n{a: 1}: x\n---\n", &deep, &deep2, "---\nkind: meeting\ntitle: &t 1.50\nplace: *t\nagenda: [[1,2],[3]]\nattendees: 张三、李四\nactions: {description: x, owner: y}\n---\n```\n## 决议事项\n```\n## 决议事项\n- a\n  - nested\n- b\n", "---\nkind: meeting\n<<: {title: x}\n---\n", "---\nkind: tasks\ntasks: {a: 1}\n---\n", "---\nkind: tasks\ntasks:\n  - ~\n  - [1]\n---\n", "---\nkind: [a]\n---\n", "---\nkind:\n---\n", "---\n\"kind\": \"meeting\"\n\"会议主题\": !!str 1.0\n---\n## \n## 讨论内容摘要\n", "---\nkind: meeting\ntitle: x\n---\n|a|b|\n|-|-|\n|1|2|\n## 行动项\n|a|\n|-|\n| |\n", &big];
-        for t in cases {
-            let start = std::time::Instant::now();
-            let r = super::read_text(t, &display, &ctx);
-            let short: String = t.chars().take(60).collect();
-            eprintln!("{:?} {:?}: {} records, diags: {:?}", start.elapsed(), short, r.records.len(), r.diags.iter().map(|d| format!("{:?} L{:?} {}", d.severity, d.loc.line, d.message)).collect::<Vec<_>>());
-            if r.records.len() == 1 { eprintln!("   {:?}", r.records[0].fields.iter().map(|f| (f.key, f.cell.display())).collect::<Vec<_>>()); eprintln!("   subs {:?}", r.records[0].subs.iter().map(|(k, v)| (k, v.len())).collect::<Vec<_>>()); }
-        }
     }
 }

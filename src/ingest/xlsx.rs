@@ -110,9 +110,11 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     if matched == 0 {
         if failures.is_empty() {
             let names = skipped_names.join("、");
-            let d = Diagnostic::info("no-sheet", Location::file(display), MSG_NO_SHEET.fill(ctx.lang, &[("sheets", &names)]))
-                .value(names)
-                .hint(HINT_NO_SHEET.get(ctx.lang));
+            let msg = if names.is_empty() { MSG_NO_SHEET_EMPTY.get(ctx.lang).to_string() } else { MSG_NO_SHEET.fill(ctx.lang, &[("sheets", &names)]) };
+            let mut d = Diagnostic::info("no-sheet", Location::file(display), msg).hint(HINT_NO_SHEET.get(ctx.lang));
+            if !names.is_empty() {
+                d = d.value(names);
+            }
             out.diags.push(d);
         }
     } else {
@@ -128,6 +130,11 @@ const MSG_NO_SHEET: L10n = L10n::new(
     "未找到 PMO 工作表(工作表:{sheets})",
     "未找到 PMO 工作表(工作表:{sheets})",
     "no PMO sheet found (sheets: {sheets})",
+);
+const MSG_NO_SHEET_EMPTY: L10n = L10n::new(
+    "未找到 PMO 工作表:工作簿中没有内容",
+    "未找到 PMO 工作表:活頁簿中沒有內容",
+    "no PMO sheet found: the workbook's sheets are empty",
 );
 const HINT_NO_SHEET: L10n = L10n::new(
     "把工作表命名为表单名称(如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”),或检查表头行是否使用模板中的列名",
@@ -223,6 +230,10 @@ enum Problem {
     OtherZip,
     /// An OpenDocument file that is not a spreadsheet.
     OtherOdf,
+    /// Excel 2.x–4.0 binary worksheets (BIFF2–4), which calamine does not read.
+    OldXls,
+    /// A part calamine cannot read (Excel 4 macro sheets, dialog sheets).
+    Unsupported(String),
     Unknown,
     NoSheets,
     Unreadable(String),
@@ -363,6 +374,31 @@ impl Problem {
                 .to_string(),
                 save_as,
             ),
+            Problem::OldXls => (
+                l(
+                    "这是 Excel 2.x–4.0 的旧格式 .xls,不受支持",
+                    "這是 Excel 2.x–4.0 的舊格式 .xls,不受支援",
+                    "this is an Excel 2.x–4.0 .xls file, an old format that is not supported",
+                )
+                .get(lang)
+                .to_string(),
+                save_as,
+            ),
+            Problem::Unsupported(_) => (
+                l(
+                    "工作簿包含无法读取的部件(如 Excel 4.0 宏表或对话框表)",
+                    "活頁簿包含無法讀取的部件(如 Excel 4.0 巨集表或對話方塊表)",
+                    "the workbook contains a part that cannot be read (such as an Excel 4.0 macro sheet or a dialog sheet)",
+                )
+                .get(lang)
+                .to_string(),
+                l(
+                    "删除宏表/对话框表(或把需要的工作表复制到新工作簿),另存为 .xlsx 后重试",
+                    "刪除巨集表/對話方塊表(或把需要的工作表複製到新活頁簿),另存為 .xlsx 後重試",
+                    "delete the macro or dialog sheets (or copy the sheets you need into a new workbook), save as .xlsx and try again",
+                )
+                .get(lang),
+            ),
             Problem::NoSheets => (
                 l("工作簿中没有任何工作表", "活頁簿中沒有任何工作表", "the workbook contains no sheets").get(lang).to_string(),
                 resave,
@@ -379,7 +415,9 @@ impl Problem {
         let (problem, hint) = self.texts(lang, &ext);
         let d = file_error(lang, display, &problem).hint(hint);
         match self {
-            Problem::Damaged(detail) | Problem::Unreadable(detail) if !detail.is_empty() => d.value(detail.clone()),
+            Problem::Damaged(detail) | Problem::Unreadable(detail) | Problem::Unsupported(detail) if !detail.is_empty() => {
+                d.value(detail.clone())
+            }
             _ => d,
         }
     }
@@ -418,13 +456,18 @@ fn open(path: &Path) -> Result<Book, Problem> {
             if !mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
                 return Err(Problem::OtherOdf);
             }
-            return Ods::new(reopen()?).map(|b| Book::Ods(Box::new(b))).map_err(|e| Problem::Unreadable(e.to_string()));
+            return match Ods::new(reopen()?) {
+                Ok(b) => Ok(Book::Ods(Box::new(b))),
+                Err(calamine::OdsError::Password) => Err(Problem::Password),
+                Err(e) => Err(Problem::Unreadable(e.to_string())),
+            };
         }
         let xlsb_first = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xlsb"));
         let try_xlsx = || match Xlsx::new(reopen()?) {
             Ok(b) => Ok(Book::Xlsx(Box::new(b))),
             Err(XlsxError::Password) => Err(Problem::Password),
             Err(XlsxError::Zip(e)) => Err(Problem::Damaged(e.to_string())),
+            Err(e @ XlsxError::Unrecognized { .. }) => Err(Problem::Unsupported(e.to_string())),
             Err(e) => Err(Problem::Unreadable(e.to_string())),
         };
         let try_xlsb = || match Xlsb::new(reopen()?) {
@@ -436,7 +479,7 @@ fn open(path: &Path) -> Result<Book, Problem> {
         let not_a_workbook = |p: Problem| if zip_has_workbook(path) { p } else { Problem::OtherZip };
         let book = match (first, second) {
             (Ok(book), _) => book,
-            (Err(p @ (Problem::Damaged(_) | Problem::Io(_))), _) => return Err(p),
+            (Err(p @ (Problem::Damaged(_) | Problem::Io(_) | Problem::Unsupported(_) | Problem::Password)), _) => return Err(p),
             (Err(p), Some(xlsb)) => xlsb().map_err(|_| not_a_workbook(p))?,
             (Err(p), None) => try_xlsx().map_err(|_| not_a_workbook(p))?,
         };
@@ -456,6 +499,10 @@ fn open(path: &Path) -> Result<Book, Problem> {
             Err(XlsError::Password) => Err(Problem::Password),
             Err(e) => Err(Problem::Unreadable(e.to_string())),
         };
+    }
+    // BIFF2–4 worksheets start with a BOF record (09 00 / 09 02 / 09 04) and no OLE container.
+    if head.len() >= 4 && head[0] == 0x09 && matches!(head[1], 0x00 | 0x02 | 0x04) && head[3] == 0x00 {
+        return Err(Problem::OldXls);
     }
     Err(sniff_other(&head))
 }
@@ -894,10 +941,11 @@ fn iso_datetime(s: &str) -> Option<Cell> {
 // ---------------------------------------------------------------------------------------------
 // Matching labels and headers
 
-/// Memoised `schema.field` lookups: one workbook asks about the same texts many times.
+/// Memoised `schema.field` lookups: one workbook asks about the same texts many times, for
+/// every kind. Per text, one slot per kind of [`KINDS`] (None = not asked yet).
 struct Matcher<'a> {
     ctx: &'a Ctx,
-    memo: RefCell<HashMap<(&'static str, String), Option<&'static FieldDef>>>,
+    memo: RefCell<HashMap<String, Vec<Option<Option<&'static FieldDef>>>>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -911,12 +959,14 @@ impl<'a> Matcher<'a> {
         if text.is_empty() || text.len() > MAX_LABEL_BYTES {
             return None;
         }
-        let key = (kind.key, text.to_string());
-        if let Some(hit) = self.memo.borrow().get(&key) {
-            return *hit;
+        let Some(slot) = KINDS.iter().position(|k| std::ptr::eq(k, kind)) else {
+            return self.ctx.schema.field(kind.key, text).filter(|f| !f.computed);
+        };
+        if let Some(Some(hit)) = self.memo.borrow().get(text).map(|v| v[slot]) {
+            return hit;
         }
         let found = self.ctx.schema.field(kind.key, text).filter(|f| !f.computed);
-        self.memo.borrow_mut().insert(key, found);
+        self.memo.borrow_mut().entry(text.to_string()).or_insert_with(|| vec![None; KINDS.len()])[slot] = Some(found);
         found
     }
 }
@@ -1111,7 +1161,7 @@ impl SheetReader<'_> {
         let subs = sub_kinds(kind, false);
         let sub = rows
             .iter()
-            .take(FORM_SCAN)
+            .take(HEADER_SCAN)
             .filter_map(|&r| self.sub_header(r, &subs).map(|(_, h)| h.score))
             .max()
             .unwrap_or(0);
@@ -1151,8 +1201,18 @@ impl SheetReader<'_> {
             if g.get(r, c).is_some() && g.merge_continues_down(r, c) {
                 continue;
             }
+            // Only text cells can name a field; a number or date in a header row is kept as
+            // the column's name but never looked up.
             let child = g.label(r, c);
             let up = parent.and_then(|p| g.label(p, c));
+            let is_text = |row: u32| matches!(g.get(row, c).map(|x| &x.cell), Some(Cell::Text(_)));
+            if !is_text(r) && parent.is_none_or(|p| !is_text(p)) {
+                if let Some(t) = child {
+                    out.cells += 1;
+                    out.cols.push(HCol { col: c, text: t.into_owned(), row: r, field: None, merged_with_prev: false });
+                }
+                continue;
+            }
             let (text, field) = match (up, child) {
                 (Some(p), Some(ch)) if p != ch => {
                     let sep = if p.is_ascii() && ch.is_ascii() { " " } else { "" };
@@ -1338,11 +1398,12 @@ impl SheetReader<'_> {
         let mut prev = header.row;
         let mut used = 0;
         for &r in rows {
-            if mode == Mode::Sub && r > prev + 1 {
+            if mode == Mode::Sub && (r > prev + 1 || g.is_blank(r)) {
                 break;
             }
             prev = r;
-            let Some((c0, first)) = g.row(r).find(|(c, g)| !g.cell.is_empty() && !self.grid.is_horizontal_copy(r, *c)) else {
+            let first = g.row(r).find(|(c, g)| !g.cell.is_empty() && !self.grid.is_horizontal_copy(r, *c));
+            let Some((c0, first)) = first.filter(|_| !g.is_blank(r)) else {
                 used += 1;
                 continue;
             };
@@ -1499,6 +1560,13 @@ impl SheetReader<'_> {
         pairs
     }
 
+    /// Whether row `r` starts with a label of its own (not a copy of a label merged down
+    /// beside a sub-table).
+    fn starts_with_label(&self, kind: &'static KindDef, r: u32, instr: &BTreeSet<u32>) -> bool {
+        let first = self.grid.row(r).find(|(c, g)| !g.cell.is_empty() && !instr.contains(c));
+        first.is_some_and(|(_, g)| g.origin.is_none()) && !self.label_pairs(kind, r, instr).is_empty()
+    }
+
     /// `会议时间：2023年9月15日` in one cell.
     fn split_label(&self, kind: &'static KindDef, text: &str) -> Option<(&'static FieldDef, String)> {
         let (at, colon) = text.char_indices().find(|(_, ch)| *ch == ':' || *ch == '：')?;
@@ -1535,7 +1603,7 @@ impl SheetReader<'_> {
             if let Some((which, h)) = self.sub_header(r, &subs) {
                 let (parent, sk) = subs[which];
                 let plan = self.columns(sk, &h, &mut out.diags);
-                let stop = |row: u32| self.sub_header(row, &subs).is_some() || !self.label_pairs(kind, row, &instr).is_empty();
+                let stop = |row: u32| self.sub_header(row, &subs).is_some() || self.starts_with_label(kind, row, &instr);
                 let (records, used) = self.read_rows(sk, &plan, &h, &rows[i + 1..], Mode::Sub, &stop, &mut out.diags);
                 if first_loc.is_none() {
                     first_loc = Some(self.loc(r, h.cols.first().map_or(0, |c| c.col)));
@@ -2546,6 +2614,15 @@ mod tests {
                 other += 1;
                 format!("OTHER {:?}", codes(&r))
             };
+            if std::env::var("DUMP").is_ok_and(|d| p.to_string_lossy().contains(&d)) {
+                for rec in &r.records {
+                    let fields: Vec<String> = rec.fields.iter().map(|f| format!("{}={}", f.key, f.cell.display())).collect();
+                    eprintln!("  {} {} {fields:?} extra={:?} subs={:?}", rec.kind.key, rec.loc, rec.extra, rec.subs.iter().map(|(k, v)| (k, v.len())).collect::<Vec<_>>());
+                }
+                for d in &r.diags {
+                    eprintln!("  {:?} {} {}: {}", d.severity, d.code, d.loc, d.message);
+                }
+            }
             let rest: Vec<&str> = r.diags.iter().map(|d| d.code).filter(|c| *c != "file" && *c != "no-sheet").collect();
             eprintln!("{:>8.1?} {} => {outcome} {rest:?}", el, p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p).display());
         }
@@ -2556,5 +2633,30 @@ mod tests {
         }
         eprintln!("{} files: {recs} with records, {nosheet} no-sheet, {errs} file errors, {other} other", files.len());
         assert_eq!(other, 0);
+    }
+}
+#[cfg(test)]
+mod scratch_perf {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn perf_one() {
+        let p = std::env::var("PERF_FILE").unwrap();
+        let path = Path::new(&p);
+        let ctx = Ctx::new(Lang::En, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), crate::schema::Schema::default());
+        let t = std::time::Instant::now();
+        let mut book = open(path).ok().unwrap();
+        eprintln!("open {:?}", t.elapsed());
+        let m = Matcher::new(&ctx);
+        let display: Arc<str> = Arc::from("x");
+        for s in book.sheets() {
+            let t = std::time::Instant::now();
+            let grid = book.load(&s.name).unwrap();
+            let tl = t.elapsed();
+            let sh = SheetReader { ctx: &ctx, m: &m, display: &display, name: Arc::from(s.name.as_str()), grid: &grid };
+            let t = std::time::Instant::now();
+            let _ = sh.plan();
+            eprintln!("{} rows={} load {:?} plan {:?}", s.name, grid.rows.len(), tl, t.elapsed());
+        }
     }
 }

@@ -18,6 +18,9 @@ pub struct PlanView {
     /// Absent when no task has a date.
     pub gantt: Option<Gantt>,
     pub columns: TaskColumns,
+    /// Optional columns that hold a value in some row (`collaborators`, `progress`, …);
+    /// the others are left out of the table.
+    pub present: Vec<&'static str>,
     pub rows: Vec<TaskRow>,
     /// Every task status, for the chart's legend.
     pub legend: Vec<Badge>,
@@ -190,6 +193,10 @@ const LATE_NOTE: L10n = L10n::new(
     "Tasks more than 2 days late need a dedicated meeting to analyse the cause and agree a recovery plan",
 );
 const LATE_COUNT: L10n = L10n::new("{n} 项需召开专题会", "{n} 項需召開專題會", "{n} need a dedicated meeting");
+
+/// Columns of the task table shown only when some task fills them.
+const OPTIONAL: &[&str] =
+    &["collaborators", "actual_end", "progress", "deliverable", "priority", "depends_on", "problem", "next_step", "updated_at"];
 
 /// Figures of one task, computed once and shared by the table, the chart and the summary.
 pub(super) struct TaskFacts {
@@ -466,7 +473,13 @@ pub(super) fn document(tasks: &[Record], ctx: &Ctx) -> Document {
     } else {
         String::new()
     };
+    let present = OPTIONAL
+        .iter()
+        .copied()
+        .filter(|k| tasks.iter().any(|t| !format::text(t, k, lang).is_empty()))
+        .collect();
     let view = PlanView {
+        present,
         cards: cards(&kpis, ctx),
         gantt: gantt(tasks, &rows, ctx),
         kpis,

@@ -12,6 +12,8 @@ pub struct RisksView {
     pub cards: Vec<Kpi>,
     pub matrix: RiskMatrix,
     pub columns: RiskColumns,
+    /// Optional columns that hold a value in some row (`type`, `measures`, `result`, …).
+    pub present: Vec<&'static str>,
     pub rows: Vec<RiskRow>,
     pub labels: RiskLabels,
 }
@@ -184,7 +186,12 @@ pub(super) fn document(risks: &[Record], ctx: &Ctx) -> Document {
         card("resolved", RESOLVED, risks.len() as u32 - open, "ok"),
     ];
     let l = |k| format::label("risk", k, lang);
+    let present = ["type", "raised_on", "resolved_on", "measures", "result"]
+        .into_iter()
+        .filter(|k| risks.iter().any(|r| !format::text(r, k, lang).is_empty()))
+        .collect();
     let view = RisksView {
+        present,
         cards,
         matrix: matrix(risks, lang),
         columns: RiskColumns {

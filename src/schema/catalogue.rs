@@ -194,15 +194,15 @@ pub static KINDS: &[KindDef] = &[
         collection: Some("tasks"),
         sheet_aliases: &["任务分工", "任務分工", "任务进度", "任務進度", "项目进度跟踪表", "項目進度跟蹤表", "專案進度追蹤表", "进度跟踪表", "進度跟蹤表", "任务", "任務", "task", "tasks", "plan", "schedule", "task plan"],
         fields: &[
-            f("id", l("任务ID", "任務ID", "Task ID"), Type::Text).req().aka(&["任务编号", "任務編號", "序号", "编号", "ID", "WBS", "no"])
+            f("id", l("任务ID", "任務ID", "Task ID"), Type::Text).req().aka(&["任务编号", "任務編號", "序号", "编号", "ID", "WBS", "no", "#"])
                 .help(l("层级编号,如1、1.1、2.1.3", "層級編號,如1、1.1、2.1.3", "Hierarchical number: 1, 1.1, 2.1.3")),
             f("name", l("子任务名称", "子任務名稱", "Task"), Type::Text).req().aka(&["任务名称", "任務名稱", "任务", "工作内容", "task name", "title"])
                 .help(l("可执行的子任务", "可執行的子任務", "An executable sub-task")),
-            f("owner", l("负责部门/人", "負責部門/人", "Owner"), Type::Party).req().aka(&["负责人", "負責人", "负责部门", "負責部門", "责任人", "執行人", "执行人", "assignee", "responsible"])
+            f("owner", l("负责部门/人", "負責部門/人", "Owner"), Type::Party).req().aka(&["负责人", "負責人", "负责部门", "負責部門", "责任人", "執行人", "执行人", "assignee", "assigned to", "responsible"])
                 .help(l("唯一主负责人,如“市场部*”", "唯一主負責人,如「市場部*」", "Exactly one main owner, e.g. Marketing / Li Na")),
             f("collaborators", l("协作部门/人", "協作部門/人", "Collaborators"), Type::Parties).aka(&["协作部门", "協作部門", "配合部门", "协作人", "supporting"])
                 .help(l("需配合的部门/人", "需配合的部門/人", "Departments or people who help")),
-            f("planned_start", l("计划开始时间", "計劃開始時間", "Planned start"), Type::Date).aka(&["开始时间", "開始時間", "开始日期", "計畫開始時間", "start", "start date"])
+            f("planned_start", l("计划开始时间", "計劃開始時間", "Planned start"), Type::Date).pair("planned_end").aka(&["计划时间", "計劃時間", "开始时间", "開始時間", "开始日期", "計畫開始時間", "start", "start date"])
                 .help(l("YYYY-MM-DD", "YYYY-MM-DD", "YYYY-MM-DD")),
             f("planned_end", l("计划结束时间", "計劃結束時間", "Planned end"), Type::Date).aka(&["结束时间", "結束時間", "计划完成时间", "截止时间", "截止日期", "截至时间", "計畫結束時間", "end", "due", "due date", "deadline"])
                 .help(l("YYYY-MM-DD", "YYYY-MM-DD", "YYYY-MM-DD")),

@@ -1,0 +1,564 @@
+//! HTML: one self-contained file per document (inline CSS and SVG, no external requests),
+//! from Tera templates embedded in the binary and overridable file by file (`--templates DIR`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::{DocMeta, Renderer};
+use crate::report::{DocView, Document, Gantt, RetroView, SummaryView};
+
+/// The built-in templates, by name. `base.html` lays out every page, `style.css` is inlined
+/// into it, `macros.html` holds badges, KPI cards and signature grids.
+pub static TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("signoff.html", include_str!("../../templates/signoff.html")),
+    ("plan.html", include_str!("../../templates/plan.html")),
+    ("risks.html", include_str!("../../templates/risks.html")),
+    ("minutes.html", include_str!("../../templates/minutes.html")),
+    ("retrospective.html", include_str!("../../templates/retrospective.html")),
+    ("summary.html", include_str!("../../templates/summary.html")),
+];
+
+/// Renders documents with Tera.
+pub struct HtmlRenderer {
+    tera: Tera,
+}
+
+impl HtmlRenderer {
+    /// The built-in templates, with every `.html`, `.css` or `.svg` file of `dir` added: a file
+    /// named like a built-in replaces only that one, other files are available to `include`.
+    /// Fails with the file and line of a template that does not parse.
+    pub fn new(dir: Option<&Path>) -> anyhow::Result<HtmlRenderer> {
+        let mut files: BTreeMap<String, String> =
+            TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+        if let Some(dir) = dir {
+            let entries = fs::read_dir(dir).with_context(|| format!("{}: cannot read the templates folder", dir.display()))?;
+            for entry in entries {
+                let path = entry.with_context(|| format!("{}: cannot list the folder", dir.display()))?.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+                if !path.is_file() || !(name.ends_with(".html") || name.ends_with(".css") || name.ends_with(".svg")) {
+                    continue;
+                }
+                let text = fs::read_to_string(&path).with_context(|| format!("{}: cannot read the template", path.display()))?;
+                files.insert(name.to_string(), text);
+            }
+        }
+        let mut tera = Tera::default();
+        // Every value is escaped, in CSS too, so a project name can never close a tag.
+        tera.autoescape_on(vec![".html", ".css", ".svg"]);
+        tera.set_escape_fn(escape);
+        tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|e| {
+            let at = dir.map_or_else(|| "built-in templates".to_string(), |d| d.display().to_string());
+            anyhow::Error::new(e).context(format!("{at}: a template does not parse"))
+        })?;
+        Ok(HtmlRenderer { tera })
+    }
+
+    fn page(&self, template: &str, page: &impl Serialize) -> anyhow::Result<Vec<u8>> {
+        let ctx = Context::from_serialize(page).context("the view does not serialize")?;
+        let html = self.tera.render(template, &ctx).with_context(|| format!("rendering {template}"))?;
+        Ok(html.into_bytes())
+    }
+}
+
+/// Writes the built-in templates to `dir` (created if needed) for editing; files already
+/// there are left alone. Returns the files written.
+pub fn write_default_templates(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    let mut written = Vec::new();
+    for (name, text) in TEMPLATES {
+        let path = dir.join(name);
+        if path.exists() {
+            continue;
+        }
+        fs::write(&path, text).with_context(|| format!("{}: cannot write", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// HTML escaping of text and attribute values (`&`, `<`, `>`, `"`, `'`).
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    meta: &'a DocMeta,
+    kind: &'static str,
+    title: &'a str,
+    stem: &'a str,
+    view: &'a DocView,
+    /// Chart geometry in SVG user units, laid out here from the view's day offsets.
+    chart: Option<Chart>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Chart {
+    Gantt(GanttSvg),
+    Metrics(MetricSvg),
+}
+
+#[derive(Serialize)]
+struct SummaryPage<'a> {
+    meta: &'a DocMeta,
+    kind: &'static str,
+    title: &'a str,
+    stem: &'static str,
+    view: &'a SummaryView,
+}
+
+impl Renderer for HtmlRenderer {
+    fn format(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(&self, doc: &Document, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        let chart = match &doc.view {
+            DocView::Plan(p) => p.gantt.as_ref().map(|g| Chart::Gantt(gantt_svg(g))),
+            DocView::Retrospective(r) if !r.metrics.is_empty() => Some(Chart::Metrics(metric_svg(r))),
+            _ => None,
+        };
+        let kind = doc.view.kind();
+        let page = Page { meta, kind, title: &doc.title, stem: &doc.stem, view: &doc.view, chart };
+        self.page(&format!("{kind}.html"), &page)
+    }
+
+    fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        let page = SummaryPage { meta, kind: "summary", title: &summary.title, stem: "summary", view: summary };
+        self.page("summary.html", &page)
+    }
+}
+
+/// Width of text in SVG units: ideographs and full-width forms count one em, the rest about half.
+fn text_width(s: &str, font: f64) -> f64 {
+    s.chars().map(|c| if is_wide(c) { 1.0 } else { 0.56 }).sum::<f64>() * font
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// The text cut to `max` units with an ellipsis.
+fn fit(s: &str, max: f64, font: f64) -> String {
+    if text_width(s, font) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = font;
+    for c in s.chars() {
+        w += if is_wide(c) { font } else { font * 0.56 };
+        if w > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+fn r1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+#[derive(Serialize)]
+struct GanttSvg {
+    width: f64,
+    height: f64,
+    /// Left edge of the time axis.
+    axis_x: f64,
+    top: f64,
+    bottom: f64,
+    stripes: Vec<Rect>,
+    ticks: Vec<TickSvg>,
+    rows: Vec<BarSvg>,
+    arrows: Vec<String>,
+    today: Option<TodaySvg>,
+}
+
+#[derive(Serialize)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+#[derive(Serialize)]
+struct TickSvg {
+    x: f64,
+    label: String,
+    major: bool,
+}
+
+#[derive(Serialize)]
+struct TodaySvg {
+    x: f64,
+    y: f64,
+    label: String,
+    anchor: &'static str,
+}
+
+#[derive(Serialize)]
+struct BarSvg {
+    label: String,
+    full: String,
+    label_x: f64,
+    text_y: f64,
+    bar: Option<Rect>,
+    tone: &'static str,
+    /// A diamond at the end of the actual finish day.
+    actual: Option<String>,
+    status: String,
+    status_x: f64,
+    status_anchor: &'static str,
+    tooltip: String,
+}
+
+const CHART_W: f64 = 1000.0;
+const LABEL_W: f64 = 250.0;
+const ROW_H: f64 = 26.0;
+const HEAD_H: f64 = 36.0;
+const FONT: f64 = 12.0;
+const SMALL: f64 = 10.5;
+
+/// Lays out a Gantt chart: label column on the left, one day = `(width − labels) / days`.
+fn gantt_svg(g: &Gantt) -> GanttSvg {
+    let axis_w = CHART_W - LABEL_W - 10.0;
+    let day = axis_w / g.days.max(1) as f64;
+    let x_of = |offset: i64| r1(LABEL_W + offset as f64 * day);
+    let bottom = HEAD_H + g.rows.len() as f64 * ROW_H;
+    let mid = |i: usize| HEAD_H + i as f64 * ROW_H + ROW_H / 2.0;
+    let bar_h = 12.0;
+
+    let mut ticks: Vec<TickSvg> =
+        g.ticks.iter().map(|t| TickSvg { x: x_of(t.offset), label: t.label.clone(), major: t.major }).collect();
+    // A minor label that would run into a major one is dropped (the line stays).
+    let majors: Vec<f64> = ticks.iter().filter(|t| t.major).map(|t| t.x).collect();
+    for t in ticks.iter_mut().filter(|t| !t.major) {
+        if majors.iter().any(|m| (*m - t.x).abs() < 34.0) {
+            t.label.clear();
+        }
+    }
+
+    let rows: Vec<BarSvg> = g
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let y = mid(i);
+            let indent = 6.0 + r.depth.min(4) as f64 * 10.0;
+            let full = format!("{} {}", r.id, r.name);
+            let label = fit(&full, LABEL_W - indent - 8.0, FONT);
+            let bar = match (r.start, r.end) {
+                (Some(s), Some(e)) => Some(Rect {
+                    x: x_of(s),
+                    y: r1(y - bar_h / 2.0),
+                    w: r1(((e - s + 1) as f64 * day).max(2.0)),
+                    h: bar_h,
+                }),
+                _ => None,
+            };
+            let actual = r.actual_end.map(|a| {
+                let x = x_of(a + 1);
+                format!("M{x} {} l5 7 l-5 7 l-5 -7 z", r1(y - 7.0))
+            });
+            let mut status = r.status.as_ref().map(|s| s.label.clone()).unwrap_or_default();
+            if !r.delay.is_empty() {
+                if !status.is_empty() {
+                    status.push_str(" · ");
+                }
+                status.push_str(&r.delay);
+            }
+            let right = [bar.as_ref().map(|b| b.x + b.w), r.actual_end.map(|a| x_of(a + 1) + 5.0)]
+                .into_iter()
+                .flatten()
+                .fold(LABEL_W, f64::max);
+            let left = bar.as_ref().map_or(LABEL_W, |b| b.x);
+            let (status_x, status_anchor) = if right + 6.0 + text_width(&status, SMALL) <= CHART_W {
+                (r1(right + 6.0), "start")
+            } else {
+                (r1(left - 6.0), "end")
+            };
+            let mut tooltip = format!("{} {}", r.id, r.name);
+            if !r.owner.is_empty() {
+                tooltip.push_str(&format!(" · {}", r.owner));
+            }
+            if !r.planned_start.is_empty() || !r.planned_end.is_empty() {
+                tooltip.push_str(&format!(" · {} – {}", r.planned_start, r.planned_end));
+            }
+            if !r.actual_end_date.is_empty() {
+                tooltip.push_str(&format!(" · ✓ {}", r.actual_end_date));
+            }
+            BarSvg {
+                label,
+                full,
+                label_x: indent,
+                text_y: r1(y + 4.0),
+                bar,
+                tone: r.tone,
+                actual,
+                status,
+                status_x,
+                status_anchor,
+                tooltip,
+            }
+        })
+        .collect();
+
+    // Dependency arrows: from the end of the prerequisite's bar to the start of the task's.
+    let mut arrows = Vec::new();
+    for (i, r) in g.rows.iter().enumerate() {
+        let Some(to) = rows[i].bar.as_ref() else { continue };
+        for dep in &r.depends_on {
+            let Some(from) = rows.get(dep.row).and_then(|b| b.bar.as_ref()) else { continue };
+            let (x1, y1, x2, y2) = (r1(from.x + from.w), mid(dep.row), to.x, mid(i));
+            let path = if x2 >= x1 + 12.0 {
+                format!("M{x1} {y1} H{} V{y2} H{x2}", r1(x1 + 6.0))
+            } else {
+                // The task starts before its prerequisite ends: go round, between the rows.
+                let between = if y2 > y1 { y2 - ROW_H / 2.0 } else { y2 + ROW_H / 2.0 };
+                format!("M{x1} {y1} H{} V{between} H{} V{y2} H{x2}", r1(x1 + 6.0), r1(x2 - 8.0))
+            };
+            arrows.push(path);
+        }
+    }
+
+    let today = g.today.map(|t| {
+        let x = r1(LABEL_W + (t as f64 + 0.5) * day);
+        let anchor = if x + text_width(&g.today_label, SMALL) / 2.0 > CHART_W { "end" } else { "middle" };
+        TodaySvg { x, y: bottom + 14.0, label: g.today_label.clone(), anchor }
+    });
+    let stripes = (0..g.rows.len())
+        .filter(|i| i % 2 == 1)
+        .map(|i| Rect { x: 0.0, y: HEAD_H + i as f64 * ROW_H, w: CHART_W, h: ROW_H })
+        .collect();
+    GanttSvg {
+        width: CHART_W,
+        height: bottom + if g.today.is_some() { 20.0 } else { 8.0 },
+        axis_x: LABEL_W,
+        top: HEAD_H - 6.0,
+        bottom,
+        stripes,
+        ticks,
+        rows,
+        arrows,
+        today,
+    }
+}
+
+#[derive(Serialize)]
+struct MetricSvg {
+    width: f64,
+    height: f64,
+    /// Where 100 % is.
+    target_x: f64,
+    top: f64,
+    bottom: f64,
+    target_label: String,
+    bars: Vec<MetricBar>,
+}
+
+#[derive(Serialize)]
+struct MetricBar {
+    label: String,
+    full: String,
+    text_y: f64,
+    bar: Option<Rect>,
+    tone: &'static str,
+    value: String,
+    value_x: f64,
+}
+
+/// Horizontal achievement bars on one scale, with a line at 100 %.
+fn metric_svg(v: &RetroView) -> MetricSvg {
+    let (width, label_w, right_pad, row_h, top) = (720.0, 170.0, 70.0, 30.0, 22.0);
+    let axis = width - label_w - right_pad;
+    let scale = v.metrics_scale.max(100.0);
+    let x_of = |p: f64| r1(label_w + p.clamp(0.0, scale) / scale * axis);
+    let bars = v
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let y = top + i as f64 * row_h + row_h / 2.0;
+            let bar = m.achievement.map(|p| Rect { x: label_w, y: r1(y - 8.0), w: r1(x_of(p) - label_w), h: 16.0 });
+            let value_x = bar.as_ref().map_or(label_w + 4.0, |b| b.x + b.w + 6.0);
+            let value = if m.achievement_text.is_empty() { "—".to_string() } else { m.achievement_text.clone() };
+            MetricBar {
+                label: fit(&m.name, label_w - 12.0, FONT),
+                full: format!("{}: {} / {}", m.name, m.actual, m.target),
+                text_y: r1(y + 4.0),
+                bar,
+                tone: m.tone,
+                value,
+                value_x: r1(value_x),
+            }
+        })
+        .collect::<Vec<_>>();
+    let bottom = top + bars.len() as f64 * row_h;
+    MetricSvg {
+        width,
+        height: bottom + 6.0,
+        target_x: x_of(100.0),
+        top: top - 6.0,
+        bottom,
+        target_label: "100%".into(),
+        bars,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lang, Value};
+    use crate::report::fixtures::*;
+    use crate::report::{documents, project_summary, summary};
+
+    fn render_all(lang: Lang) -> Vec<(String, String)> {
+        let p = seed_project();
+        let c = ctx(lang);
+        let r = HtmlRenderer::new(None).unwrap();
+        let meta = DocMeta::new(&p, &c);
+        documents(&p, &c)
+            .iter()
+            .map(|d| (d.stem.clone(), String::from_utf8(r.render(d, &meta).unwrap()).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn every_document_is_a_self_contained_accessible_page() {
+        for lang in [Lang::ZhCn, Lang::ZhTw, Lang::En] {
+            for (stem, html) in render_all(lang) {
+                assert!(html.starts_with("<!DOCTYPE html>"), "{stem}");
+                assert!(html.contains(&format!("<html lang=\"{}\">", lang.code())), "{stem}");
+                assert!(html.contains("<caption>"), "{stem}: no caption");
+                assert!(html.contains("<th scope=\"col\">"), "{stem}: no column headers");
+                assert!(html.contains("@media print"), "{stem}: no print style");
+                for banned in ["http://", "https://", "<link", "<script", "src=", "@import", "url(http"] {
+                    assert!(!html.contains(banned), "{stem} ({lang:?}) contains {banned}");
+                }
+                assert!(!html.contains("{{") && !html.contains("{%"), "{stem}: template syntax left");
+            }
+        }
+    }
+
+    #[test]
+    fn status_is_text_as_well_as_colour() {
+        let docs = render_all(Lang::ZhCn);
+        let plan = &docs.iter().find(|(s, _)| s == "plan").unwrap().1;
+        assert!(plan.contains("<span class=\"badge tone-bad\">阻塞</span>"), "{plan}");
+        assert!(plan.contains("class=\"bar tone-bad\""));
+        assert!(plan.contains("阻塞 · 延期1天"), "the Gantt writes the status beside the bar");
+        assert!(plan.contains("<line class=\"today\""));
+        assert!(plan.contains("marker-end=\"url(#arrow)\""), "dependency 2.1 ← 1.1 is drawn");
+    }
+
+    #[test]
+    fn values_are_escaped_and_markdown_html_stays_text() {
+        let mut p = seed_project();
+        p.tasks[0].fields.get_mut("name").unwrap().value = Value::Text("<script>alert('x')</script>".into());
+        p.meetings[0].fields.get_mut("summary").unwrap().value =
+            Value::Text("讨论 <img src=x onerror=alert(1)>\n\n<iframe src=\"https://evil\"></iframe>".into());
+        let c = ctx(Lang::ZhCn);
+        let r = HtmlRenderer::new(None).unwrap();
+        let meta = DocMeta::new(&p, &c);
+        for d in documents(&p, &c) {
+            let html = String::from_utf8(r.render(&d, &meta).unwrap()).unwrap();
+            assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<iframe"), "{}", d.stem);
+            if d.stem == "plan" {
+                assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "{html}");
+            }
+            if d.stem.starts_with("minutes") {
+                assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{html}");
+            }
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        assert_eq!(render_all(Lang::ZhCn), render_all(Lang::ZhCn));
+        let c = ctx(Lang::En);
+        let r = HtmlRenderer::new(None).unwrap();
+        let s = summary(&[project_summary(&seed_project(), &c)], &c);
+        let a = r.render_summary(&s, &DocMeta::batch(&c)).unwrap();
+        assert_eq!(a, r.render_summary(&s, &DocMeta::batch(&c)).unwrap());
+        let html = String::from_utf8(a).unwrap();
+        assert!(html.contains("<html lang=\"en\">") && html.contains("Portfolio summary") && html.contains("<caption>"));
+    }
+
+    #[test]
+    fn user_templates_override_one_file_and_defaults_can_be_exported() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_default_templates(dir.path()).unwrap();
+        assert_eq!(written.len(), TEMPLATES.len());
+        fs::write(dir.path().join("style.css"), "body { color: rebeccapurple }").unwrap();
+        for (name, _) in TEMPLATES.iter().filter(|(n, _)| *n != "style.css") {
+            fs::remove_file(dir.path().join(name)).unwrap();
+        }
+        // Exporting again leaves the edited file alone.
+        assert_eq!(write_default_templates(dir.path()).unwrap().len(), TEMPLATES.len() - 1);
+        fs::remove_file(dir.path().join("plan.html")).unwrap();
+        let r = HtmlRenderer::new(Some(dir.path())).unwrap();
+        let c = ctx(Lang::ZhCn);
+        let p = seed_project();
+        let doc = documents(&p, &c).into_iter().find(|d| d.stem == "plan").unwrap();
+        let html = String::from_utf8(r.render(&doc, &DocMeta::new(&p, &c)).unwrap()).unwrap();
+        assert!(html.contains("rebeccapurple") && html.contains("甘特图"));
+    }
+
+    #[test]
+    fn a_broken_user_template_names_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("plan.html"), "{% if %}").unwrap();
+        let err = format!("{:#}", HtmlRenderer::new(Some(dir.path())).err().unwrap());
+        assert!(err.contains("plan.html"), "{err}");
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_fit_the_chart() {
+        assert_eq!(fit("活动方案设计", 100.0, 12.0), "活动方案设计");
+        assert_eq!(fit("一二三四五六七八九十", 60.0, 12.0), "一二三四…");
+        assert!(text_width("ab", 10.0) < text_width("中", 10.0) * 2.0);
+    }
+
+    /// Writes one HTML file per kind to `$DOSSIER_PREVIEW` (e.g. /tmp/html-preview), to look at.
+    #[test]
+    #[ignore]
+    fn preview() {
+        let Ok(dir) = std::env::var("DOSSIER_PREVIEW") else { return };
+        let dir = Path::new(&dir);
+        fs::create_dir_all(dir).unwrap();
+        let r = HtmlRenderer::new(None).unwrap();
+        for lang in [Lang::ZhCn, Lang::En] {
+            let c = ctx(lang);
+            let p = seed_project();
+            let meta = DocMeta::new(&p, &c);
+            for d in documents(&p, &c) {
+                fs::write(dir.join(format!("{}.{}.html", d.stem, lang.code())), r.render(&d, &meta).unwrap()).unwrap();
+            }
+            let s = summary(&[project_summary(&p, &c)], &c);
+            fs::write(dir.join(format!("summary.{}.html", lang.code())), r.render_summary(&s, &DocMeta::batch(&c)).unwrap())
+                .unwrap();
+        }
+    }
+}
