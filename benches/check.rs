@@ -14,16 +14,19 @@ fn main() {
     let sizes = if sizes.is_empty() { vec![100, 1000] } else { sizes };
     let bin = env!("CARGO_BIN_EXE_dossier");
     for n in sizes {
-        let dir = tempfile::tempdir().expect("temp dir");
+        // BENCH_KEEP=DIR keeps the generated projects there, for profiling.
+        let kept = std::env::var_os("BENCH_KEEP").map(std::path::PathBuf::from);
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = kept.as_deref().unwrap_or(tmp.path());
         let t = Instant::now();
         for i in 0..n {
-            let p = dir.path().join(format!("p{i:05}"));
+            let p = root.join(format!("p{i:05}"));
             std::fs::create_dir_all(&p).unwrap();
             write_project(&p.join("project.xlsx"), i).expect("synthetic workbook");
         }
         eprintln!("generated {n} projects in {:.1} s", t.elapsed().as_secs_f64());
         for format in ["text", "json"] {
-            let (elapsed, peak_kb, code) = run(bin, dir.path(), format);
+            let (elapsed, peak_kb, code) = run(bin, root, format);
             println!(
                 "check --format {format}: {n} projects in {:.3} s = {:.0} projects/s, peak RSS {:.1} MiB, exit {code}",
                 elapsed.as_secs_f64(),

@@ -139,7 +139,12 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     let style = Style::detect();
     let mut tally = Tally::default();
     let mut failed_projects = 0usize;
-    let mut json_diags: Vec<serde_json::Value> = Vec::new();
+    // JSON puts every diagnostic after every project; they wait in a temporary file so that
+    // memory stays flat however many projects a batch holds.
+    let mut json_diags = match opts.format {
+        Format::Json => Some(Spill::new()?),
+        Format::Text => None,
+    };
     if opts.format == Format::Json {
         out.write_all(b"{\"projects\":[")?;
     }
@@ -156,7 +161,11 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
                 Format::Json => {
                     out.write_all(if first { b"\n" } else { b",\n" })?;
                     serde_json::to_writer(&mut out, &json::project(&c.project))?;
-                    json_diags.extend(c.diags.iter().map(json::diagnostic));
+                    if let Some(spill) = json_diags.as_mut() {
+                        for d in &c.diags {
+                            spill.push(&json::diagnostic(d))?;
+                        }
+                    }
                 }
                 Format::Text => write_text(&mut out, &c, opts.ctx.lang, &style)?,
             }
@@ -166,9 +175,8 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     match opts.format {
         Format::Json => {
             out.write_all(b"\n],\"diagnostics\":[")?;
-            for (i, d) in json_diags.iter().enumerate() {
-                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut out, d)?;
+            if let Some(spill) = json_diags.take() {
+                spill.copy_to(&mut out)?;
             }
             out.write_all(b"\n]}\n")?;
         }
@@ -177,6 +185,45 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     out.flush()?;
     let failed = tally.errors > 0 || (opts.strict && tally.warnings > 0);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Compact JSON values, comma-separated, parked in an unnamed temporary file.
+struct Spill {
+    file: io::BufWriter<std::fs::File>,
+    count: usize,
+}
+
+impl Spill {
+    fn new() -> io::Result<Spill> {
+        let path = std::env::temp_dir().join(format!("dossier-{}-{:?}.json", std::process::id(), std::thread::current().id()));
+        let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path);
+        let file = match file {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&path)?;
+                std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?
+            }
+            Err(e) => return Err(e),
+        };
+        // Unlinked at once on Unix: nothing is left behind, even if the run is killed.
+        let _ = std::fs::remove_file(&path);
+        Ok(Spill { file: io::BufWriter::new(file), count: 0 })
+    }
+
+    fn push(&mut self, v: &serde_json::Value) -> io::Result<()> {
+        self.file.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.file, v)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn copy_to(self, out: &mut impl Write) -> io::Result<()> {
+        use std::io::Seek;
+        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.seek(io::SeekFrom::Start(0))?;
+        io::copy(&mut file, out)?;
+        Ok(())
+    }
 }
 
 const FOUND: L10n = L10n::new("发现", "發現", "found");

@@ -218,6 +218,10 @@ const PLACEHOLDERS: &[&str] = &[
 
 /// Whether a text is a placeholder for "not filled in" (`/`, `无`, `N/A`, `TBD`, `待定` …).
 pub fn is_placeholder(text: &str) -> bool {
+    // Every placeholder is a few characters; most cells are longer, so skip the work.
+    if text.trim().len() > 12 {
+        return false;
+    }
     let t = norm(text).to_lowercase();
     PLACEHOLDERS.contains(&t.as_str())
 }

@@ -1172,14 +1172,16 @@ impl SheetReader<'_> {
     fn find_header(&self, kind: &'static KindDef, rows: &[u32], min: usize) -> Option<Header> {
         let mut best: Option<Header> = None;
         for (i, &r) in rows.iter().enumerate().take(HEADER_SCAN) {
-            let mut cand = self.header_at(kind, r, None);
-            if i > 0 && rows[i - 1] + 1 == r && self.grid.row(r - 1).any(|(c, _)| self.grid.is_horizontal_copy(r - 1, c)) {
-                let two = self.header_at(kind, r, Some(r - 1));
-                if two.score > cand.score {
-                    cand = two;
-                }
+            let mut cand = self.header_at(kind, r, None, min);
+            if i > 0 && rows[i - 1] + 1 == r && self.grid.row(r - 1).any(|(c, _)| self.grid.is_horizontal_copy(r - 1, c))
+                && let Some(two) = self.header_at(kind, r, Some(r - 1), min)
+                && cand.as_ref().is_none_or(|c| two.score > c.score)
+            {
+                cand = Some(two);
             }
-            if cand.score >= min && best.as_ref().is_none_or(|b| cand.score > b.score) {
+            if let Some(cand) = cand
+                && best.as_ref().is_none_or(|b| cand.score > b.score)
+            {
                 best = Some(cand);
             }
         }
@@ -1187,13 +1189,13 @@ impl SheetReader<'_> {
     }
 
     /// Reads row `r` as a header for `kind`; `parent` is the row above holding merged banners
-    /// (`计划` over `开始 | 结束`).
-    fn header_at(&self, kind: &'static KindDef, r: u32, parent: Option<u32>) -> Header {
+    /// (`计划` over `开始 | 结束`). None when fewer than `min` distinct fields match.
+    fn header_at(&self, kind: &'static KindDef, r: u32, parent: Option<u32>, min: usize) -> Option<Header> {
         let g = self.grid;
-        let mut cols: BTreeSet<u32> = g.row(r).map(|(c, _)| c).collect();
-        if let Some(p) = parent {
-            cols.extend(g.row(p).map(|(c, _)| c));
-        }
+        let cols: Vec<u32> = match parent {
+            None => g.row(r).map(|(c, _)| c).collect(),
+            Some(p) => g.row(r).chain(g.row(p)).map(|(c, _)| c).collect::<BTreeSet<u32>>().into_iter().collect(),
+        };
         let mut out = Header { row: r, score: 0, matched: 0, cells: 0, cols: Vec::new() };
         let mut seen = BTreeSet::new();
         for c in cols {
@@ -1202,17 +1204,17 @@ impl SheetReader<'_> {
                 continue;
             }
             // Only text cells can name a field; a number or date in a header row is kept as
-            // the column's name but never looked up.
-            let child = g.label(r, c);
-            let up = parent.and_then(|p| g.label(p, c));
+            // the column's name (filled in below, if the row qualifies) but never looked up.
             let is_text = |row: u32| matches!(g.get(row, c).map(|x| &x.cell), Some(Cell::Text(_)));
             if !is_text(r) && parent.is_none_or(|p| !is_text(p)) {
-                if let Some(t) = child {
+                if g.label(r, c).is_some() {
                     out.cells += 1;
-                    out.cols.push(HCol { col: c, text: t.into_owned(), row: r, field: None, merged_with_prev: false });
+                    out.cols.push(HCol { col: c, text: String::new(), row: r, field: None, merged_with_prev: false });
                 }
                 continue;
             }
+            let child = g.label(r, c);
+            let up = parent.and_then(|p| g.label(p, c));
             let (text, field) = match (up, child) {
                 (Some(p), Some(ch)) if p != ch => {
                     let sep = if p.is_ascii() && ch.is_ascii() { " " } else { "" };
@@ -1224,8 +1226,9 @@ impl SheetReader<'_> {
                         .or_else(|| self.m.field(kind, &p));
                     (joined, field)
                 }
-                (Some(p), None) => (p.to_string(), self.m.field(kind, &p)),
-                (_, Some(ch)) => (ch.to_string(), self.m.field(kind, &ch)),
+                // Single texts are copied only if the row qualifies (below).
+                (Some(p), None) => (String::new(), self.m.field(kind, &p)),
+                (_, Some(ch)) => (String::new(), self.m.field(kind, &ch)),
                 (None, None) => continue,
             };
             out.cells += 1;
@@ -1237,16 +1240,37 @@ impl SheetReader<'_> {
             out.cols.push(HCol { col: c, text, row: r, field, merged_with_prev });
         }
         out.score = seen.len();
-        out
+        if out.score < min.max(1) {
+            return None;
+        }
+        for hc in out.cols.iter_mut().filter(|hc| hc.text.is_empty()) {
+            hc.text = g.label(r, hc.col).or_else(|| parent.and_then(|p| g.label(p, hc.col))).map(Cow::into_owned).unwrap_or_default();
+        }
+        Some(out)
     }
 
     /// A row that opens a sub-table of one of `subs`: ≥ 2 fields matched, covering at least
     /// half of the row's cells. Earlier entries of `subs` win ties.
     fn sub_header(&self, r: u32, subs: &[(Option<&'static str>, &'static KindDef)]) -> Option<(usize, Header)> {
+        // Cheap test first (this runs on every row of a form): a header row has at least two
+        // text cells, and one of its first three names a field of one of the kinds.
+        let texts: Vec<&str> = self
+            .grid
+            .row(r)
+            .filter(|(c, g)| g.origin.is_none_or(|o| o.1 == *c))
+            .filter_map(|(_, g)| match &g.cell {
+                Cell::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .take(3)
+            .collect();
+        if texts.len() < 2 || !subs.iter().any(|(_, k)| texts.iter().any(|t| self.m.field(k, t).is_some())) {
+            return None;
+        }
         let mut best: Option<(usize, Header)> = None;
         for (i, (_, kind)) in subs.iter().enumerate() {
-            let h = self.header_at(kind, r, None);
-            if h.score >= 2 && h.matched * 2 >= h.cells && best.as_ref().is_none_or(|(_, b)| h.score > b.score) {
+            let Some(h) = self.header_at(kind, r, None, 2) else { continue };
+            if h.matched * 2 >= h.cells && best.as_ref().is_none_or(|(_, b)| h.score > b.score) {
                 best = Some((i, h));
             }
         }
@@ -1364,7 +1388,17 @@ impl SheetReader<'_> {
         let signoff = crate::schema::kind("signoff");
         let subs: Vec<(Option<&'static str>, &'static KindDef)> =
             signoff.filter(|s| s.key != kind.key).map(|s| (None, s)).into_iter().collect();
-        let stop = |r: u32| !subs.is_empty() && self.sub_header(r, &subs).is_some();
+        // Checked on every data row, so first a single lookup: sign-off headers start with one
+        // of their labels (签字阶段, 部门, 姓名…).
+        let stop = |r: u32| {
+            subs.first().is_some_and(|(_, sk)| {
+                let first = self.grid.row(r).find_map(|(_, g)| match &g.cell {
+                    Cell::Text(t) if g.origin.is_none() => Some(t.as_str()),
+                    _ => None,
+                });
+                first.is_some_and(|t| self.m.field(sk, t).is_some())
+            }) && self.sub_header(r, &subs).is_some()
+        };
         let (records, next) = self.read_rows(kind, &plan, header, &rows[start..], Mode::Table, &stop, &mut out.diags);
         out.records.extend(records);
         // A sign-off block under the table (各部门负责人签字).
@@ -2638,6 +2672,74 @@ mod tests {
 #[cfg(test)]
 mod scratch_perf {
     use super::*;
+    #[test]
+    #[ignore]
+    fn perf_bench_like() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.xlsx");
+        let mut wb = Workbook::new();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let pct = Format::new().set_num_format("0%");
+        let req = wb.add_worksheet().set_name("需求登记表").unwrap();
+        for (r, (k, v)) in [("需求编号", "2024-MKT-001"), ("协作主题", "x"), ("发起部门", "市场部"), ("发起人", "市场部*"), ("目标描述", "y"), ("涉及部门", "产品部、销售部"), ("时间节点", "2024-07-15至2024-09-30"), ("需求优先级", "P0"), ("需求状态", "执行中")].iter().enumerate() {
+            req.write_string(r as u32, 0, *k).unwrap();
+            req.write_string(r as u32, 1, *v).unwrap();
+        }
+        let tasks = wb.add_worksheet().set_name("任务分工与进度跟踪表").unwrap();
+        for (c, h) in ["任务ID", "子任务名称", "负责部门/人", "协作部门/人", "计划开始时间", "计划结束时间", "实际完成时间", "当前状态", "完成比例", "交付成果", "优先级", "依赖任务"].iter().enumerate() {
+            tasks.write_string(0, c as u16, *h).unwrap();
+        }
+        for i in 1..61u32 {
+            tasks.write_string(i, 0, format!("{}.{}", i / 6, i % 6)).unwrap();
+            tasks.write_string(i, 1, format!("子任务{i}")).unwrap();
+            tasks.write_string(i, 2, "市场部*").unwrap();
+            tasks.write_string(i, 3, "产品部*").unwrap();
+            tasks.write_datetime_with_format(i, 4, ExcelDateTime::from_ymd(2024, 8, 1).unwrap(), &date).unwrap();
+            tasks.write_datetime_with_format(i, 5, ExcelDateTime::from_ymd(2024, 8, 9).unwrap(), &date).unwrap();
+            tasks.write_string(i, 7, "进行中").unwrap();
+            tasks.write_number_with_format(i, 8, 0.4, &pct).unwrap();
+            tasks.write_string(i, 9, format!("《交付物{i}》")).unwrap();
+            tasks.write_string(i, 10, "P1").unwrap();
+        }
+        let risks = wb.add_worksheet().set_name("风险与问题登记表").unwrap();
+        for (c, h) in ["记录ID", "风险/问题描述", "影响等级", "责任部门/人", "发生时间", "计划解决时间", "实际解决时间", "解决措施", "处理结果"].iter().enumerate() {
+            risks.write_string(0, c as u16, *h).unwrap();
+        }
+        for i in 1..21u32 {
+            for c in 0..9u16 {
+                risks.write_string(i, c, format!("v{i}-{c}")).unwrap();
+            }
+        }
+        for m in 0..3 {
+            let ws = wb.add_worksheet().set_name(format!("会议纪要{m}")).unwrap();
+            let rows: &[&[&str]] = &[&["会议主题", "例会"], &["会议类型", "阶段性复盘会"], &["会议时间", "2024年9月5日14:00-16:00"], &["地点", "3楼"], &["主持人", "市场部*"], &["参与部门", "市场部、销售部"], &["讨论内容摘要", "1.x"], &["决议事项", "1.y"], &[], &["姓名", "部门", "角色"], &["a", "b", "核心决策者"], &["c", "d", "支持角色"], &[], &["议题", "讨论目标", "预计时长", "负责人"], &["t", "g", "20", "市场部*"], &[], &["编号", "任务描述", "负责人", "截止日期", "交付标准", "优先级", "状态"], &["A1", "x", "市场部*", "2024-09-08", "std", "高", "进行中"]];
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    ws.write_string(r as u32, c as u16, *v).unwrap();
+                }
+            }
+        }
+        wb.save(&path).unwrap();
+        let ctx = Ctx::new(Lang::En, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), crate::schema::Schema::default());
+        let display: Arc<str> = Arc::from("p.xlsx");
+        let r = read(&path, &display, &ctx);
+        eprintln!("records {} diags {:?}", r.records.len(), r.diags.iter().map(|d| d.code).collect::<Vec<_>>());
+        let t = std::time::Instant::now();
+        let n = 200;
+        for _ in 0..n {
+            let _ = read(&path, &display, &ctx);
+        }
+        eprintln!("per workbook: {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let mut b = open(&path).ok().unwrap();
+            for sh in b.sheets() {
+                let _ = b.load(&sh.name);
+            }
+        }
+        eprintln!("open+load only: {:?}", t.elapsed() / n);
+    }
     #[test]
     #[ignore]
     fn perf_one() {

@@ -39,14 +39,16 @@ impl HtmlRenderer {
         let mut files: BTreeMap<String, String> =
             TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
         if let Some(dir) = dir {
-            let entries = fs::read_dir(dir).with_context(|| format!("{}: cannot read the templates folder", dir.display()))?;
+            let entries =
+                fs::read_dir(dir).with_context(|| format!("{}: cannot read the templates folder", dir.display()))?;
             for entry in entries {
                 let path = entry.with_context(|| format!("{}: cannot list the folder", dir.display()))?.path();
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
                 if !path.is_file() || !(name.ends_with(".html") || name.ends_with(".css") || name.ends_with(".svg")) {
                     continue;
                 }
-                let text = fs::read_to_string(&path).with_context(|| format!("{}: cannot read the template", path.display()))?;
+                let text = fs::read_to_string(&path)
+                    .with_context(|| format!("{}: cannot read the template", path.display()))?;
                 files.insert(name.to_string(), text);
             }
         }
@@ -260,6 +262,9 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
         }
     }
 
+    // Rows with an arrow leaving their bar write their status past the arrow's first bend.
+    let leaves: Vec<bool> =
+        (0..g.rows.len()).map(|i| g.rows.iter().any(|r| r.depends_on.iter().any(|d| d.row == i))).collect();
     let rows: Vec<BarSvg> = g
         .rows
         .iter()
@@ -294,8 +299,9 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
                 .flatten()
                 .fold(LABEL_W, f64::max);
             let left = bar.as_ref().map_or(LABEL_W, |b| b.x);
-            let (status_x, status_anchor) = if right + 6.0 + text_width(&status, SMALL) <= CHART_W {
-                (r1(right + 6.0), "start")
+            let gap = if leaves[i] { 12.0 } else { 6.0 };
+            let (status_x, status_anchor) = if right + gap + text_width(&status, SMALL) <= CHART_W {
+                (r1(right + gap), "start")
             } else {
                 (r1(left - 6.0), "end")
             };
@@ -345,7 +351,8 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
 
     let today = g.today.map(|t| {
         let x = r1(LABEL_W + (t as f64 + 0.5) * day);
-        let anchor = if x + text_width(&g.today_label, SMALL) / 2.0 > CHART_W { "end" } else { "middle" };
+        // Bold digits run wider than the estimate: keep a margin before the right edge.
+        let anchor = if x + text_width(&g.today_label, SMALL) * 0.6 > CHART_W { "end" } else { "middle" };
         TodaySvg { x, y: bottom + 14.0, label: g.today_label.clone(), anchor }
     });
     let stripes = (0..g.rows.len())
@@ -479,12 +486,18 @@ mod tests {
         p.tasks[0].fields.get_mut("name").unwrap().value = Value::Text("<script>alert('x')</script>".into());
         p.meetings[0].fields.get_mut("summary").unwrap().value =
             Value::Text("讨论 <img src=x onerror=alert(1)>\n\n<iframe src=\"https://evil\"></iframe>".into());
+        // Values inside macros (the signature grid) are escaped too.
+        p.signoffs[0].fields.get_mut("name").unwrap().value = Value::Text("<b>张三</b>".into());
         let c = ctx(Lang::ZhCn);
         let r = HtmlRenderer::new(None).unwrap();
         let meta = DocMeta::new(&p, &c);
         for d in documents(&p, &c) {
             let html = String::from_utf8(r.render(&d, &meta).unwrap()).unwrap();
             assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<iframe"), "{}", d.stem);
+            assert!(!html.contains("<b>"), "{}", d.stem);
+            if d.stem == "signoff" {
+                assert!(html.contains("&lt;b&gt;张三&lt;/b&gt;"), "{html}");
+            }
             if d.stem == "plan" {
                 assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "{html}");
             }
@@ -503,7 +516,9 @@ mod tests {
         let a = r.render_summary(&s, &DocMeta::batch(&c)).unwrap();
         assert_eq!(a, r.render_summary(&s, &DocMeta::batch(&c)).unwrap());
         let html = String::from_utf8(a).unwrap();
-        assert!(html.contains("<html lang=\"en\">") && html.contains("Portfolio summary") && html.contains("<caption>"));
+        assert!(
+            html.contains("<html lang=\"en\">") && html.contains("Portfolio summary") && html.contains("<caption>")
+        );
     }
 
     #[test]
@@ -557,8 +572,11 @@ mod tests {
                 fs::write(dir.join(format!("{}.{}.html", d.stem, lang.code())), r.render(&d, &meta).unwrap()).unwrap();
             }
             let s = summary(&[project_summary(&p, &c)], &c);
-            fs::write(dir.join(format!("summary.{}.html", lang.code())), r.render_summary(&s, &DocMeta::batch(&c)).unwrap())
-                .unwrap();
+            fs::write(
+                dir.join(format!("summary.{}.html", lang.code())),
+                r.render_summary(&s, &DocMeta::batch(&c)).unwrap(),
+            )
+            .unwrap();
         }
     }
 }

@@ -74,7 +74,15 @@ pub fn party(s: &str) -> Value {
 }
 
 /// seed 000 模板2: the four tasks of the task plan.
-pub fn task(id: &str, name: &str, owner: &str, start: &str, end: &str, actual: Option<&str>, status: &'static str) -> Record {
+pub fn task(
+    id: &str,
+    name: &str,
+    owner: &str,
+    start: &str,
+    end: &str,
+    actual: Option<&str>,
+    status: &'static str,
+) -> Record {
     let mut b = rec("task")
         .f("id", text(id))
         .f("name", text(name))
@@ -93,7 +101,8 @@ pub fn seed_tasks() -> Vec<Record> {
         task("1.1", "活动方案设计", "市场部*", "2024-07-15", "2024-07-25", Some("2024-07-24"), "done"),
         task("1.2", "产品卖点提炼", "产品部*", "2024-07-16", "2024-07-20", Some("2024-07-20"), "done"),
         {
-            let mut t = task("2.1", "宣传物料制作", "设计部*", "2024-07-26", "2024-08-05", Some("2024-08-06"), "blocked");
+            let mut t =
+                task("2.1", "宣传物料制作", "设计部*", "2024-07-26", "2024-08-05", Some("2024-08-06"), "blocked");
             t.fields.insert("depends_on", Field { value: list(&["1.1"]), raw: String::new(), loc: t.loc.clone() });
             t.fields.insert("problem", Field { value: text("海报待修改"), raw: String::new(), loc: t.loc.clone() });
             t
@@ -173,8 +182,16 @@ pub fn seed_project() -> Project {
         .f(
             "attendees",
             Value::Records(vec![
-                rec("attendee").f("name", text("李娜")).f("department", text("市场部")).f("role", code("decision_maker")).build(),
-                rec("attendee").f("name", text("赵六")).f("department", text("财务部")).f("role", code("executor")).build(),
+                rec("attendee")
+                    .f("name", text("李娜"))
+                    .f("department", text("市场部"))
+                    .f("role", code("decision_maker"))
+                    .build(),
+                rec("attendee")
+                    .f("name", text("赵六"))
+                    .f("department", text("财务部"))
+                    .f("role", code("executor"))
+                    .build(),
             ]),
         )
         .f(
@@ -203,8 +220,16 @@ pub fn seed_project() -> Project {
         .f(
             "metrics",
             Value::Records(vec![
-                rec("metric").f("name", text("销售额")).f("target", qty(5e6, "元")).f("actual", qty(5.2e6, "元")).build(),
-                rec("metric").f("name", text("用户参与量")).f("target", qty(1.2e5, "人次")).f("actual", qty(1.5e5, "人次")).build(),
+                rec("metric")
+                    .f("name", text("销售额"))
+                    .f("target", qty(5e6, "元"))
+                    .f("actual", qty(5.2e6, "元"))
+                    .build(),
+                rec("metric")
+                    .f("name", text("用户参与量"))
+                    .f("target", qty(1.2e5, "人次"))
+                    .f("actual", qty(1.5e5, "人次"))
+                    .build(),
             ]),
         )
         .f("deliverables", list(&["《推广活动总结报告》", "《销售数据统计表》", "用户反馈分析报告"]))

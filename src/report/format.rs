@@ -54,8 +54,12 @@ pub fn quantity(q: &Quantity, lang: Lang) -> String {
     let v = q.value;
     let number = match lang {
         Lang::En => grouped(v),
-        _ if v.abs() >= 1e8 => format!("{}{}", trim_float(round2(v / 1e8)), if lang == Lang::ZhTw { "億" } else { "亿" }),
-        _ if v.abs() >= 1e4 => format!("{}{}", trim_float(round2(v / 1e4)), if lang == Lang::ZhTw { "萬" } else { "万" }),
+        _ if v.abs() >= 1e8 => {
+            format!("{}{}", trim_float(round2(v / 1e8)), if lang == Lang::ZhTw { "億" } else { "亿" })
+        }
+        _ if v.abs() >= 1e4 => {
+            format!("{}{}", trim_float(round2(v / 1e4)), if lang == Lang::ZhTw { "萬" } else { "万" })
+        }
         _ => trim_float(round2(v)),
     };
     match (lang, q.unit.is_empty()) {
@@ -222,13 +226,16 @@ mod tests {
     #[test]
     fn numbered_items_lose_their_numbers() {
         // seed 000 模板4 writes 交付成果清单 as 1.《推广活动总结报告》2.《销售数据统计表》
-        let list = ["1.《推广活动总结报告》", "2、销售数据", "（3）反馈", "2024年复盘", "3.", "1.5倍"].map(String::from);
+        let list =
+            ["1.《推广活动总结报告》", "2、销售数据", "（3）反馈", "2024年复盘", "3.", "1.5倍"].map(String::from);
         assert_eq!(items(&list), ["《推广活动总结报告》", "销售数据", "反馈", "2024年复盘", "3.", "1.5倍"]);
     }
 
     #[test]
     fn markdown_escapes_raw_html_and_drops_requests() {
-        let html = markdown("1. 市场部汇报 <script>alert(1)</script>\n\n<div onclick=x>块</div>\n\n![logo](https://cdn.example/x.png) [bad](javascript:alert(1))\n\n# 标题");
+        let html = markdown(
+            "1. 市场部汇报 <script>alert(1)</script>\n\n<div onclick=x>块</div>\n\n![logo](https://cdn.example/x.png) [bad](javascript:alert(1))\n\n# 标题",
+        );
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
         assert!(html.contains("&lt;div onclick=x&gt;"), "{html}");
         assert!(!html.contains("<script") && !html.contains("<div") && !html.contains("<img"), "{html}");

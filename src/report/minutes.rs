@@ -266,7 +266,12 @@ fn host_sign(m: &Record, signoffs: &[Record], lang: Lang) -> HostSign {
             }
     });
     let sl = |k| format::label("signoff", k, lang);
-    let labels = HostLabels { name: sl("name"), decision: sl("decision"), date: sl("date"), signature: SIGNATURE.get(lang).into() };
+    let labels = HostLabels {
+        name: sl("name"),
+        decision: sl("decision"),
+        date: sl("date"),
+        signature: SIGNATURE.get(lang).into(),
+    };
     let role = format::label("meeting", "host", lang);
     let name = format::text(m, "host", lang);
     match found {
@@ -279,7 +284,9 @@ fn host_sign(m: &Record, signoffs: &[Record], lang: Lang) -> HostSign {
             signed: s.code("decision").is_some(),
             labels,
         },
-        None => HostSign { role, name, decision: None, date: String::new(), comment: String::new(), signed: false, labels },
+        None => {
+            HostSign { role, name, decision: None, date: String::new(), comment: String::new(), signed: false, labels }
+        }
     }
 }
 

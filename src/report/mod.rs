@@ -3,12 +3,12 @@
 //! renderers (HTML, XLSX, PDF) only lay them out and never recompute.
 
 pub mod format;
-mod minutes;
-mod plan;
-mod retro;
-mod risks;
-mod signoff;
-mod summary;
+pub mod minutes;
+pub mod plan;
+pub mod retro;
+pub mod risks;
+pub mod signoff;
+pub mod summary;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -76,6 +76,8 @@ pub struct DocMeta {
 /// Words of the page furniture, in the run's language.
 #[derive(Clone, Debug, Serialize)]
 pub struct Ui {
+    /// `：` in Chinese, `: ` in English.
+    pub colon: String,
     pub project: String,
     pub project_id: String,
     pub generated: String,
@@ -84,6 +86,7 @@ pub struct Ui {
     pub legend: String,
 }
 
+const COLON: L10n = L10n::new("：", "：", ": ");
 const PROJECT: L10n = L10n::new("项目", "專案", "Project");
 const PROJECT_ID: L10n = L10n::new("编号", "編號", "No.");
 const GENERATED: L10n = L10n::new("生成日期", "生成日期", "Generated");
@@ -117,6 +120,7 @@ impl DocMeta {
             generated: format::date(Some(ctx.as_of)),
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
             ui: Ui {
+                colon: COLON.get(lang).into(),
                 project: PROJECT.get(lang).into(),
                 project_id: PROJECT_ID.get(lang).into(),
                 generated: GENERATED.get(lang).into(),
@@ -209,10 +213,7 @@ pub fn badge_of(kind: &str, key: &str, code: &str, lang: Lang) -> Badge {
         schema::Type::Enum(e) => Some(e.name),
         _ => None,
     });
-    let tone = TONES
-        .iter()
-        .find(|(e, c, _)| Some(*e) == enum_name && *c == code)
-        .map_or("muted", |(_, _, tone)| tone);
+    let tone = TONES.iter().find(|(e, c, _)| Some(*e) == enum_name && *c == code).map_or("muted", |(_, _, tone)| tone);
     Badge { code: code.to_string(), label: format::enum_label(kind, key, code, lang), tone }
 }
 
@@ -262,12 +263,17 @@ impl Rate {
         Rate { done, of, ratio: (of > 0).then(|| f64::from(done) / f64::from(of)) }
     }
 
-    pub fn add(self, other: Rate) -> Rate {
-        Rate::new(self.done + other.done, self.of + other.of)
-    }
-
     pub fn text(&self) -> String {
         self.ratio.map_or_else(|| "—".to_string(), |r| format::percent(r * 100.0))
+    }
+}
+
+impl std::ops::Add for Rate {
+    type Output = Rate;
+
+    /// Pools two counts (not an average of two ratios).
+    fn add(self, other: Rate) -> Rate {
+        Rate::new(self.done + other.done, self.of + other.of)
     }
 }
 
@@ -383,9 +389,10 @@ pub fn sign_grid(caption: String, expected: &[String], recorded: &[&Record], lan
             continue;
         }
         seen.push(name.to_string());
-        let found = recorded.iter().enumerate().find(|(i, r)| {
-            !used[*i] && r.text("department").is_some_and(|d| same_department(d, name))
-        });
+        let found = recorded
+            .iter()
+            .enumerate()
+            .find(|(i, r)| !used[*i] && r.text("department").is_some_and(|d| same_department(d, name)));
         match found {
             Some((i, r)) => {
                 used[i] = true;
@@ -474,7 +481,11 @@ mod tests {
 
     #[test]
     fn grids_match_departments_loosely_and_keep_unexpected_signatories() {
-        let a = rec("signoff").f("department", text("销售部")).f("name", text("王五")).f("decision", code("approved")).build();
+        let a = rec("signoff")
+            .f("department", text("销售部"))
+            .f("name", text("王五"))
+            .f("decision", code("approved"))
+            .build();
         let b = rec("signoff").f("department", text("法务部")).f("decision", code("rejected")).build();
         let g = sign_grid("x".into(), &["产品部*".into(), "销售部".into()], &[&a, &b], Lang::ZhCn);
         let rows: Vec<_> = g.rows.iter().map(|r| (r.department.as_str(), r.signed, r.unexpected)).collect();

@@ -18,8 +18,8 @@ pub struct PlanView {
     /// Absent when no task has a date.
     pub gantt: Option<Gantt>,
     pub columns: TaskColumns,
-    /// Optional columns that hold a value in some row (`collaborators`, `progress`, …);
-    /// the others are left out of the table.
+    /// Optional columns that hold a value in some row (`collaborators`, `progress`, …, and
+    /// `delay` when some task is late); the others are left out of the table.
     pub present: Vec<&'static str>,
     pub rows: Vec<TaskRow>,
     /// Every task status, for the chart's legend.
@@ -81,7 +81,8 @@ pub struct TaskColumns {
 #[derive(Clone, Debug, Serialize)]
 pub struct TaskRow {
     pub id: String,
-    /// Nesting level from the hierarchical id: `1` → 0, `1.1` → 1.
+    /// Nesting level from the hierarchical id (`1` → 0, `1.1` → 1), relative to the
+    /// shallowest task of the plan.
     pub depth: usize,
     pub name: String,
     pub owner: String,
@@ -102,8 +103,7 @@ pub struct TaskRow {
     pub problem: String,
     pub next_step: String,
     pub updated_at: String,
-    /// Days after the planned end: finished (actual end) or still open (against "today").
-    /// Negative when finished early.
+    /// Days after the planned end: to the actual end, or to "today" while open; 0 when on time.
     pub delay_days: Option<i64>,
     /// `延期1天`, `逾期5天`; empty when not late.
     pub delay: String,
@@ -185,8 +185,10 @@ const PLANNED: L10n = L10n::new("计划", "計劃", "Planned");
 const TODAY: L10n = L10n::new("今天", "今天", "Today");
 const DEPENDENCY: L10n = L10n::new("依赖", "依賴", "Dependency");
 const NO_DATES: L10n = L10n::new("未排期", "未排期", "not scheduled");
-const LATE: L10n = L10n::new("延期{n}天", "延期{n}天", "{n} d late");
-const OVERDUE_N: L10n = L10n::new("逾期{n}天", "逾期{n}天", "{n} d overdue");
+const LATE: L10n = L10n::new("延期{n}天", "延期{n}天", "{n} days late");
+const LATE_1: L10n = L10n::new("延期1天", "延期1天", "1 day late");
+const OVERDUE_N: L10n = L10n::new("逾期{n}天", "逾期{n}天", "{n} days overdue");
+const OVERDUE_1: L10n = L10n::new("逾期1天", "逾期1天", "1 day overdue");
 const LATE_NOTE: L10n = L10n::new(
     "延期超过2天的任务需由组长组织专题会,分析原因并制定补救方案",
     "延期超過2天的任務需由組長組織專題會,分析原因並制定補救方案",
@@ -195,14 +197,25 @@ const LATE_NOTE: L10n = L10n::new(
 const LATE_COUNT: L10n = L10n::new("{n} 项需召开专题会", "{n} 項需召開專題會", "{n} need a dedicated meeting");
 
 /// Columns of the task table shown only when some task fills them.
-const OPTIONAL: &[&str] =
-    &["collaborators", "actual_end", "progress", "deliverable", "priority", "depends_on", "problem", "next_step", "updated_at"];
+const OPTIONAL: &[&str] = &[
+    "collaborators",
+    "actual_end",
+    "progress",
+    "deliverable",
+    "priority",
+    "depends_on",
+    "problem",
+    "next_step",
+    "updated_at",
+];
 
 /// Figures of one task, computed once and shared by the table, the chart and the summary.
 pub(super) struct TaskFacts {
     pub done: bool,
     pub overdue: bool,
     pub delay_days: Option<i64>,
+    /// The delay runs to "today": no actual end yet.
+    pub open_delay: bool,
     /// `Some(true)` finished on time, `Some(false)` late, `None` not counted.
     pub on_time: Option<bool>,
 }
@@ -211,16 +224,20 @@ pub(super) fn facts(t: &Record, as_of: NaiveDate) -> TaskFacts {
     let done = t.code("status") == Some("done");
     let (end, actual) = (t.date("planned_end"), t.date("actual_end"));
     let overdue = !done && end.is_some_and(|e| e < as_of);
+    // Typing computes `delay_days` (ingest::values); the same formula stands in for records
+    // built without it.
     let delay_days = t.int("delay_days").or_else(|| match (end, actual) {
-        (Some(e), Some(a)) => Some((a - e).num_days()),
+        (Some(e), Some(a)) => Some((a - e).num_days().max(0)),
         (Some(e), None) if overdue => Some((as_of - e).num_days()),
+        (Some(_), None) => Some(0),
         _ => None,
     });
     let on_time = match (done, end, actual) {
         (true, Some(e), Some(a)) => Some(a <= e),
         _ => None,
     };
-    TaskFacts { done, overdue, delay_days, on_time }
+    let open_delay = overdue && actual.is_none();
+    TaskFacts { done, overdue, delay_days, open_delay, on_time }
 }
 
 pub(super) fn kpis(tasks: &[Record], as_of: NaiveDate) -> PlanKpis {
@@ -237,7 +254,7 @@ pub(super) fn kpis(tasks: &[Record], as_of: NaiveDate) -> PlanKpis {
             _ => {}
         }
         if let Some(ok) = f.on_time {
-            on_time = on_time.add(Rate::new(u32::from(ok), 1));
+            on_time = on_time + Rate::new(u32::from(ok), 1);
         }
     }
     k.on_time = on_time.into();
@@ -256,11 +273,23 @@ fn rate_tone(r: &RateView) -> &'static str {
 fn cards(k: &PlanKpis, ctx: &Ctx) -> Vec<Kpi> {
     let lang = ctx.lang;
     let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-    let card = |key, label: L10n, value: String, tone, note: String| Kpi { key, label: label.get(lang).into(), value, tone, note };
+    let card = |key, label: L10n, value: String, tone, note: String| Kpi {
+        key,
+        label: label.get(lang).into(),
+        value,
+        tone,
+        note,
+    };
     vec![
         card("total", TOTAL, k.total.to_string(), "info", String::new()),
         card("done", DONE, k.done.to_string(), "ok", Rate::new(k.done, k.total).text()),
-        card("on_time", ON_TIME, k.on_time.text.clone(), rate_tone(&k.on_time), format!("{} / {}", k.on_time.done, k.on_time.of)),
+        card(
+            "on_time",
+            ON_TIME,
+            k.on_time.text.clone(),
+            rate_tone(&k.on_time),
+            format!("{} / {}", k.on_time.done, k.on_time.of),
+        ),
         card("in_progress", IN_PROGRESS, k.in_progress.to_string(), "info", String::new()),
         card("blocked", BLOCKED, k.blocked.to_string(), alarm(k.blocked), String::new()),
         card(
@@ -275,7 +304,9 @@ fn cards(k: &PlanKpis, ctx: &Ctx) -> Vec<Kpi> {
 
 fn delay_text(f: &TaskFacts, lang: Lang) -> String {
     match f.delay_days {
-        Some(n) if n > 0 && !f.done && f.overdue => OVERDUE_N.fill(lang, &[("n", &n.to_string())]),
+        Some(1) if f.open_delay => OVERDUE_1.get(lang).to_string(),
+        Some(n) if n > 0 && f.open_delay => OVERDUE_N.fill(lang, &[("n", &n.to_string())]),
+        Some(1) => LATE_1.get(lang).to_string(),
         Some(n) if n > 0 => LATE.fill(lang, &[("n", &n.to_string())]),
         _ => String::new(),
     }
@@ -359,13 +390,15 @@ fn range(tasks: &[Record], as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate, bo
         Some((lo, hi)) => Some((lo.min(d), hi.max(d))),
     })?;
     let span = (hi - lo).num_days();
-    let near = as_of >= lo - Duration::days(7) && as_of <= hi + Duration::days((span / 2).max(14));
+    // Checked arithmetic: a date typed as year 9999 must not overflow the calendar.
+    let shift = |d: NaiveDate, days: i64| d.checked_add_signed(Duration::days(days)).unwrap_or(d);
+    let near = as_of >= shift(lo, -7) && as_of <= shift(hi, (span / 2).max(14));
     if near {
         lo = lo.min(as_of);
         hi = hi.max(as_of);
     }
-    lo -= Duration::days(i64::from(lo.weekday().num_days_from_monday()));
-    hi += Duration::days(1);
+    lo = shift(lo, -i64::from(lo.weekday().num_days_from_monday()));
+    hi = shift(hi, 1);
     Some((lo, hi, near))
 }
 
@@ -394,14 +427,15 @@ fn ticks(lo: NaiveDate, hi: NaiveDate, lang: Lang) -> Vec<Tick> {
     let mut d = lo;
     while d <= hi {
         let offset = (d - lo).num_days();
-        if d.day() == 1 && d.month0() % every == 0 {
+        if d.day() == 1 && d.month0().is_multiple_of(every) {
             let with_year = !labelled_year || d.month() == 1;
             labelled_year = true;
             out.push(Tick { offset, label: month_label(d, with_year, lang), major: true });
         } else if days <= 124 && d.weekday() == chrono::Weekday::Mon {
             out.push(Tick { offset, label: format!("{}/{}", d.month(), d.day()), major: false });
         }
-        d += Duration::days(1);
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
     }
     out
 }
@@ -463,7 +497,12 @@ fn gantt(tasks: &[Record], rows: &[TaskRow], ctx: &Ctx) -> Option<Gantt> {
 pub(super) fn document(tasks: &[Record], ctx: &Ctx) -> Document {
     let lang = ctx.lang;
     let kpis = kpis(tasks, ctx.as_of);
-    let rows: Vec<TaskRow> = tasks.iter().map(|t| row(t, ctx)).collect();
+    let mut rows: Vec<TaskRow> = tasks.iter().map(|t| row(t, ctx)).collect();
+    // Indent relative to the shallowest task, so a plan of `1.1, 1.2, 2.1` is not all indented.
+    let top = rows.iter().map(|r| r.depth).min().unwrap_or(0);
+    for r in &mut rows {
+        r.depth -= top;
+    }
     let legend = match schema::kind("task").and_then(|k| k.field("status")).map(|f| f.ty) {
         Some(schema::Type::Enum(e)) => e.values.iter().map(|v| badge_of("task", "status", v.code, lang)).collect(),
         _ => Vec::new(),
@@ -473,11 +512,11 @@ pub(super) fn document(tasks: &[Record], ctx: &Ctx) -> Document {
     } else {
         String::new()
     };
-    let present = OPTIONAL
-        .iter()
-        .copied()
-        .filter(|k| tasks.iter().any(|t| !format::text(t, k, lang).is_empty()))
-        .collect();
+    let mut present: Vec<&'static str> =
+        OPTIONAL.iter().copied().filter(|k| tasks.iter().any(|t| !format::text(t, k, lang).is_empty())).collect();
+    if rows.iter().any(|r| !r.delay.is_empty()) {
+        present.push("delay");
+    }
     let view = PlanView {
         present,
         cards: cards(&kpis, ctx),
@@ -546,12 +585,12 @@ mod tests {
     fn rows_flag_delays() {
         let v = view(Lang::ZhCn);
         let r = |id: &str| v.rows.iter().find(|r| r.id == id).unwrap();
-        assert_eq!((r("1.1").delay_days, r("1.1").delay.as_str(), r("1.1").flag), (Some(-1), "", ""));
+        assert_eq!((r("1.1").delay_days, r("1.1").delay.as_str(), r("1.1").flag), (Some(0), "", ""));
         assert_eq!((r("3.1").delay_days, r("3.1").delay.as_str(), r("3.1").flag), (Some(1), "延期1天", "warn"));
         let blocked = r("2.1");
         assert!(blocked.overdue && blocked.flag == "bad");
         assert_eq!(blocked.status.as_ref().map(|s| s.label.as_str()), Some("阻塞"));
-        assert_eq!((r("1.1").depth, r("1.1").owner.as_str(), r("1.1").department.as_str()), (1, "市场部*", "市场部"));
+        assert_eq!((r("1.1").depth, r("1.1").owner.as_str(), r("1.1").department.as_str()), (0, "市场部*", "市场部"));
     }
 
     #[test]
@@ -561,7 +600,7 @@ mod tests {
             DocView::Plan(v) => v,
             _ => unreachable!(),
         };
-        assert_eq!((v.rows[0].delay_days, v.rows[0].delay.as_str()), (Some(8), "8 d overdue"));
+        assert_eq!((v.rows[0].delay_days, v.rows[0].delay.as_str()), (Some(8), "8 days overdue"));
         assert!(v.rows[0].needs_meeting);
         assert_eq!(v.kpis.late_over_2, 1);
         assert!(v.labels.late_note.contains("1 need a dedicated meeting"));
@@ -578,7 +617,10 @@ mod tests {
         assert_eq!(r.depends_on, [GanttDep { id: "1.1".into(), row: 0 }]);
         assert_eq!(r.tone, "bad");
         let ticks: Vec<_> = g.ticks.iter().map(|t| (t.offset, t.label.as_str(), t.major)).collect();
-        assert_eq!(ticks, [(0, "7/15", false), (7, "7/22", false), (14, "7/29", false), (17, "2024年8月", true), (21, "8/5", false)]);
+        assert_eq!(
+            ticks,
+            [(0, "7/15", false), (7, "7/22", false), (14, "7/29", false), (17, "2024年8月", true), (21, "8/5", false)]
+        );
     }
 
     #[test]
@@ -591,6 +633,18 @@ mod tests {
         };
         assert_eq!((g.today, g.days), (None, 24));
         assert_eq!(g.ticks.iter().find(|t| t.major).map(|t| t.label.as_str()), Some("Aug 2024"));
+    }
+
+    #[test]
+    fn dates_at_the_ends_of_the_calendar_do_not_break_the_chart() {
+        let t = task("1", "x", "市场部*", "1900-01-01", "9999-12-31", None, "in_progress");
+        let v = match document(&[t], &ctx(Lang::En)).view {
+            DocView::Plan(v) => v,
+            _ => unreachable!(),
+        };
+        let g = v.gantt.unwrap();
+        assert_eq!((g.start.as_str(), g.rows[0].start), ("1900-01-01", Some(0)));
+        assert!(g.ticks.iter().all(|t| t.major), "no weekly ticks on a long chart");
     }
 
     #[test]

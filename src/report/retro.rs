@@ -142,8 +142,11 @@ mod tests {
     fn metrics_show_target_actual_and_achievement() {
         // seed 000 模板4: 销售额520万元(目标500万元,超额4%); 用户参与量15万人次(目标12万人次,超额25%)
         let v = view(Lang::ZhCn);
-        let m: Vec<_> =
-            v.metrics.iter().map(|m| (m.target.as_str(), m.actual.as_str(), m.achievement_text.as_str(), m.tone)).collect();
+        let m: Vec<_> = v
+            .metrics
+            .iter()
+            .map(|m| (m.target.as_str(), m.actual.as_str(), m.achievement_text.as_str(), m.tone))
+            .collect();
         assert_eq!(m, [("500万元", "520万元", "104%", "ok"), ("12万人次", "15万人次", "125%", "ok")]);
         assert_eq!(v.metrics_scale, 125.0);
         assert_eq!(v.quality.as_ref().map(|q| q.label.as_str()), Some("优秀"));
@@ -158,5 +161,4 @@ mod tests {
         assert_eq!(rows, [("市场部", true), ("销售部", false), ("产品部", false)]);
         assert!(v.info.iter().any(|r| r.key == "panel" && r.value == "市场部、销售部、产品部*"));
     }
-
 }

@@ -177,7 +177,13 @@ pub(super) fn document(risks: &[Record], ctx: &Ctx) -> Document {
     let high_open = count(&|r| unresolved(r) && r.code("impact") == Some("high"));
     let late = count(&|r| overdue(r, ctx.as_of));
     let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-    let card = |key, label: L10n, n: u32, tone| Kpi { key, label: label.get(lang).into(), value: n.to_string(), tone, note: String::new() };
+    let card = |key, label: L10n, n: u32, tone| Kpi {
+        key,
+        label: label.get(lang).into(),
+        value: n.to_string(),
+        tone,
+        note: String::new(),
+    };
     let cards = vec![
         card("total", ALL, risks.len() as u32, "info"),
         card("unresolved", UNRESOLVED, open, if open > 0 { "warn" } else { "ok" }),
@@ -233,7 +239,10 @@ mod tests {
     fn counts_by_impact_and_status() {
         let v = view(&seed_project().risks, Lang::ZhCn);
         let m = &v.matrix;
-        assert_eq!(m.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["未解决", "处理中", "已解决", "已关闭"]);
+        assert_eq!(
+            m.columns.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+            ["未解决", "处理中", "已解决", "已关闭"]
+        );
         assert_eq!(m.rows[0].impact.label, "高");
         assert_eq!(m.rows[0].counts, [1, 0, 1, 0]);
         assert_eq!(m.rows[1].counts, [0, 1, 0, 0]);
@@ -248,7 +257,10 @@ mod tests {
         let flags: Vec<_> = v.rows.iter().map(|r| (r.id.as_str(), r.overdue, r.flag)).collect();
         assert_eq!(flags, [("001", false, ""), ("002", false, ""), ("003", true, "bad")]);
         let cards: Vec<_> = v.cards.iter().map(|c| (c.key, c.value.as_str())).collect();
-        assert_eq!(cards, [("total", "3"), ("unresolved", "2"), ("high_open", "1"), ("overdue", "1"), ("resolved", "1")]);
+        assert_eq!(
+            cards,
+            [("total", "3"), ("unresolved", "2"), ("high_open", "1"), ("overdue", "1"), ("resolved", "1")]
+        );
     }
 
     #[test]

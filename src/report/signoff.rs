@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Badge, Document, DocView, Row, SignGrid, badge, form_rows, sign_grid};
+use super::{Badge, DocView, Document, Row, SignGrid, badge, form_rows, sign_grid};
 use crate::ingest::Ctx;
 use crate::model::{L10n, Record};
 
@@ -22,8 +22,7 @@ const GRID: L10n = L10n::new("涉及部门评审签字", "涉及部門評審簽�
 
 pub(super) fn document(req: &Record, signoffs: &[Record], ctx: &Ctx) -> Document {
     let lang = ctx.lang;
-    let recorded: Vec<&Record> =
-        signoffs.iter().filter(|s| s.code("stage") == Some("requirement_review")).collect();
+    let recorded: Vec<&Record> = signoffs.iter().filter(|s| s.code("stage") == Some("requirement_review")).collect();
     let view = SignoffView {
         form_caption: FORM.get(lang).to_string(),
         form: form_rows(req, lang, &[]),
@@ -52,7 +51,10 @@ mod tests {
         // seed 000 模板1: 涉及部门 产品部、销售部、设计部、渠道商A公司
         let v = view(Lang::ZhCn);
         let rows: Vec<_> = v.grid.rows.iter().map(|r| (r.department.as_str(), r.name.as_str(), r.signed)).collect();
-        assert_eq!(rows, [("产品部", "张三", true), ("销售部", "王五", true), ("设计部", "", false), ("渠道商A公司", "", false)]);
+        assert_eq!(
+            rows,
+            [("产品部", "张三", true), ("销售部", "王五", true), ("设计部", "", false), ("渠道商A公司", "", false)]
+        );
         assert_eq!(v.grid.rows[1].decision.as_ref().map(|d| (d.label.as_str(), d.tone)), Some(("有条件同意", "warn")));
         assert_eq!(v.grid.progress, "已签 2 / 4");
         // The acceptance sign-off of the retrospective is not a review sign-off.

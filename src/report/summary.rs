@@ -55,7 +55,7 @@ pub fn project_summary(project: &Project, ctx: &Ctx) -> ProjectSummary {
         d.done += u32::from(f.done);
         d.overdue += u32::from(f.overdue);
         if let Some(ok) = f.on_time {
-            d.on_time = d.on_time.add(Rate::new(u32::from(ok), 1));
+            d.on_time = d.on_time + Rate::new(u32::from(ok), 1);
         }
     }
     let actions: Vec<_> = project.meetings.iter().flat_map(|m| m.records("actions")).collect();
@@ -80,8 +80,11 @@ pub fn project_summary(project: &Project, ctx: &Ctx) -> ProjectSummary {
         on_time: Rate::new(k.on_time.done, k.on_time.of),
         overdue: k.overdue,
         blocked: k.blocked,
-        open_high_risks: project.risks.iter().filter(|r| risks::unresolved(r) && r.code("impact") == Some("high")).count()
-            as u32,
+        open_high_risks: project
+            .risks
+            .iter()
+            .filter(|r| risks::unresolved(r) && r.code("impact") == Some("high"))
+            .count() as u32,
         actions: Rate::new(actions_done, actions.len() as u32),
         departments: depts.into_values().collect(),
     }
@@ -150,7 +153,8 @@ pub struct DeptRow {
 
 const TITLE: L10n = L10n::new("协作效率汇总", "協作效率匯總", "Portfolio summary");
 const PROJECTS: L10n = L10n::new("项目", "專案", "Projects");
-const DEPARTMENTS: L10n = L10n::new("部门按时完成率与逾期任务", "部門按時完成率與逾期任務", "On-time rate and overdue tasks by department");
+const DEPARTMENTS: L10n =
+    L10n::new("部门按时完成率与逾期任务", "部門按時完成率與逾期任務", "On-time rate and overdue tasks by department");
 const DEPT_NOTE: L10n = L10n::new(
     "按逾期任务数从多到少排列(逾期任务TOP部门),其次按按时完成率从低到高",
     "按逾期任務數從多到少排列(逾期任務TOP部門),其次按按時完成率從低到高",
@@ -214,7 +218,7 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
         e.tasks += d.tasks;
         e.done += d.done;
         e.overdue += d.overdue;
-        e.on_time = e.on_time.add(d.on_time);
+        e.on_time = e.on_time + d.on_time;
     }
     let mut depts: Vec<(&str, DeptStat)> = depts.into_iter().collect();
     depts.sort_by(|(an, a), (bn, b)| {
@@ -243,11 +247,17 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
         .collect();
 
     let sum = |f: fn(&ProjectSummary) -> u32| projects.iter().map(f).sum::<u32>();
-    let total_on_time = projects.iter().fold(Rate::default(), |acc, p| acc.add(p.on_time));
-    let total_actions = projects.iter().fold(Rate::default(), |acc, p| acc.add(p.actions));
+    let total_on_time = projects.iter().fold(Rate::default(), |acc, p| acc + p.on_time);
+    let total_actions = projects.iter().fold(Rate::default(), |acc, p| acc + p.actions);
     let (overdue, high) = (sum(|p| p.overdue), sum(|p| p.open_high_risks));
     let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-    let card = |key, label: L10n, value: String, tone, note: String| Kpi { key, label: label.get(lang).into(), value, tone, note };
+    let card = |key, label: L10n, value: String, tone, note: String| Kpi {
+        key,
+        label: label.get(lang).into(),
+        value,
+        tone,
+        note,
+    };
     let cards = vec![
         card("projects", PROJECTS, projects.len().to_string(), "info", String::new()),
         card("tasks", TASKS, format!("{} / {}", sum(|p| p.tasks_done), sum(|p| p.tasks_total)), "info", String::new()),
@@ -321,7 +331,8 @@ mod tests {
         p.tasks.push(task("4.1", "数据监测", "设计部*", "2024-07-28", "2024-08-02", None, "in_progress"));
         let b = project_summary(&p, &c);
         let v = summary(&[a, b], &c);
-        let d: Vec<_> = v.departments.iter().map(|d| (d.rank, d.department.as_str(), d.overdue, d.on_time.text.as_str())).collect();
+        let d: Vec<_> =
+            v.departments.iter().map(|d| (d.rank, d.department.as_str(), d.overdue, d.on_time.text.as_str())).collect();
         assert_eq!(
             d,
             [(1, "设计部", 3, "—"), (2, "销售部", 0, "0%"), (3, "产品部", 0, "100%"), (4, "市场部", 0, "100%")]
@@ -331,7 +342,14 @@ mod tests {
         let cards: Vec<_> = v.cards.iter().map(|c| (c.key, c.value.as_str())).collect();
         assert_eq!(
             cards,
-            [("projects", "2"), ("tasks", "6 / 9"), ("on_time", "66.7%"), ("overdue", "3"), ("open_high_risks", "2"), ("actions", "50%")]
+            [
+                ("projects", "2"),
+                ("tasks", "6 / 9"),
+                ("on_time", "66.7%"),
+                ("overdue", "3"),
+                ("open_high_risks", "2"),
+                ("actions", "50%")
+            ]
         );
     }
 

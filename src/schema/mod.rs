@@ -178,8 +178,7 @@ impl EnumDef {
         if n.is_empty() {
             return None;
         }
-        let values: &'static [EnumValue] = self.values;
-        values.iter().find(|v| v.names().any(|name| normalize(name) == n))
+        enum_index().get(&(self.name, n)).copied()
     }
 
     /// The code whose names are closest to `text`, for "did you mean" hints.
@@ -222,6 +221,23 @@ impl EnumDef {
     }
 }
 
+/// Every enumeration's names, normalised once per process: (enum name, name) → value.
+/// The first value to claim a name keeps it, as a linear search would.
+fn enum_index() -> &'static HashMap<(&'static str, String), &'static EnumValue> {
+    static INDEX: std::sync::OnceLock<HashMap<(&'static str, String), &'static EnumValue>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = HashMap::new();
+        for e in ENUMS.iter().copied() {
+            for v in e.values {
+                for name in v.names() {
+                    index.entry((e.name, normalize(name))).or_insert(v);
+                }
+            }
+        }
+        index
+    })
+}
+
 /// Looks up a kind of the catalogue by key.
 pub fn kind(key: &str) -> Option<&'static KindDef> {
     KINDS.iter().find(|k| k.key == key)
@@ -250,7 +266,8 @@ pub fn normalize(s: &str) -> String {
     while out.ends_with(':') || out.ends_with('：') {
         out.pop();
     }
-    fast2s::convert(&out)
+    // Traditional → simplified only matters for CJK text; most labels are short either way.
+    if out.is_ascii() { out } else { fast2s::convert(&out) }
 }
 
 /// Like [`normalize`], but drops bracketed text entirely (`影响等级(高/中/低)` → `影响等级`).
@@ -405,6 +422,9 @@ mod tests {
             for f in k.fields {
                 if let Type::Sub(sub) = f.ty {
                     assert!(kind(sub).is_some(), "{}.{} names unknown sub-kind {sub}", k.key, f.key);
+                }
+                if let Type::Enum(e) = f.ty {
+                    assert!(ENUMS.iter().any(|x| x.name == e.name), "{}.{}: enum {} is not in ENUMS", k.key, f.key, e.name);
                 }
                 if let Some(p) = f.pair {
                     assert!(k.field(p).is_some(), "{}.{} pairs with unknown {p}", k.key, f.key);
