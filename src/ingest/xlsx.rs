@@ -72,8 +72,7 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
         if grid.rows.is_empty() {
             continue;
         }
-        let name: Arc<str> = Arc::from(sheet.name.as_str());
-        let sh = SheetReader { ctx, m: &matcher, display, name: name.clone(), grid: &grid };
+        let sh = SheetReader { ctx, m: &matcher, display, name: Arc::from(sheet.name.as_str()), grid: &grid };
         match sh.plan() {
             Ok(plan) => {
                 matched += 1;
@@ -96,8 +95,8 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
         let mut d = if matched == 0 && skipped_names.is_empty() {
             Problem::Unreadable(detail.clone()).diagnostic(lang, display, path)
         } else {
-            let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
-            let problem = MSG_SHEETS_UNREADABLE.fill(lang, &[("sheets", &names.join("、"))]);
+            let names: Vec<String> = failures.iter().map(|(n, _)| n.clone()).collect();
+            let problem = MSG_SHEETS_UNREADABLE.fill(lang, &[("sheets", &join_names(lang, &names))]);
             let mut d = file_error(lang, display, &problem).hint(HINT_RESAVE.get(lang)).value(detail.clone());
             d.loc.sheet = Some(Arc::from(sheet.as_str()));
             d
@@ -109,7 +108,7 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     }
     if matched == 0 {
         if failures.is_empty() {
-            let names = skipped_names.join("、");
+            let names = join_names(ctx.lang, &skipped_names);
             let msg = if names.is_empty() { MSG_NO_SHEET_EMPTY.get(ctx.lang).to_string() } else { MSG_NO_SHEET.fill(ctx.lang, &[("sheets", &names)]) };
             let mut d = Diagnostic::info("no-sheet", Location::file(display), msg).hint(HINT_NO_SHEET.get(ctx.lang));
             if !names.is_empty() {
@@ -121,6 +120,11 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
         out.diags.extend(skipped);
     }
     out
+}
+
+/// Sheet names as a list in `lang`.
+fn join_names(lang: Lang, names: &[String]) -> String {
+    names.join(if lang == Lang::En { ", " } else { "、" })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,14 +182,24 @@ const HINT_EXTRA_MAP: L10n = L10n::new(
     "to read it, map it to a field in a mapping file (--map)",
 );
 const MSG_DUPLICATE: L10n = L10n::new(
-    "列“{header}”也对应字段“{field}”,该字段已从 {first} 列读取;使用第一列,此列作为附加信息保留",
-    "欄「{header}」也對應欄位「{field}」,該欄位已從 {first} 欄讀取;使用第一欄,此欄作為附加資訊保留",
-    "column “{header}” also maps to “{field}”, already read from column {first}; the first column is used and this one is kept as extra",
+    "列“{header}”也对应字段“{field}”,该字段从 {first} 列读取,此列作为附加信息保留",
+    "欄「{header}」也對應欄位「{field}」,該欄位從 {first} 欄讀取,此欄作為附加資訊保留",
+    "column “{header}” also maps to “{field}”, which is read from column {first}; this one is kept as extra",
 );
 const HINT_DUPLICATE: L10n = L10n::new(
     "删除或重命名重复的列",
     "刪除或重新命名重複的欄",
     "delete or rename the duplicate column",
+);
+const MSG_DUPLICATE_LABEL: L10n = L10n::new(
+    "“{field}”填写了不止一次,使用 {first} 的值,此值作为附加信息保留",
+    "「{field}」填寫了不止一次,使用 {first} 的值,此值作為附加資訊保留",
+    "“{field}” is given more than once; the value in {first} is used and this one is kept as extra",
+);
+const HINT_DUPLICATE_LABEL: L10n = L10n::new(
+    "删除重复的一行",
+    "刪除重複的一列",
+    "delete the duplicate row",
 );
 const MSG_FORMULA: L10n = L10n::new(
     "“{field}”的单元格是公式 {formula},但文件中没有保存计算结果",
@@ -1112,7 +1126,7 @@ impl SheetReader<'_> {
                     }
                 }
                 Shape::Form => {
-                    if self.form_score(kind, &rows) >= 1 {
+                    if self.form_score(kind, &rows, 1) >= 1 {
                         return Ok(Plan::Form(kind));
                     }
                 }
@@ -1127,7 +1141,7 @@ impl SheetReader<'_> {
                     None => continue,
                 },
                 Shape::Form => {
-                    let s = self.form_score(kind, &rows);
+                    let s = self.form_score(kind, &rows, usize::MAX);
                     if s < 3 {
                         continue;
                     }
@@ -1150,12 +1164,16 @@ impl SheetReader<'_> {
 
     /// How much a sheet looks like a form of `kind`: distinct labels found, plus the best
     /// sub-table header of its own sub-kinds.
-    fn form_score(&self, kind: &'static KindDef, rows: &[u32]) -> usize {
+    /// Stops counting at `enough`.
+    fn form_score(&self, kind: &'static KindDef, rows: &[u32], enough: usize) -> usize {
         let mut fields = BTreeSet::new();
         let none = BTreeSet::new();
         for &r in rows.iter().take(FORM_SCAN) {
-            for (f, _) in self.label_pairs(kind, r, &none) {
+            for (f, _, _) in self.label_pairs(kind, r, &none) {
                 fields.insert(f.key);
+            }
+            if fields.len() >= enough {
+                return fields.len();
             }
         }
         let subs = sub_kinds(kind, false);
@@ -1170,8 +1188,16 @@ impl SheetReader<'_> {
 
     /// The best header row for `kind` among the first non-blank rows, single or two-level.
     fn find_header(&self, kind: &'static KindDef, rows: &[u32], min: usize) -> Option<Header> {
-        let mut best: Option<Header> = None;
+        let mut best: Option<(usize, Header)> = None;
         for (i, &r) in rows.iter().enumerate().take(HEADER_SCAN) {
+            // A clear header was found a few rows up: what follows is data.
+            if let Some((at, b)) = &best
+                && i > at + 2
+                && b.score >= 3
+                && b.matched * 2 >= b.cells
+            {
+                break;
+            }
             let mut cand = self.header_at(kind, r, None, min);
             if i > 0 && rows[i - 1] + 1 == r && self.grid.row(r - 1).any(|(c, _)| self.grid.is_horizontal_copy(r - 1, c))
                 && let Some(two) = self.header_at(kind, r, Some(r - 1), min)
@@ -1180,12 +1206,12 @@ impl SheetReader<'_> {
                 cand = Some(two);
             }
             if let Some(cand) = cand
-                && best.as_ref().is_none_or(|b| cand.score > b.score)
+                && best.as_ref().is_none_or(|(_, b)| cand.score > b.score)
             {
-                best = Some(cand);
+                best = Some((i, cand));
             }
         }
-        best
+        best.map(|(_, h)| h)
     }
 
     /// Reads row `r` as a header for `kind`; `parent` is the row above holding merged banners
@@ -1282,7 +1308,27 @@ impl SheetReader<'_> {
         let lang = self.lang();
         let mut plan: Vec<ColPlan> = Vec::new();
         let mut first_of: HashMap<&'static str, usize> = HashMap::new();
-        for hc in &header.cols {
+        // When two columns name one field, the column headed by the field's own label wins
+        // over an alias (`任务ID` over `序号`); otherwise the first one.
+        let mut winner: HashMap<&'static str, usize> = HashMap::new();
+        for (i, hc) in header.cols.iter().enumerate().filter(|(_, hc)| !hc.merged_with_prev) {
+            let Some(f) = hc.field else { continue };
+            let n = normalize(&hc.text);
+            let is_label = [f.label.zh_cn, f.label.zh_tw, f.label.en].iter().any(|l| normalize(l) == n);
+            match winner.get(f.key) {
+                None => {
+                    winner.insert(f.key, i);
+                }
+                Some(&w) if is_label => {
+                    let w_text = normalize(&header.cols[w].text);
+                    if ![f.label.zh_cn, f.label.zh_tw, f.label.en].iter().any(|l| normalize(l) == w_text) {
+                        winner.insert(f.key, i);
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for (i, hc) in header.cols.iter().enumerate() {
             let prev = plan.len().checked_sub(1);
             let target = if hc.merged_with_prev && let Some(p) = prev {
                 // One merged header over several columns: their values read as one.
@@ -1293,15 +1339,19 @@ impl SheetReader<'_> {
                 Target::Into(base, " ")
             } else {
                 match hc.field {
-                    Some(f) => match first_of.get(f.key) {
+                    Some(f) if f.ty == Type::Party => match first_of.get(f.key) {
                         None => {
                             first_of.insert(f.key, plan.len());
                             Target::Field(f)
                         }
                         // `负责部门 | 负责人`: department and person of one party.
-                        Some(&base) if f.ty == Type::Party => Target::Into(base, "/"),
-                        Some(&base) => {
-                            let first = cell_name(header.row, plan[base].col);
+                        Some(&base) => Target::Into(base, "/"),
+                    },
+                    Some(f) => match winner.get(f.key) {
+                        Some(&w) if w == i => Target::Field(f),
+                        _ => {
+                            let w = winner.get(f.key).map_or(hc.col, |&w| header.cols[w].col);
+                            let first = cell_name(header.row, w);
                             let msg = MSG_DUPLICATE.fill(
                                 lang,
                                 &[("header", &hc.text), ("field", f.label.get(lang)), ("first", first.trim_end_matches(char::is_numeric))],
@@ -1450,7 +1500,7 @@ impl SheetReader<'_> {
                 break;
             }
             used += 1;
-            if self.is_repeated_header(r, plan, header) || self.is_banner(r, c0) {
+            if self.is_repeated_header(r, plan, header) || self.is_banner(r, c0) || self.is_help_row(r, plan) {
                 continue;
             }
             if let Some(rec) = self.record_of_row(kind, plan, r, first_col, diags) {
@@ -1464,6 +1514,19 @@ impl SheetReader<'_> {
     fn is_repeated_header(&self, r: u32, plan: &[ColPlan], header: &Header) -> bool {
         let same = plan.iter().filter(|c| self.grid.label(r, c.col).is_some_and(|t| t == c.header)).count();
         same >= 2.max(header.score)
+    }
+
+    /// A row of fill-in help under the header (a template's 填写说明 row): two or more cells
+    /// repeat their field's help text.
+    fn is_help_row(&self, r: u32, plan: &[ColPlan]) -> bool {
+        let help = plan
+            .iter()
+            .filter(|cp| match cp.target {
+                Target::Field(f) => self.grid.get(r, cp.col).is_some_and(|g| is_help_text(f, &g.cell)),
+                _ => false,
+            })
+            .count();
+        help >= 2
     }
 
     /// A section title merged across the table (`一、筹备阶段`).
@@ -1568,11 +1631,11 @@ impl SheetReader<'_> {
                 };
                 match value {
                     Some((vc, v)) => {
-                        pairs.push((f, Some((v.cell.clone(), *vc, v.formula))));
+                        pairs.push((f, c, Some((v.cell.clone(), *vc, v.formula))));
                         i += 2;
                     }
                     None => {
-                        pairs.push((f, None));
+                        pairs.push((f, c, None));
                         i += 1;
                     }
                 }
@@ -1581,7 +1644,7 @@ impl SheetReader<'_> {
             if let Cell::Text(t) = &gc.cell
                 && let Some((f, rest)) = self.split_label(kind, t)
             {
-                pairs.push((f, Some((Cell::Text(rest), c, false))));
+                pairs.push((f, c, Some((Cell::Text(rest), c, false))));
                 i += 1;
                 continue;
             }
@@ -1656,9 +1719,7 @@ impl SheetReader<'_> {
             }
             let pairs = self.label_pairs(kind, r, &instr);
             if !pairs.is_empty() {
-                for (f, value) in pairs {
-                    let label_col = g.row(r).find(|(_, gc)| matches!(&gc.cell, Cell::Text(t) if self.m.field(kind, t).is_some_and(|x| x.key == f.key)));
-                    let label_col = label_col.map_or(0, |(c, _)| c);
+                for (f, label_col, value) in pairs {
                     if first_loc.is_none() {
                         first_loc = Some(self.loc(r, label_col));
                     }
@@ -1706,10 +1767,31 @@ impl SheetReader<'_> {
                 }
             }
             let (_, r, c, _) = list[0];
-            let cell = if list.len() == 1 {
-                list.into_iter().next().map_or(Cell::Empty, |v| v.0)
-            } else {
-                Cell::List(list.into_iter().map(|v| v.0).collect())
+            let mut cells = list.iter().map(|v| v.0.clone());
+            let cell = match f.ty {
+                _ if list.len() == 1 => cells.next().unwrap_or(Cell::Empty),
+                // Text continuing over several rows is one text.
+                Type::Text | Type::Markdown => {
+                    Cell::Text(cells.map(|c| c.display()).collect::<Vec<_>>().join("\n"))
+                }
+                Type::List | Type::Sub(_) | Type::Parties => Cell::List(cells.collect()),
+                // A single value given twice: the first wins, the others are kept as extra.
+                _ => {
+                    let lang = self.lang();
+                    for (dup, dr, dc, _) in &list[1..] {
+                        let label = f.label.get(lang);
+                        let first = cell_name(r, c);
+                        let msg = MSG_DUPLICATE_LABEL.fill(lang, &[("field", label), ("first", &first)]);
+                        out.diags.push(
+                            Diagnostic::info("extra", self.loc(*dr, *dc), msg)
+                                .field(f.key)
+                                .value(dup.display())
+                                .hint(HINT_DUPLICATE_LABEL.get(lang)),
+                        );
+                        rec.extra.push((label.to_string(), dup.display()));
+                    }
+                    cells.next().unwrap_or(Cell::Empty)
+                }
             };
             rec.fields.push(RawField { key: f.key, cell, loc: self.loc(r, c) });
         }
@@ -1719,8 +1801,8 @@ impl SheetReader<'_> {
     }
 }
 
-/// A form label's field and its value cell (value, column, formula without result).
-type LabelPair = (&'static FieldDef, Option<(Cell, u32, bool)>);
+/// A form label's field, its column, and its value cell (value, column, formula without result).
+type LabelPair = (&'static FieldDef, u32, Option<(Cell, u32, bool)>);
 
 type FormValues = Vec<(&'static FieldDef, Vec<(Cell, u32, u32, bool)>)>;
 
@@ -1947,6 +2029,21 @@ mod tests {
         assert!(typo.hint.as_deref().unwrap_or("").contains("planned_start"), "{typo:#?}");
     }
 
+    #[test]
+    fn a_column_headed_by_the_fields_label_wins_over_an_alias() {
+        let dir = tmp();
+        let path = dir.path().join("t.xlsx");
+        let mut wb = Workbook::new();
+        put(wb.add_worksheet().set_name("任务").unwrap(), 0, 0, &[&["序号", "任务ID", "子任务名称"], &["1", "1.1", "方案"]]);
+        wb.save(&path).unwrap();
+        let read = read_zh(&path);
+        let t = of_kind(&read, "task")[0];
+        assert_eq!(text(t, "id"), "1.1");
+        assert_eq!(t.extra, [("序号".to_string(), "1".to_string())]);
+        assert_eq!(codes(&read), ["extra"]);
+        assert!(read.diags[0].message.contains(" B "), "{}", read.diags[0].message);
+    }
+
     /// seed 000 模板1 as a three-column form (字段名称 | 填写说明 | 示例): the value is the
     /// example column, never the instructions.
     #[test]
@@ -2008,6 +2105,35 @@ mod tests {
         // `label：value` in one cell.
         assert_eq!(text(req, "title"), "新品推广");
         assert_eq!(at(req, "title"), "A3");
+    }
+
+    /// Text over several rows is one text; a single value given twice keeps the first.
+    #[test]
+    fn continued_text_joins_and_a_repeated_single_value_keeps_the_first() {
+        let dir = tmp();
+        let path = dir.path().join("m.xlsx");
+        let mut wb = Workbook::new();
+        put(
+            wb.add_worksheet().set_name("会议纪要").unwrap(),
+            0,
+            0,
+            &[
+                &["会议主题", "周例会"],
+                &["会议时间", "2024-09-05 14:00"],
+                &["讨论内容摘要", "1.进展回顾"],
+                &["", "2.问题讨论"],
+                &["会议时间", "2024-09-06 14:00"],
+            ],
+        );
+        wb.save(&path).unwrap();
+        let read = read_in(&path, Lang::En);
+        let m = of_kind(&read, "meeting")[0];
+        assert_eq!(cell(m, "summary"), Some(&Cell::Text("1.进展回顾\n2.问题讨论".into())));
+        assert_eq!(text(m, "start"), "2024-09-05 14:00");
+        assert_eq!(m.extra, [("Time".to_string(), "2024-09-06 14:00".to_string())]);
+        let d = read.diags.iter().find(|d| d.code == "extra").expect("duplicate reported");
+        assert_eq!(d.loc.cell.as_deref(), Some("B5"));
+        assert!(d.message.contains("B2"), "{}", d.message);
     }
 
     /// seed 000 模板4: label/value pairs side by side, a label merged over two rows of metrics,
@@ -2233,14 +2359,23 @@ mod tests {
     }
 
     #[test]
-    fn banner_rows_and_repeated_headers_inside_a_table_are_not_records() {
+    fn banner_rows_help_rows_and_repeated_headers_inside_a_table_are_not_records() {
         let dir = tmp();
         let path = dir.path().join("t.xlsx");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet().set_name("任务").unwrap();
-        put(ws, 0, 0, &[&["任务ID", "子任务名称", "负责部门/人"], &["1.1", "方案", "市场部*"]]);
-        ws.merge_range(2, 0, 2, 2, "二、执行阶段", &Format::new()).unwrap();
-        put(ws, 3, 0, &[&["任务ID", "子任务名称", "负责部门/人"], &["2.1", "执行", "销售部*"]]);
+        put(
+            ws,
+            0,
+            0,
+            &[
+                &["任务ID", "子任务名称", "负责部门/人"],
+                &["层级编号,如1、1.1、2.1.3", "可执行的子任务", "唯一主负责人,如“市场部*”"],
+                &["1.1", "方案", "市场部*"],
+            ],
+        );
+        ws.merge_range(3, 0, 3, 2, "二、执行阶段", &Format::new()).unwrap();
+        put(ws, 4, 0, &[&["任务ID", "子任务名称", "负责部门/人"], &["2.1", "执行", "销售部*"]]);
         wb.save(&path).unwrap();
         let read = read_zh(&path);
         let ids: Vec<String> = of_kind(&read, "task").iter().map(|t| text(t, "id")).collect();

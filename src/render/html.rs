@@ -10,6 +10,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::{DocMeta, Renderer};
+use crate::report::index::IndexView;
 use crate::report::{DocView, Document, Gantt, RetroView, SummaryView};
 
 /// The built-in templates, by name. `base.html` lays out every page, `style.css` is inlined
@@ -24,6 +25,7 @@ pub static TEMPLATES: &[(&str, &str)] = &[
     ("minutes.html", include_str!("../../templates/minutes.html")),
     ("retrospective.html", include_str!("../../templates/retrospective.html")),
     ("summary.html", include_str!("../../templates/summary.html")),
+    ("index.html", include_str!("../../templates/index.html")),
 ];
 
 /// Renders documents with Tera.
@@ -61,6 +63,19 @@ impl HtmlRenderer {
             anyhow::Error::new(e).context(format!("{at}: a template does not parse"))
         })?;
         Ok(HtmlRenderer { tera })
+    }
+
+    /// `index.html` of an output folder.
+    pub fn render_index(&self, index: &IndexView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        #[derive(Serialize)]
+        struct IndexPage<'a> {
+            meta: &'a DocMeta,
+            kind: &'static str,
+            title: &'a str,
+            stem: &'static str,
+            view: &'a IndexView,
+        }
+        self.page("index.html", &IndexPage { meta, kind: "index", title: &index.title, stem: "index", view: index })
     }
 
     fn page(&self, template: &str, page: &impl Serialize) -> anyhow::Result<Vec<u8>> {

@@ -3,6 +3,7 @@
 //! renderers (HTML, XLSX, PDF) only lay them out and never recompute.
 
 pub mod format;
+pub mod index;
 pub mod minutes;
 pub mod plan;
 pub mod retro;

@@ -15,6 +15,8 @@ use crate::model::{L10n, Lang};
 use crate::project::{self, Checked, ProjectInput};
 use crate::schema::{self, Mapping, Schema};
 
+mod build;
+
 /// dossier — checks PMO project forms (Excel, Markdown) against the collaboration rules
 /// and compiles standardized documents.
 #[derive(Debug, Parser)]
@@ -28,6 +30,14 @@ pub struct Cli {
 pub enum Command {
     /// Read projects and report every problem found, with file, sheet and cell or line.
     Check(CheckArgs),
+    /// Compile the documents of projects without errors as PDF, HTML and XLSX, with an index,
+    /// a portfolio summary and a manifest of every file's SHA-256.
+    Build(build::BuildArgs),
+    /// Re-hash every file of an output folder against its manifest.json; exit 1 on any
+    /// missing, changed or extra file.
+    Verify(build::VerifyArgs),
+    /// Write the built-in HTML templates to a folder, to edit and pass back with `--templates`.
+    Templates(build::TemplatesArgs),
     /// Print the JSON Schema of a project as `check --format json` writes it.
     Schema(SchemaArgs),
 }
@@ -37,19 +47,27 @@ pub struct CheckArgs {
     /// Workbooks (.xlsx .xlsm .xls .ods), Markdown files, project folders, or folders of project folders.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// "Today" for every date rule, as YYYY-MM-DD (default: today).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options `check` and `build` share.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    /// "Today" for every date rule and for the documents, as YYYY-MM-DD
+    /// (default: the date of SOURCE_DATE_EPOCH when set, else today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
     /// Fail (exit 1) on warnings too, not only on errors.
     #[arg(long)]
     pub strict: bool,
     /// A mapping file adding a team's own column names: `tasks: { "Task title": name }`.
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
-    /// Language of messages: zh-CN, zh-TW or en.
+    /// Language of messages and documents: zh-CN, zh-TW or en.
     #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
     pub lang: Lang,
 }
@@ -79,6 +97,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
+        Command::Build(args) => build::build(args),
+        Command::Verify(args) => build::verify(args),
+        Command::Templates(args) => build::templates(args),
         Command::Schema(args) => schema_cmd(args),
     };
     match result {
@@ -107,15 +128,32 @@ struct CheckOptions {
     strict: bool,
 }
 
-fn resolve(args: CheckArgs) -> Result<CheckOptions, String> {
-    let mapping = match &args.map {
+/// The projects to read and the context to read them in, from the shared options.
+fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInput>, Ctx), String> {
+    let mapping = match &common.map {
         Some(path) => project::read_mapping(path)?,
         None => Mapping::default(),
     };
-    let schema = Schema::new(&mapping).map_err(|e| format!("{}: {e}", args.map.as_ref().map_or(String::new(), |p| p.display().to_string())))?;
-    let as_of = args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let inputs = project::discover(&args.paths)?;
-    Ok(CheckOptions { inputs, ctx: Ctx::new(args.lang, as_of, schema), format: args.format, strict: args.strict })
+    let schema = Schema::new(&mapping)
+        .map_err(|e| format!("{}: {e}", common.map.as_ref().map_or(String::new(), |p| p.display().to_string())))?;
+    let as_of = match common.as_of {
+        Some(d) => d,
+        None => source_date_epoch()?.unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    let inputs = project::discover(paths)?;
+    if inputs.is_empty() {
+        return Err(NO_PROJECT.get(common.lang).to_string());
+    }
+    Ok((inputs, Ctx::new(common.lang, as_of, schema)))
+}
+
+/// The date of `SOURCE_DATE_EPOCH` (reproducible builds), when set.
+fn source_date_epoch() -> Result<Option<NaiveDate>, String> {
+    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let secs: i64 = v.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))?;
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|dt| Some(dt.date_naive()))
+        .ok_or_else(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
 }
 
 /// Projects checked at once: enough to keep every core busy, few enough that memory stays
@@ -123,17 +161,13 @@ fn resolve(args: CheckArgs) -> Result<CheckOptions, String> {
 const CHUNK: usize = 64;
 
 fn check(args: CheckArgs) -> io::Result<ExitCode> {
-    let opts = match resolve(args) {
-        Ok(o) => o,
+    let opts = match resolve(&args.paths, &args.common) {
+        Ok((inputs, ctx)) => CheckOptions { inputs, ctx, format: args.format, strict: args.common.strict },
         Err(e) => {
             eprintln!("dossier: {e}");
             return Ok(ExitCode::from(2));
         }
     };
-    if opts.inputs.is_empty() {
-        eprintln!("dossier: {}", NO_PROJECT.get(opts.ctx.lang));
-        return Ok(ExitCode::from(2));
-    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let style = Style::detect();
@@ -248,12 +282,12 @@ const NO_PROJECT: L10n = L10n::new(
 );
 
 /// Colours on a terminal only, and never when `NO_COLOR` is set.
-struct Style {
+pub(crate) struct Style {
     color: bool,
 }
 
 impl Style {
-    fn detect() -> Style {
+    pub(crate) fn detect() -> Style {
         Style { color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
     }
 
@@ -263,7 +297,7 @@ impl Style {
 }
 
 /// One project's diagnostics, grouped by file in the order the files were read.
-fn write_text(out: &mut impl Write, c: &Checked, lang: Lang, style: &Style) -> io::Result<()> {
+pub(crate) fn write_text(out: &mut impl Write, c: &Checked, lang: Lang, style: &Style) -> io::Result<()> {
     let mut files: Vec<&str> = Vec::new();
     for d in &c.diags {
         if !files.contains(&&*d.loc.file) {
@@ -319,7 +353,7 @@ fn write_diag(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -
     Ok(())
 }
 
-fn write_total(out: &mut impl Write, projects: usize, failed: usize, t: Tally, lang: Lang) -> io::Result<()> {
+pub(crate) fn write_total(out: &mut impl Write, projects: usize, failed: usize, t: Tally, lang: Lang) -> io::Result<()> {
     if projects > 1 {
         let line = TOTAL.fill(
             lang,

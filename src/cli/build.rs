@@ -1,0 +1,323 @@
+//! `dossier build`, `dossier verify` and `dossier templates`.
+
+use std::collections::BTreeSet;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use rayon::prelude::*;
+
+use super::{CommonArgs, Style, resolve, write_text, write_total};
+use crate::diag::Tally;
+use crate::ingest::Ctx;
+use crate::model::{L10n, Lang};
+use crate::output::{self, Entry, OutDir};
+use crate::project::{self, Checked, ProjectInput};
+use crate::render::Renderer;
+use crate::render::html::{HtmlRenderer, write_default_templates};
+use crate::report::index::{IndexDoc, IndexProject, IndexView, Link, problem_counts};
+use crate::report::{self, DocMeta, ProjectSummary};
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Workbooks, Markdown files, project folders, or folders of project folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The output folder: OUT/<project>/<document>.<ext>, OUT/summary.*, OUT/index.html, OUT/manifest.json.
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Formats to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutFormat::Html, OutFormat::Xlsx])]
+    pub to: Vec<OutFormat>,
+    /// A folder of HTML templates overriding the built-in ones file by file (see `dossier templates`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Projects built at once (default: every core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// An output folder written by `dossier build`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Language of the report: zh-CN, zh-TW or en.
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = super::parse_lang)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplatesArgs {
+    /// Where to write the built-in templates (files already there are kept).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum OutFormat {
+    Html,
+    Xlsx,
+}
+
+/// Projects rendered at once: every core busy, memory bounded whatever the batch size.
+const CHUNK: usize = 64;
+
+/// One project after checking and rendering, before its files are written.
+struct Built {
+    checked: Checked,
+    /// (stem, title, [(format, bytes)]), or the render error.
+    docs: Result<Vec<(String, String, Vec<(&'static str, Vec<u8>)>)>, String>,
+    summary: Option<ProjectSummary>,
+    id: String,
+}
+
+const WROTE: L10n = L10n::new(
+    "已写入 {files} 个文件到 {dir}:{built} 个项目已生成,{skipped} 个因错误未生成",
+    "已寫入 {files} 個檔案到 {dir}:{built} 個專案已產生,{skipped} 個因錯誤未產生",
+    "wrote {files} files to {dir}: {built} project(s) built, {skipped} not built because of errors",
+);
+
+pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
+    let (inputs, ctx) = match resolve(&args.paths, &args.common) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("dossier: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let html = match HtmlRenderer::new(args.templates.as_deref()) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("dossier: {e:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
+    let mut renderers: Vec<&dyn Renderer> = Vec::new();
+    for f in &formats {
+        match f {
+            OutFormat::Html => renderers.push(&html),
+            OutFormat::Xlsx => {}
+        }
+    }
+    let jobs = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(io::Error::other)?;
+    let mut out = OutDir::new(&args.out).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", args.out.display())))?;
+
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(inputs.len() as u64),
+        if io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    let stdout = io::stdout();
+    let mut text = io::BufWriter::new(stdout.lock());
+    let style = Style::detect();
+    let mut tally = Tally::default();
+    let (mut failed, mut render_failed) = (0usize, false);
+    let mut names = BTreeSet::new();
+    let mut summaries = Vec::new();
+    let mut index_projects = Vec::new();
+    let mut skipped = Vec::new();
+
+    for chunk in inputs.chunks(CHUNK) {
+        let built: Vec<Built> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|input| {
+                    let b = build_one(input, &ctx, &renderers, args.common.strict);
+                    progress.inc(1);
+                    b
+                })
+                .collect()
+        });
+        for b in built {
+            let t = Tally::of(&b.checked.diags);
+            tally.merge(t);
+            progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
+            let problems = problem_counts(ctx.lang, t.errors, t.warnings);
+            let mut entry = IndexProject {
+                id: b.id.clone(),
+                name: b.summary.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+                source: b.checked.project.source.clone(),
+                docs: Vec::new(),
+                errors: t.errors,
+                warnings: t.warnings,
+                problems,
+            };
+            if t.errors > 0 {
+                failed += 1;
+                skipped.push(entry);
+                continue;
+            }
+            let docs = match b.docs {
+                Ok(docs) => docs,
+                Err(e) => {
+                    render_failed = true;
+                    progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
+                    continue;
+                }
+            };
+            let folder = unique(&mut names, &output::safe_name(&b.id));
+            let mut entries: Vec<Entry> = Vec::new();
+            for (stem, title, files) in docs {
+                let mut links = Vec::new();
+                for (format, bytes) in files {
+                    let rel = format!("{folder}/{stem}.{format}");
+                    entries.push(out.write_unrecorded(&rel, &bytes)?);
+                    links.push(Link { format: format.to_uppercase(), href: rel });
+                }
+                entry.docs.push(IndexDoc { title, links });
+            }
+            for e in entries {
+                out.record(e);
+            }
+            if let Some(mut s) = b.summary {
+                s.link = Some(format!("{folder}/"));
+                summaries.push(s);
+            }
+            index_projects.push(entry);
+        }
+    }
+    progress.finish_and_clear();
+
+    let batch_meta = DocMeta::batch(&ctx);
+    let summary_view = report::summary(&summaries, &ctx);
+    let mut summary_links = Vec::new();
+    for r in &renderers {
+        let bytes = r.render_summary(&summary_view, &batch_meta).map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
+        let rel = format!("summary.{}", r.format());
+        out.write(&rel, &bytes)?;
+        summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
+    }
+    let index = IndexView::new(ctx.lang, summary_links, index_projects, skipped);
+    let index_bytes = html.render_index(&index, &batch_meta).map_err(|e| io::Error::other(format!("index: {e:#}")))?;
+    out.write("index.html", &index_bytes)?;
+    let dir = out.root().display().to_string();
+    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), Vec::new())?;
+
+    write_total(&mut text, inputs.len(), failed, tally, ctx.lang)?;
+    let line = WROTE.fill(
+        ctx.lang,
+        &[
+            ("files", &(manifest.files.len() + 1).to_string()),
+            ("dir", &dir),
+            ("built", &(inputs.len() - failed).to_string()),
+            ("skipped", &failed.to_string()),
+        ],
+    );
+    writeln!(text, "{line}")?;
+    text.flush()?;
+    Ok(if render_failed {
+        ExitCode::from(2)
+    } else if tally.errors > 0 || (args.common.strict && tally.warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Checks one project and, when it has no errors, renders its documents in every format.
+fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], _strict: bool) -> Built {
+    let checked = project::check(input, ctx);
+    let meta = DocMeta::new(&checked.project, ctx);
+    let id = meta.project_id.clone();
+    if checked.has_errors() {
+        return Built { checked, docs: Ok(Vec::new()), summary: None, id };
+    }
+    let mut docs = Vec::new();
+    let mut error = None;
+    for doc in report::documents(&checked.project, ctx) {
+        let mut files = Vec::new();
+        for r in renderers {
+            match r.render(&doc, &meta) {
+                Ok(bytes) => files.push((r.format(), bytes)),
+                Err(e) => {
+                    error = Some(format!("{}.{}: {e:#}", doc.stem, r.format()));
+                    break;
+                }
+            }
+        }
+        docs.push((doc.stem.clone(), doc.title.clone(), files));
+    }
+    let summary = Some(report::project_summary(&checked.project, ctx));
+    Built { checked, docs: error.map_or(Ok(docs), Err), summary, id }
+}
+
+/// `name`, or `name-2`, `name-3` … when a project of the batch already took it.
+fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while taken.contains(&candidate.to_lowercase()) || matches!(candidate.as_str(), "index.html" | "manifest.json") {
+        n += 1;
+        candidate = format!("{name}-{n}");
+    }
+    taken.insert(candidate.to_lowercase());
+    candidate
+}
+
+const VERIFIED: L10n = L10n::new(
+    "{dir}:{n} 个文件与 manifest.json 一致",
+    "{dir}:{n} 個檔案與 manifest.json 一致",
+    "{dir}: {n} files match manifest.json",
+);
+const MISSING: L10n = L10n::new("缺失", "缺失", "missing");
+const CHANGED: L10n = L10n::new("已改变", "已變更", "changed");
+const EXTRA: L10n = L10n::new("清单外的文件", "清單外的檔案", "not in the manifest");
+const VERIFY_FAILED: L10n = L10n::new(
+    "{dir}:{bad} 个问题(共检查 {n} 个文件)",
+    "{dir}:{bad} 個問題(共檢查 {n} 個檔案)",
+    "{dir}: {bad} problem(s) ({n} files checked)",
+);
+
+pub fn verify(args: VerifyArgs) -> io::Result<ExitCode> {
+    let v = match output::verify(&args.dir) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("dossier: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let lang = args.lang;
+    let mut out = io::stdout().lock();
+    let dir = args.dir.display().to_string();
+    for m in &v.missing {
+        writeln!(out, "{}: {m}", MISSING.get(lang))?;
+    }
+    for (c, what) in &v.changed {
+        writeln!(out, "{}: {c} ({what})", CHANGED.get(lang))?;
+    }
+    for e in &v.extra {
+        writeln!(out, "{}: {e}", EXTRA.get(lang))?;
+    }
+    if v.ok() {
+        writeln!(out, "{}", VERIFIED.fill(lang, &[("dir", &dir), ("n", &v.checked.to_string())]))?;
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let bad = v.missing.len() + v.changed.len() + v.extra.len();
+        writeln!(out, "{}", VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &v.checked.to_string())]))?;
+        Ok(ExitCode::from(1))
+    }
+}
+
+pub fn templates(args: TemplatesArgs) -> io::Result<ExitCode> {
+    match write_default_templates(&args.dir) {
+        Ok(written) => {
+            let mut out = io::stdout().lock();
+            for p in written {
+                writeln!(out, "{}", p.display())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("dossier: {e:#}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! The output folder: safe project folder names, atomic writes, `manifest.json` with every
+//! file's size and SHA-256, and `verify`, which proves years later that nothing changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The manifest's own name inside the output folder.
+pub const MANIFEST: &str = "manifest.json";
+
+/// A folder or file name made from an id or title: no path separators, no `..`, no control
+/// or reserved characters, no Windows device names, at most 80 characters, never empty.
+pub fn safe_name(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.trim().chars() {
+        let bad = c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_whitespace();
+        if bad {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    let mut out: String = out.trim_matches(|c| c == '-' || c == '.' || c == ' ').chars().take(80).collect();
+    while out.contains("..") {
+        out = out.replace("..", ".");
+    }
+    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT")) && stem.len() == 4 && stem.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        out.push('_');
+    }
+    if out.is_empty() { "project".to_string() } else { out }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
+/// interrupted run never leaves a half-written file under the final name.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
+    let mut f = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((size, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// One file of the output, by its path relative to the output folder (with `/`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A font embedded in PDF output: its family and the SHA-256 of its file, so a rebuild can
+/// be proven to have used the same font.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FontEntry {
+    pub family: String,
+    pub file: String,
+    pub sha256: String,
+}
+
+/// `manifest.json`: what was written, by which version, for which "today".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub generator: String,
+    pub as_of: String,
+    pub files: Vec<Entry>,
+    #[serde(default)]
+    pub fonts: Vec<FontEntry>,
+}
+
+/// Collects the files a run writes, then writes the manifest beside them.
+#[derive(Debug)]
+pub struct OutDir {
+    root: PathBuf,
+    entries: BTreeMap<String, Entry>,
+}
+
+impl OutDir {
+    pub fn new(root: &Path) -> io::Result<OutDir> {
+        fs::create_dir_all(root)?;
+        Ok(OutDir { root: root.to_path_buf(), entries: BTreeMap::new() })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Writes one file at `rel` (a relative path of safe names) atomically and records it.
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
+        let entry = self.write_unrecorded(rel, bytes)?;
+        self.record(entry.clone());
+        Ok(entry)
+    }
+
+    /// Writes without recording, for use from worker threads; [`OutDir::record`] afterwards.
+    pub fn write_unrecorded(&self, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
+        let path = self.root.join(checked_rel(rel)?);
+        write_atomic(&path, bytes)?;
+        Ok(Entry { path: rel.to_string(), size: bytes.len() as u64, sha256: sha256_hex(bytes) })
+    }
+
+    pub fn record(&mut self, entry: Entry) {
+        self.entries.insert(entry.path.clone(), entry);
+    }
+
+    /// Writes `manifest.json` (sorted, no wall-clock time) and returns it.
+    pub fn finish(self, as_of: &str, fonts: Vec<FontEntry>) -> io::Result<Manifest> {
+        let mut fonts = fonts;
+        fonts.sort();
+        fonts.dedup();
+        let manifest = Manifest {
+            generator: concat!("dossier ", env!("CARGO_PKG_VERSION")).to_string(),
+            as_of: as_of.to_string(),
+            files: self.entries.into_values().collect(),
+            fonts,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        write_atomic(&self.root.join(MANIFEST), &bytes)?;
+        Ok(manifest)
+    }
+}
+
+/// A relative path that stays inside the output folder.
+fn checked_rel(rel: &str) -> io::Result<PathBuf> {
+    let p = Path::new(rel);
+    let ok = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(p.to_path_buf())
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{rel}` is not a path inside the output folder")))
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verification {
+    pub checked: usize,
+    pub missing: Vec<String>,
+    /// (path, what differs)
+    pub changed: Vec<(String, String)>,
+    pub extra: Vec<String>,
+}
+
+impl Verification {
+    pub fn ok(&self) -> bool {
+        self.missing.is_empty() && self.changed.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// Re-hashes every file listed in `DIR/manifest.json` and lists files the manifest does not
+/// know. Fails only when the manifest itself cannot be read.
+pub fn verify(dir: &Path) -> Result<Verification, String> {
+    let path = dir.join(MANIFEST);
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| format!("{}: not a dossier manifest: {e}", path.display()))?;
+    let mut v = Verification::default();
+    let mut known = BTreeSet::new();
+    for e in &manifest.files {
+        known.insert(e.path.clone());
+        let Ok(rel) = checked_rel(&e.path) else {
+            v.changed.push((e.path.clone(), "path outside the folder".into()));
+            continue;
+        };
+        v.checked += 1;
+        match sha256_file(&dir.join(rel)) {
+            Err(_) => v.missing.push(e.path.clone()),
+            Ok((size, _)) if size != e.size => v.changed.push((e.path.clone(), format!("size {size}, expected {}", e.size))),
+            Ok((_, hash)) if hash != e.sha256 => v.changed.push((e.path.clone(), format!("sha256 {hash}, expected {}", e.sha256))),
+            Ok(_) => {}
+        }
+    }
+    let mut found = Vec::new();
+    list_files(dir, dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for f in found {
+        if f != MANIFEST && !known.contains(&f) {
+            v.extra.push(f);
+        }
+    }
+    Ok(v)
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        if e.file_type()?.is_dir() {
+            list_files(root, &p, out)?;
+        } else {
+            let rel = p.strip_prefix(root).unwrap_or(&p);
+            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe() {
+        assert_eq!(safe_name("2024-MKT-001"), "2024-MKT-001");
+        assert_eq!(safe_name("../../etc/passwd"), "etc-passwd");
+        assert_eq!(safe_name("a/b\\c:d"), "a-b-c-d");
+        assert_eq!(safe_name("CON"), "CON_");
+        assert_eq!(safe_name("com1.txt"), "com1.txt_");
+        assert_eq!(safe_name("  "), "project");
+        assert_eq!(safe_name("门市开幕 专案"), "门市开幕-专案");
+        assert_eq!(safe_name(&"长".repeat(200)).chars().count(), 80);
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutDir::new(dir.path()).unwrap();
+        assert!(out.write("../x.html", b"x").is_err());
+        assert!(out.write("/etc/x", b"x").is_err());
+        assert!(out.write("p/plan.html", b"<html>").is_ok());
+    }
+
+    #[test]
+    fn verify_catches_missing_changed_and_extra_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutDir::new(dir.path()).unwrap();
+        out.write("p/a.html", b"aaaa").unwrap();
+        out.write("p/b.html", b"bbbb").unwrap();
+        out.write("c.html", b"cccc").unwrap();
+        out.finish("2024-10-20", vec![]).unwrap();
+        assert!(verify(dir.path()).unwrap().ok());
+        // A flipped byte, a deleted file, a stray file.
+        fs::write(dir.path().join("p/a.html"), b"aaab").unwrap();
+        fs::remove_file(dir.path().join("p/b.html")).unwrap();
+        fs::write(dir.path().join("p/new.html"), b"n").unwrap();
+        let v = verify(dir.path()).unwrap();
+        assert_eq!(v.missing, ["p/b.html"]);
+        assert_eq!(v.changed.len(), 1);
+        assert_eq!(v.changed[0].0, "p/a.html");
+        assert_eq!(v.extra, ["p/new.html"]);
+        assert!(!v.ok());
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write_atomic(&dir.path().join("x/y.txt"), b"hello").unwrap();
+        let names: Vec<_> = fs::read_dir(dir.path().join("x")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["y.txt"]);
+    }
+}
