@@ -49,10 +49,10 @@ fn run(bin: &str, dir: &Path, format: &str) -> (Duration, u64, i32) {
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok()) {
-                peak = peak.max(kb);
-            }
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        {
+            peak = peak.max(kb);
         }
         if let Some(status) = child.try_wait().unwrap() {
             return (t.elapsed(), peak, status.code().unwrap_or(-1));

@@ -66,11 +66,18 @@ pub enum OutFormat {
 /// Projects rendered at once: every core busy, memory bounded whatever the batch size.
 const CHUNK: usize = 64;
 
+/// One document rendered in every format: (format, bytes).
+struct RenderedDoc {
+    stem: String,
+    title: String,
+    files: Vec<(&'static str, Vec<u8>)>,
+}
+
 /// One project after checking and rendering, before its files are written.
 struct Built {
     checked: Checked,
-    /// (stem, title, [(format, bytes)]), or the render error.
-    docs: Result<Vec<(String, String, Vec<(&'static str, Vec<u8>)>)>, String>,
+    /// The documents, or the render error.
+    docs: Result<Vec<RenderedDoc>, String>,
     summary: Option<ProjectSummary>,
     id: String,
 }
@@ -166,7 +173,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             };
             let folder = unique(&mut names, &output::safe_name(&b.id));
             let mut entries: Vec<Entry> = Vec::new();
-            for (stem, title, files) in docs {
+            for RenderedDoc { stem, title, files } in docs {
                 let mut links = Vec::new();
                 for (format, bytes) in files {
                     let rel = format!("{folder}/{stem}.{format}");
@@ -244,7 +251,7 @@ fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], _stri
                 }
             }
         }
-        docs.push((doc.stem.clone(), doc.title.clone(), files));
+        docs.push(RenderedDoc { stem: doc.stem.clone(), title: doc.title.clone(), files });
     }
     let summary = Some(report::project_summary(&checked.project, ctx));
     Built { checked, docs: error.map_or(Ok(docs), Err), summary, id }

@@ -109,7 +109,11 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     if matched == 0 {
         if failures.is_empty() {
             let names = join_names(ctx.lang, &skipped_names);
-            let msg = if names.is_empty() { MSG_NO_SHEET_EMPTY.get(ctx.lang).to_string() } else { MSG_NO_SHEET.fill(ctx.lang, &[("sheets", &names)]) };
+            let msg = if names.is_empty() {
+                MSG_NO_SHEET_EMPTY.get(ctx.lang).to_string()
+            } else {
+                MSG_NO_SHEET.fill(ctx.lang, &[("sheets", &names)])
+            };
             let mut d = Diagnostic::info("no-sheet", Location::file(display), msg).hint(HINT_NO_SHEET.get(ctx.lang));
             if !names.is_empty() {
                 d = d.value(names);
@@ -186,21 +190,14 @@ const MSG_DUPLICATE: L10n = L10n::new(
     "欄「{header}」也對應欄位「{field}」,該欄位從 {first} 欄讀取,此欄作為附加資訊保留",
     "column “{header}” also maps to “{field}”, which is read from column {first}; this one is kept as extra",
 );
-const HINT_DUPLICATE: L10n = L10n::new(
-    "删除或重命名重复的列",
-    "刪除或重新命名重複的欄",
-    "delete or rename the duplicate column",
-);
+const HINT_DUPLICATE: L10n =
+    L10n::new("删除或重命名重复的列", "刪除或重新命名重複的欄", "delete or rename the duplicate column");
 const MSG_DUPLICATE_LABEL: L10n = L10n::new(
     "“{field}”填写了不止一次,使用 {first} 的值,此值作为附加信息保留",
     "「{field}」填寫了不止一次,使用 {first} 的值,此值作為附加資訊保留",
     "“{field}” is given more than once; the value in {first} is used and this one is kept as extra",
 );
-const HINT_DUPLICATE_LABEL: L10n = L10n::new(
-    "删除重复的一行",
-    "刪除重複的一列",
-    "delete the duplicate row",
-);
+const HINT_DUPLICATE_LABEL: L10n = L10n::new("删除重复的一行", "刪除重複的一列", "delete the duplicate row");
 const MSG_FORMULA: L10n = L10n::new(
     "“{field}”的单元格是公式 {formula},但文件中没有保存计算结果",
     "「{field}」的儲存格是公式 {formula},但檔案中沒有儲存計算結果",
@@ -429,7 +426,9 @@ impl Problem {
         let (problem, hint) = self.texts(lang, &ext);
         let d = file_error(lang, display, &problem).hint(hint);
         match self {
-            Problem::Damaged(detail) | Problem::Unreadable(detail) | Problem::Unsupported(detail) if !detail.is_empty() => {
+            Problem::Damaged(detail) | Problem::Unreadable(detail) | Problem::Unsupported(detail)
+                if !detail.is_empty() =>
+            {
                 d.value(detail.clone())
             }
             _ => d,
@@ -453,11 +452,13 @@ const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Opens a workbook by what its bytes are, not by its extension.
 fn open(path: &Path) -> Result<Book, Problem> {
     let io = |e: std::io::Error| Problem::Io(e.to_string());
-    let mut file = File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(Problem::Io(std::io::Error::from(std::io::ErrorKind::IsADirectory).to_string()));
+    // Checked before opening: opening a named pipe would wait for a writer forever.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() { std::io::ErrorKind::IsADirectory } else { std::io::ErrorKind::InvalidInput };
+        return Err(Problem::Io(std::io::Error::from(kind).to_string()));
     }
+    let mut file = File::open(path).map_err(io)?;
     if meta.len() == 0 {
         return Err(Problem::Empty);
     }
@@ -493,7 +494,9 @@ fn open(path: &Path) -> Result<Book, Problem> {
         let not_a_workbook = |p: Problem| if zip_has_workbook(path) { p } else { Problem::OtherZip };
         let book = match (first, second) {
             (Ok(book), _) => book,
-            (Err(p @ (Problem::Damaged(_) | Problem::Io(_) | Problem::Unsupported(_) | Problem::Password)), _) => return Err(p),
+            (Err(p @ (Problem::Damaged(_) | Problem::Io(_) | Problem::Unsupported(_) | Problem::Password)), _) => {
+                return Err(p);
+            }
             (Err(p), Some(xlsb)) => xlsb().map_err(|_| not_a_workbook(p))?,
             (Err(p), None) => try_xlsx().map_err(|_| not_a_workbook(p))?,
         };
@@ -547,7 +550,9 @@ fn zip_has_workbook(path: &Path) -> bool {
         f.read_to_end(&mut buf)?;
         Ok(buf)
     };
-    tail().is_ok_and(|t| ["xl/workbook", "xl/worksheets", "content.xml"].iter().any(|n| t.windows(n.len()).any(|w| w == n.as_bytes())))
+    tail().is_ok_and(|t| {
+        ["xl/workbook", "xl/worksheets", "content.xml"].iter().any(|n| t.windows(n.len()).any(|w| w == n.as_bytes()))
+    })
 }
 
 fn sniff_other(head: &[u8]) -> Problem {
@@ -616,7 +621,11 @@ impl Book {
             Book::Xlsx(b) => {
                 let grid = load_xlsx(b, name).map_err(|e| err(&e))?;
                 // A sheet whose merge list cannot be read is still worth reading unmerged.
-                let merges = if grid.rows.is_empty() { Vec::new() } else { b.merge_cells_by_sheet_name(name).unwrap_or_default() };
+                let merges = if grid.rows.is_empty() {
+                    Vec::new()
+                } else {
+                    b.merge_cells_by_sheet_name(name).unwrap_or_default()
+                };
                 (grid, merges)
             }
             Book::Xlsb(b) => (load_xlsb(b, name).map_err(|e| err(&e))?, Vec::new()),
@@ -987,8 +996,19 @@ impl<'a> Matcher<'a> {
 
 /// Headers of a column holding fill-in instructions beside a form's values.
 fn is_instruction_header(text: &str) -> bool {
-    const WORDS: &[&str] =
-        &["填写说明", "说明", "内容说明", "字段说明", "填写要求", "填写提示", "填报说明", "instructions", "instruction", "guidance", "howtofill"];
+    const WORDS: &[&str] = &[
+        "填写说明",
+        "说明",
+        "内容说明",
+        "字段说明",
+        "填写要求",
+        "填写提示",
+        "填报说明",
+        "instructions",
+        "instruction",
+        "guidance",
+        "howtofill",
+    ];
     text.len() <= 30 && WORDS.contains(&normalize(text).as_str())
 }
 
@@ -996,7 +1016,19 @@ fn is_instruction_header(text: &str) -> bool {
 fn is_notes_start(text: &str) -> bool {
     let head: String = text.trim_start().chars().take(12).map(schema::halfwidth).collect();
     const PREFIXES: &[&str] = &[
-        "填表说明", "填表說明", "填写说明:", "填寫說明:", "说明:", "說明:", "説明:", "备注:", "備註:", "备註:", "注:", "注意:", "注意事项",
+        "填表说明",
+        "填表說明",
+        "填写说明:",
+        "填寫說明:",
+        "说明:",
+        "說明:",
+        "説明:",
+        "备注:",
+        "備註:",
+        "备註:",
+        "注:",
+        "注意:",
+        "注意事项",
         "注意事項",
     ];
     if PREFIXES.iter().any(|p| head.starts_with(p)) {
@@ -1004,8 +1036,7 @@ fn is_notes_start(text: &str) -> bool {
     }
     let lower = head.to_lowercase();
     lower.starts_with("note:")
-        || lower.starts_with("notes")
-            && lower[5..].chars().next().is_none_or(|c| c == ':' || c.is_whitespace())
+        || lower.starts_with("notes") && lower[5..].chars().next().is_none_or(|c| c == ':' || c.is_whitespace())
 }
 
 /// The form kind that holds a sub-kind (`action` → `meeting`).
@@ -1017,7 +1048,9 @@ fn parent_form(sub: &'static KindDef) -> Option<&'static KindDef> {
 fn name_is_date(name: &str) -> bool {
     let name = name.trim();
     name.chars().any(|c| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '_' | ' ' | '年' | '月' | '日' | '号'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '_' | ' ' | '年' | '月' | '日' | '号'))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1199,7 +1232,9 @@ impl SheetReader<'_> {
                 break;
             }
             let mut cand = self.header_at(kind, r, None, min);
-            if i > 0 && rows[i - 1] + 1 == r && self.grid.row(r - 1).any(|(c, _)| self.grid.is_horizontal_copy(r - 1, c))
+            if i > 0
+                && rows[i - 1] + 1 == r
+                && self.grid.row(r - 1).any(|(c, _)| self.grid.is_horizontal_copy(r - 1, c))
                 && let Some(two) = self.header_at(kind, r, Some(r - 1), min)
                 && cand.as_ref().is_none_or(|c| two.score > c.score)
             {
@@ -1270,7 +1305,11 @@ impl SheetReader<'_> {
             return None;
         }
         for hc in out.cols.iter_mut().filter(|hc| hc.text.is_empty()) {
-            hc.text = g.label(r, hc.col).or_else(|| parent.and_then(|p| g.label(p, hc.col))).map(Cow::into_owned).unwrap_or_default();
+            hc.text = g
+                .label(r, hc.col)
+                .or_else(|| parent.and_then(|p| g.label(p, hc.col)))
+                .map(Cow::into_owned)
+                .unwrap_or_default();
         }
         Some(out)
     }
@@ -1330,7 +1369,9 @@ impl SheetReader<'_> {
         }
         for (i, hc) in header.cols.iter().enumerate() {
             let prev = plan.len().checked_sub(1);
-            let target = if hc.merged_with_prev && let Some(p) = prev {
+            let target = if hc.merged_with_prev
+                && let Some(p) = prev
+            {
                 // One merged header over several columns: their values read as one.
                 let base = match plan[p].target {
                     Target::Into(b, _) => b,
@@ -1354,7 +1395,11 @@ impl SheetReader<'_> {
                             let first = cell_name(header.row, w);
                             let msg = MSG_DUPLICATE.fill(
                                 lang,
-                                &[("header", &hc.text), ("field", f.label.get(lang)), ("first", first.trim_end_matches(char::is_numeric))],
+                                &[
+                                    ("header", &hc.text),
+                                    ("field", f.label.get(lang)),
+                                    ("first", first.trim_end_matches(char::is_numeric)),
+                                ],
                             );
                             diags.push(
                                 Diagnostic::info("extra", self.loc(hc.row, hc.col), msg)
@@ -1403,20 +1448,20 @@ impl SheetReader<'_> {
 
     fn truncated(&self) -> Diagnostic {
         let lang = self.lang();
-        let msg = MSG_TRUNCATED.fill(
-            lang,
-            &[("sheet", &self.name), ("rows", &MAX_ROWS.to_string()), ("cols", &MAX_COLS.to_string())],
-        );
+        let msg = MSG_TRUNCATED
+            .fill(lang, &[("sheet", &self.name), ("rows", &MAX_ROWS.to_string()), ("cols", &MAX_COLS.to_string())]);
         Diagnostic::warning("sheet-truncated", self.sheet_loc(), msg).hint(HINT_TRUNCATED.get(lang))
     }
 
     fn skipped(&self, skip: Skip) -> Diagnostic {
         let lang = self.lang();
         match skip {
-            Skip::Nothing => {
-                Diagnostic::info("sheet-skipped", self.sheet_loc(), MSG_SHEET_SKIPPED.fill(lang, &[("sheet", &self.name)]))
-                    .hint(HINT_NO_SHEET.get(lang))
-            }
+            Skip::Nothing => Diagnostic::info(
+                "sheet-skipped",
+                self.sheet_loc(),
+                MSG_SHEET_SKIPPED.fill(lang, &[("sheet", &self.name)]),
+            )
+            .hint(HINT_NO_SHEET.get(lang)),
             Skip::NoHeader(kind) => {
                 let labels: Vec<&str> =
                     kind.fields.iter().filter(|f| !f.computed).take(5).map(|f| f.label.get(lang)).collect();
@@ -1553,7 +1598,9 @@ impl SheetReader<'_> {
                     *slot = Some(match slot.take() {
                         None => (g.cell.clone(), cp.col, g.formula),
                         Some((a, c, f)) if a == g.cell && g.origin.is_some() => (a, c, f),
-                        Some((a, c, f)) => (Cell::Text(format!("{}{sep}{}", a.display(), g.cell.display())), c, f || g.formula),
+                        Some((a, c, f)) => {
+                            (Cell::Text(format!("{}{sep}{}", a.display(), g.cell.display())), c, f || g.formula)
+                        }
                     });
                 }
                 _ => vals[i] = Some((g.cell.clone(), cp.col, g.formula)),
@@ -1700,7 +1747,8 @@ impl SheetReader<'_> {
             if let Some((which, h)) = self.sub_header(r, &subs) {
                 let (parent, sk) = subs[which];
                 let plan = self.columns(sk, &h, &mut out.diags);
-                let stop = |row: u32| self.sub_header(row, &subs).is_some() || self.starts_with_label(kind, row, &instr);
+                let stop =
+                    |row: u32| self.sub_header(row, &subs).is_some() || self.starts_with_label(kind, row, &instr);
                 let (records, used) = self.read_rows(sk, &plan, &h, &rows[i + 1..], Mode::Sub, &stop, &mut out.diags);
                 if first_loc.is_none() {
                     first_loc = Some(self.loc(r, h.cols.first().map_or(0, |c| c.col)));
@@ -1733,8 +1781,11 @@ impl SheetReader<'_> {
             }
             let cells: Vec<(u32, &GCell)> =
                 g.row(r).filter(|(c, gc)| !gc.cell.is_empty() && !g.is_horizontal_copy(r, *c)).collect();
-            let found: Vec<u32> =
-                cells.iter().filter(|(_, gc)| matches!(&gc.cell, Cell::Text(t) if is_instruction_header(t))).map(|(c, _)| *c).collect();
+            let found: Vec<u32> = cells
+                .iter()
+                .filter(|(_, gc)| matches!(&gc.cell, Cell::Text(t) if is_instruction_header(t)))
+                .map(|(c, _)| *c)
+                .collect();
             if !found.is_empty() {
                 instr.extend(found);
                 last = None;
@@ -1771,9 +1822,7 @@ impl SheetReader<'_> {
             let cell = match f.ty {
                 _ if list.len() == 1 => cells.next().unwrap_or(Cell::Empty),
                 // Text continuing over several rows is one text.
-                Type::Text | Type::Markdown => {
-                    Cell::Text(cells.map(|c| c.display()).collect::<Vec<_>>().join("\n"))
-                }
+                Type::Text | Type::Markdown => Cell::Text(cells.map(|c| c.display()).collect::<Vec<_>>().join("\n")),
                 Type::List | Type::Sub(_) | Type::Parties => Cell::List(cells.collect()),
                 // A single value given twice: the first wins, the others are kept as extra.
                 _ => {
@@ -1916,17 +1965,74 @@ mod tests {
         let bold = Format::new().set_bold();
         ws.merge_range(0, 1, 0, 11, "2024年Q3新品上市推广 任务分工与进度跟踪表", &bold).unwrap();
         let headers: &[&str] = &[
-            "任务ID", "子任务名称", "负责部门/人", "协作部门/人", "计划开始时间", "计划结束时间", "实际完成时间", "当前状态", "完成比例",
-            "交付成果", "优先级",
+            "任务ID",
+            "子任务名称",
+            "负责部门/人",
+            "协作部门/人",
+            "计划开始时间",
+            "计划结束时间",
+            "实际完成时间",
+            "当前状态",
+            "完成比例",
+            "交付成果",
+            "优先级",
         ];
         put(ws, 2, 1, &[headers]);
         let df = Format::new().set_num_format("yyyy-mm-dd");
         let pct = Format::new().set_num_format("0%");
         let rows = [
-            ("1.1", "活动方案设计", "市场部*", "产品部*", (7, 15), (7, 25), Some((7, 24)), "已完成", 1.0, "《推广活动方案V1.0》", "P0"),
-            ("1.2", "产品卖点提炼", "产品部*", "市场部*", (7, 16), (7, 20), Some((7, 20)), "已完成", 1.0, "《产品核心卖点清单》", "P0"),
-            ("2.1", "宣传物料制作", "设计部*", "市场部*", (7, 26), (8, 5), Some((8, 6)), "阻塞", 0.6, "海报、宣传册(待修改)", "P1"),
-            ("3.1", "渠道对接", "销售部*", "渠道商A公司*", (7, 20), (7, 30), Some((7, 31)), "已完成", 1.0, "《渠道合作协议》", "P0"),
+            (
+                "1.1",
+                "活动方案设计",
+                "市场部*",
+                "产品部*",
+                (7, 15),
+                (7, 25),
+                Some((7, 24)),
+                "已完成",
+                1.0,
+                "《推广活动方案V1.0》",
+                "P0",
+            ),
+            (
+                "1.2",
+                "产品卖点提炼",
+                "产品部*",
+                "市场部*",
+                (7, 16),
+                (7, 20),
+                Some((7, 20)),
+                "已完成",
+                1.0,
+                "《产品核心卖点清单》",
+                "P0",
+            ),
+            (
+                "2.1",
+                "宣传物料制作",
+                "设计部*",
+                "市场部*",
+                (7, 26),
+                (8, 5),
+                Some((8, 6)),
+                "阻塞",
+                0.6,
+                "海报、宣传册(待修改)",
+                "P1",
+            ),
+            (
+                "3.1",
+                "渠道对接",
+                "销售部*",
+                "渠道商A公司*",
+                (7, 20),
+                (7, 30),
+                Some((7, 31)),
+                "已完成",
+                1.0,
+                "《渠道合作协议》",
+                "P0",
+            ),
         ];
         for (i, t) in rows.iter().enumerate() {
             let r = 3 + i as u32;
@@ -1979,11 +2085,55 @@ mod tests {
             0,
             0,
             &[
-                &["记录ID", "风险/问题描述", "影响等级", "责任部门/人", "发生时间", "计划解决时间", "实际解决时间", "解决措施", "处理结果", "风险系数"],
-                &["001", "宣传物料设计不符合品牌规范", "高", "设计部*", "2024-08-06", "2024-08-07", "2024-08-07", "重新设计,增加品牌审核环节", "已解决", "0.3"],
-                &["002", "数据监测系统响应延迟", "中", "技术部*", "2024-08-08", "2024-08-10", "2024-08-09", "升级服务器,优化数据接口", "已解决", "0.2"],
+                &[
+                    "记录ID",
+                    "风险/问题描述",
+                    "影响等级",
+                    "责任部门/人",
+                    "发生时间",
+                    "计划解决时间",
+                    "实际解决时间",
+                    "解决措施",
+                    "处理结果",
+                    "风险系数",
+                ],
+                &[
+                    "001",
+                    "宣传物料设计不符合品牌规范",
+                    "高",
+                    "设计部*",
+                    "2024-08-06",
+                    "2024-08-07",
+                    "2024-08-07",
+                    "重新设计,增加品牌审核环节",
+                    "已解决",
+                    "0.3",
+                ],
+                &[
+                    "002",
+                    "数据监测系统响应延迟",
+                    "中",
+                    "技术部*",
+                    "2024-08-08",
+                    "2024-08-10",
+                    "2024-08-09",
+                    "升级服务器,优化数据接口",
+                    "已解决",
+                    "0.2",
+                ],
                 &[],
-                &["003", "线下活动场地临时取消", "高", "运营部*", "2024-08-15", "2024-08-16", "2024-08-16", "启用备用场地,同步调整通知用户", "已解决", ""],
+                &[
+                    "003",
+                    "线下活动场地临时取消",
+                    "高",
+                    "运营部*",
+                    "2024-08-15",
+                    "2024-08-16",
+                    "2024-08-16",
+                    "启用备用场地,同步调整通知用户",
+                    "已解决",
+                    "",
+                ],
             ],
         );
         wb.save(&path).unwrap();
@@ -2034,7 +2184,12 @@ mod tests {
         let dir = tmp();
         let path = dir.path().join("t.xlsx");
         let mut wb = Workbook::new();
-        put(wb.add_worksheet().set_name("任务").unwrap(), 0, 0, &[&["序号", "任务ID", "子任务名称"], &["1", "1.1", "方案"]]);
+        put(
+            wb.add_worksheet().set_name("任务").unwrap(),
+            0,
+            0,
+            &[&["序号", "任务ID", "子任务名称"], &["1", "1.1", "方案"]],
+        );
         wb.save(&path).unwrap();
         let read = read_zh(&path);
         let t = of_kind(&read, "task")[0];
@@ -2095,7 +2250,11 @@ mod tests {
             ws,
             0,
             0,
-            &[&["需求编号", "按年份+部门+序号编制(如“2024-MKT-001”)", "2024-MKT-002"], &["发起部门：", "销售部"], &["协作主题：新品推广"]],
+            &[
+                &["需求编号", "按年份+部门+序号编制(如“2024-MKT-001”)", "2024-MKT-002"],
+                &["发起部门：", "销售部"],
+                &["协作主题：新品推广"],
+            ],
         );
         wb.save(&path).unwrap();
         let read = read_zh(&path);
@@ -2147,7 +2306,13 @@ mod tests {
         let f = Format::new();
         ws.merge_range(0, 0, 0, 4, "成果验收与复盘表", &f).unwrap();
         put(ws, 1, 0, &[&["项目名称", "2024年Q3新品上市推广活动", "验收日期"]]);
-        ws.write_datetime_with_format(1, 3, date(2024, 10, 10), &Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"")).unwrap();
+        ws.write_datetime_with_format(
+            1,
+            3,
+            date(2024, 10, 10),
+            &Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\""),
+        )
+        .unwrap();
         put(ws, 2, 0, &[&["发起部门", "市场部", "验收小组", "市场部、销售部、产品部*"]]);
         ws.merge_range(3, 0, 4, 0, "目标达成情况", &f).unwrap();
         ws.merge_range(3, 1, 3, 4, "销售额520万元(目标500万元,超额4%)", &f).unwrap();
@@ -2286,9 +2451,42 @@ mod tests {
             3,
             2,
             &[
-                &["任務ID", "子任務名稱", "負責部門/人", "協作部門/人", "計劃開始時間", "計劃結束時間", "實際完成時間", "當前狀態", "交付成果", "優先級"],
-                &["1.1", "活動方案設計", "市場部*", "產品部*", "2024/7/15", "2024/7/25", "2024/7/24", "已完成", "《推廣活動方案V1.0》", "P0"],
-                &["1.2", "產品賣點提煉", "產品部*", "市場部*", "2024/7/16", "2024/7/20", "", "進行中", "《產品核心賣點清單》", "P0"],
+                &[
+                    "任務ID",
+                    "子任務名稱",
+                    "負責部門/人",
+                    "協作部門/人",
+                    "計劃開始時間",
+                    "計劃結束時間",
+                    "實際完成時間",
+                    "當前狀態",
+                    "交付成果",
+                    "優先級",
+                ],
+                &[
+                    "1.1",
+                    "活動方案設計",
+                    "市場部*",
+                    "產品部*",
+                    "2024/7/15",
+                    "2024/7/25",
+                    "2024/7/24",
+                    "已完成",
+                    "《推廣活動方案V1.0》",
+                    "P0",
+                ],
+                &[
+                    "1.2",
+                    "產品賣點提煉",
+                    "產品部*",
+                    "市場部*",
+                    "2024/7/16",
+                    "2024/7/20",
+                    "",
+                    "進行中",
+                    "《產品核心賣點清單》",
+                    "P0",
+                ],
             ],
         );
         wb.save(&path).unwrap();
@@ -2522,12 +2720,42 @@ mod tests {
         zip(
             path,
             &[
-                ("[Content_Types].xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#)),
-                ("_rels/.rels", format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
-                ("xl/workbook.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">{pr}<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
-                ("xl/_rels/workbook.xml.rels", format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>"#)),
-                ("xl/styles.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\-mm\-dd"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="9" applyNumberFormat="1"/></cellXfs></styleSheet>"#)),
-                ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{sheet_data}</sheetData></worksheet>"#)),
+                (
+                    "[Content_Types].xml",
+                    String::from(
+                        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#,
+                    ),
+                ),
+                (
+                    "_rels/.rels",
+                    format!(
+                        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+                    ),
+                ),
+                (
+                    "xl/workbook.xml",
+                    format!(
+                        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">{pr}<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                    ),
+                ),
+                (
+                    "xl/_rels/workbook.xml.rels",
+                    format!(
+                        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>"#
+                    ),
+                ),
+                (
+                    "xl/styles.xml",
+                    format!(
+                        r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\-mm\-dd"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="9" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+                    ),
+                ),
+                (
+                    "xl/worksheets/sheet1.xml",
+                    format!(
+                        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{sheet_data}</sheetData></worksheet>"#
+                    ),
+                ),
             ],
         );
     }
@@ -2617,7 +2845,8 @@ mod tests {
 
     #[test]
     fn notes_blocks_are_recognised() {
-        for t in ["填表说明:", "填表說明1.", "备注：以上", "備註:", "Notes", "Notes: x", "NOTE: y", "注：日期"] {
+        for t in ["填表说明:", "填表說明1.", "备注：以上", "備註:", "Notes", "Notes: x", "NOTE: y", "注：日期"]
+        {
             assert!(is_notes_start(t), "{t}");
         }
         for t in ["1.1", "Notebook", "备注", "说明书编写"] {
@@ -2659,6 +2888,20 @@ mod tests {
             assert!(diag.message.contains(want), "{}: {}", path.display(), diag.message);
             assert!(diag.hint.is_some());
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_refused_without_waiting() {
+        let dir = tmp();
+        let fifo = dir.path().join("pipe.xlsx");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let t = Instant::now();
+        file_diag(&read_in(&fifo, Lang::En));
+        assert!(t.elapsed() < Duration::from_secs(2));
     }
 
     #[test]
@@ -2785,15 +3028,26 @@ mod tests {
             };
             if std::env::var("DUMP").is_ok_and(|d| p.to_string_lossy().contains(&d)) {
                 for rec in &r.records {
-                    let fields: Vec<String> = rec.fields.iter().map(|f| format!("{}={}", f.key, f.cell.display())).collect();
-                    eprintln!("  {} {} {fields:?} extra={:?} subs={:?}", rec.kind.key, rec.loc, rec.extra, rec.subs.iter().map(|(k, v)| (k, v.len())).collect::<Vec<_>>());
+                    let fields: Vec<String> =
+                        rec.fields.iter().map(|f| format!("{}={}", f.key, f.cell.display())).collect();
+                    eprintln!(
+                        "  {} {} {fields:?} extra={:?} subs={:?}",
+                        rec.kind.key,
+                        rec.loc,
+                        rec.extra,
+                        rec.subs.iter().map(|(k, v)| (k, v.len())).collect::<Vec<_>>()
+                    );
                 }
                 for d in &r.diags {
                     eprintln!("  {:?} {} {}: {}", d.severity, d.code, d.loc, d.message);
                 }
             }
             let rest: Vec<&str> = r.diags.iter().map(|d| d.code).filter(|c| *c != "file" && *c != "no-sheet").collect();
-            eprintln!("{:>8.1?} {} => {outcome} {rest:?}", el, p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p).display());
+            eprintln!(
+                "{:>8.1?} {} => {outcome} {rest:?}",
+                el,
+                p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p).display()
+            );
         }
         times.sort();
         eprintln!("slowest:");
@@ -2802,98 +3056,5 @@ mod tests {
         }
         eprintln!("{} files: {recs} with records, {nosheet} no-sheet, {errs} file errors, {other} other", files.len());
         assert_eq!(other, 0);
-    }
-}
-#[cfg(test)]
-mod scratch_perf {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn perf_bench_like() {
-        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.xlsx");
-        let mut wb = Workbook::new();
-        let date = Format::new().set_num_format("yyyy-mm-dd");
-        let pct = Format::new().set_num_format("0%");
-        let req = wb.add_worksheet().set_name("需求登记表").unwrap();
-        for (r, (k, v)) in [("需求编号", "2024-MKT-001"), ("协作主题", "x"), ("发起部门", "市场部"), ("发起人", "市场部*"), ("目标描述", "y"), ("涉及部门", "产品部、销售部"), ("时间节点", "2024-07-15至2024-09-30"), ("需求优先级", "P0"), ("需求状态", "执行中")].iter().enumerate() {
-            req.write_string(r as u32, 0, *k).unwrap();
-            req.write_string(r as u32, 1, *v).unwrap();
-        }
-        let tasks = wb.add_worksheet().set_name("任务分工与进度跟踪表").unwrap();
-        for (c, h) in ["任务ID", "子任务名称", "负责部门/人", "协作部门/人", "计划开始时间", "计划结束时间", "实际完成时间", "当前状态", "完成比例", "交付成果", "优先级", "依赖任务"].iter().enumerate() {
-            tasks.write_string(0, c as u16, *h).unwrap();
-        }
-        for i in 1..61u32 {
-            tasks.write_string(i, 0, format!("{}.{}", i / 6, i % 6)).unwrap();
-            tasks.write_string(i, 1, format!("子任务{i}")).unwrap();
-            tasks.write_string(i, 2, "市场部*").unwrap();
-            tasks.write_string(i, 3, "产品部*").unwrap();
-            tasks.write_datetime_with_format(i, 4, ExcelDateTime::from_ymd(2024, 8, 1).unwrap(), &date).unwrap();
-            tasks.write_datetime_with_format(i, 5, ExcelDateTime::from_ymd(2024, 8, 9).unwrap(), &date).unwrap();
-            tasks.write_string(i, 7, "进行中").unwrap();
-            tasks.write_number_with_format(i, 8, 0.4, &pct).unwrap();
-            tasks.write_string(i, 9, format!("《交付物{i}》")).unwrap();
-            tasks.write_string(i, 10, "P1").unwrap();
-        }
-        let risks = wb.add_worksheet().set_name("风险与问题登记表").unwrap();
-        for (c, h) in ["记录ID", "风险/问题描述", "影响等级", "责任部门/人", "发生时间", "计划解决时间", "实际解决时间", "解决措施", "处理结果"].iter().enumerate() {
-            risks.write_string(0, c as u16, *h).unwrap();
-        }
-        for i in 1..21u32 {
-            for c in 0..9u16 {
-                risks.write_string(i, c, format!("v{i}-{c}")).unwrap();
-            }
-        }
-        for m in 0..3 {
-            let ws = wb.add_worksheet().set_name(format!("会议纪要{m}")).unwrap();
-            let rows: &[&[&str]] = &[&["会议主题", "例会"], &["会议类型", "阶段性复盘会"], &["会议时间", "2024年9月5日14:00-16:00"], &["地点", "3楼"], &["主持人", "市场部*"], &["参与部门", "市场部、销售部"], &["讨论内容摘要", "1.x"], &["决议事项", "1.y"], &[], &["姓名", "部门", "角色"], &["a", "b", "核心决策者"], &["c", "d", "支持角色"], &[], &["议题", "讨论目标", "预计时长", "负责人"], &["t", "g", "20", "市场部*"], &[], &["编号", "任务描述", "负责人", "截止日期", "交付标准", "优先级", "状态"], &["A1", "x", "市场部*", "2024-09-08", "std", "高", "进行中"]];
-            for (r, row) in rows.iter().enumerate() {
-                for (c, v) in row.iter().enumerate() {
-                    ws.write_string(r as u32, c as u16, *v).unwrap();
-                }
-            }
-        }
-        wb.save(&path).unwrap();
-        let ctx = Ctx::new(Lang::En, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), crate::schema::Schema::default());
-        let display: Arc<str> = Arc::from("p.xlsx");
-        let r = read(&path, &display, &ctx);
-        eprintln!("records {} diags {:?}", r.records.len(), r.diags.iter().map(|d| d.code).collect::<Vec<_>>());
-        let t = std::time::Instant::now();
-        let n = 200;
-        for _ in 0..n {
-            let _ = read(&path, &display, &ctx);
-        }
-        eprintln!("per workbook: {:?}", t.elapsed() / n);
-        let t = std::time::Instant::now();
-        for _ in 0..n {
-            let mut b = open(&path).ok().unwrap();
-            for sh in b.sheets() {
-                let _ = b.load(&sh.name);
-            }
-        }
-        eprintln!("open+load only: {:?}", t.elapsed() / n);
-    }
-    #[test]
-    #[ignore]
-    fn perf_one() {
-        let p = std::env::var("PERF_FILE").unwrap();
-        let path = Path::new(&p);
-        let ctx = Ctx::new(Lang::En, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), crate::schema::Schema::default());
-        let t = std::time::Instant::now();
-        let mut book = open(path).ok().unwrap();
-        eprintln!("open {:?}", t.elapsed());
-        let m = Matcher::new(&ctx);
-        let display: Arc<str> = Arc::from("x");
-        for s in book.sheets() {
-            let t = std::time::Instant::now();
-            let grid = book.load(&s.name).unwrap();
-            let tl = t.elapsed();
-            let sh = SheetReader { ctx: &ctx, m: &m, display: &display, name: Arc::from(s.name.as_str()), grid: &grid };
-            let t = std::time::Instant::now();
-            let _ = sh.plan();
-            eprintln!("{} rows={} load {:?} plan {:?}", s.name, grid.rows.len(), tl, t.elapsed());
-        }
     }
 }

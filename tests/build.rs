@@ -1,0 +1,214 @@
+//! `dossier build`, `verify` and `templates` through the real binary, and the documents opened
+//! by real clients (Chromium, openpyxl, LibreOffice). Those clients are installed by `.ci/run`;
+//! without them a test says so and passes, except in CI (`CI` set), where it fails.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn dossier(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("dossier runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Builds the samples into a fresh folder and returns it (kept alive by the TempDir).
+fn build_samples(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec!["build", "samples", "-o", out.to_str().unwrap(), "--as-of", "2024-10-20"];
+    args.extend_from_slice(extra);
+    let o = dossier(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    (dir, out)
+}
+
+fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Is `tool` here? In CI it must be (`.ci/run` installs it); elsewhere the test is skipped.
+fn have(tool: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(tool).args(probe).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var_os("CI").is_none(), "{tool} is missing in CI: .ci/run should install it");
+        eprintln!("skipped: {tool} is not installed here (CI installs it)");
+    }
+    ok
+}
+
+#[test]
+fn build_writes_every_document_index_summary_and_manifest() {
+    let (_tmp, out) = build_samples(&[]);
+    let all = files(&out);
+    for f in [
+        "index.html",
+        "manifest.json",
+        "summary.html",
+        "2024-MKT-001/signoff.html",
+        "2024-MKT-001/plan.html",
+        "2024-MKT-001/risks.html",
+        "2024-MKT-001/minutes-2023-09-15.html",
+        "2024-MKT-001/retrospective.html",
+    ] {
+        assert!(all.contains_key(f), "{f} missing; have {:?}", all.keys().collect::<Vec<_>>());
+    }
+    // Every document is linked from the index.
+    let index = String::from_utf8(all["index.html"].clone()).unwrap();
+    for f in all.keys().filter(|f| f.contains('/')) {
+        assert!(index.contains(&format!("href=\"{f}\"")), "index.html does not link {f}");
+    }
+    // The manifest lists every file but itself, with the right size and hash.
+    let manifest: serde_json::Value = serde_json::from_slice(&all["manifest.json"]).unwrap();
+    let listed = manifest["files"].as_array().unwrap();
+    assert_eq!(listed.len(), all.len() - 1);
+    for e in listed {
+        let bytes = &all[e["path"].as_str().unwrap()];
+        assert_eq!(e["size"].as_u64().unwrap(), bytes.len() as u64);
+        assert_eq!(e["sha256"].as_str().unwrap().len(), 64);
+    }
+}
+
+#[test]
+fn verify_passes_then_catches_a_flipped_byte() {
+    let (_tmp, out) = build_samples(&[]);
+    let o = dossier(&["verify", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let plan = out.join("2024-MKT-001/plan.html");
+    let mut bytes = fs::read(&plan).unwrap();
+    bytes[100] ^= 0x01;
+    fs::write(&plan, bytes).unwrap();
+    let o = dossier(&["verify", out.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("changed: 2024-MKT-001/plan.html"), "{}", text(&o));
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let (_a, out_a) = build_samples(&[]);
+    let (_b, out_b) = build_samples(&[]);
+    let (a, b) = (files(&out_a), files(&out_b));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs between two builds");
+    }
+}
+
+#[test]
+fn projects_with_errors_are_reported_and_skipped_others_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("batch");
+    fs::create_dir_all(batch.join("bad")).unwrap();
+    fs::write(
+        batch.join("bad/tasks.md"),
+        "---\nkind: tasks\ntasks:\n  - {id: \"1\", name: A, owner: 市场部*, planned_start: 2024-07-20, planned_end: 2024-07-10}\n---\n",
+    )
+    .unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en-website-relaunch");
+    let out = dir.path().join("out");
+    let o = dossier(&["build", batch.to_str().unwrap(), good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--as-of", "2024-10-20", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("date-order"));
+    let all = files(&out);
+    assert!(all.keys().any(|f| f.starts_with("2024-WEB-007/")), "{:?}", all.keys());
+    assert!(!all.keys().any(|f| f.starts_with("bad/")));
+    let index = String::from_utf8(all["index.html"].clone()).unwrap();
+    assert!(index.contains("not built because of errors"));
+}
+
+#[test]
+fn templates_can_be_exported_and_override_file_by_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t");
+    let o = dossier(&["templates", t.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(t.join("plan.html").exists() && t.join("style.css").exists());
+    // Keep only one edited file: the others fall back to the built-ins.
+    for e in fs::read_dir(&t).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "style.css" {
+            fs::remove_file(p).unwrap();
+        }
+    }
+    fs::write(t.join("style.css"), "body { color: rebeccapurple; }").unwrap();
+    let (_tmp, out) = build_samples(&["--templates", t.to_str().unwrap()]);
+    let plan = fs::read_to_string(out.join("2024-MKT-001/plan.html")).unwrap();
+    assert!(plan.contains("rebeccapurple"));
+    assert!(plan.contains("<caption"));
+}
+
+#[test]
+fn html_is_self_contained_and_accessible() {
+    let (_tmp, out) = build_samples(&[]);
+    for (name, bytes) in files(&out).iter().filter(|(n, _)| n.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"), "{name}");
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{name}");
+        for banned in ["http://", "https://", "<link", "<script", "src=\"//", "@import"] {
+            assert!(!html.contains(banned), "{name} contains {banned}");
+        }
+        if html.contains("<table") {
+            assert!(html.contains("<caption") && html.contains("scope=\""), "{name}: tables need caption and th scope");
+        }
+    }
+}
+
+/// Headless Chromium opens every page: it renders, logs no console error and asks for nothing
+/// from the network.
+#[test]
+fn chromium_renders_every_page() {
+    if !have("chromium", &["--version"]) {
+        return;
+    }
+    let (tmp, out) = build_samples(&[]);
+    for name in files(&out).keys().filter(|n| n.ends_with(".html")) {
+        let shot = tmp.path().join(format!("{}.png", name.replace('/', "_")));
+        let o = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg("--window-size=1200,1600")
+            .arg(format!("file://{}", out.join(name).display()))
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{name}: chromium failed: {log}");
+        assert!(fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false), "{name}: no screenshot");
+        for line in log.lines() {
+            assert!(!line.contains("CONSOLE") && !line.contains("Uncaught"), "{name}: console message: {line}");
+            assert!(!(line.contains("net::ERR") && line.contains("file://")), "{name}: {line}");
+        }
+    }
+}
