@@ -33,17 +33,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(severity: Severity, code: &'static str, loc: Location, message: String) -> Diagnostic {
-        Diagnostic {
-            severity,
-            code,
-            message,
-            loc,
-            field: None,
-            record: None,
-            value: None,
-            expected: None,
-            hint: None,
-        }
+        Diagnostic { severity, code, message, loc, field: None, record: None, value: None, expected: None, hint: None }
     }
 
     pub fn error(code: &'static str, loc: Location, message: String) -> Diagnostic {

@@ -4,14 +4,14 @@
 //! `model` → `schema` → `ingest` → `validate` → `project` → `json` / `report` (view models)
 //! → `render` (html, xlsx, pdf) → `output` (atomic writes, manifest) → `cli`.
 
-pub mod diag;
-pub mod model;
-pub mod schema;
-pub mod ingest;
-pub mod validate;
-pub mod project;
-pub mod json;
-pub mod report;
-pub mod render;
-pub mod output;
 pub mod cli;
+pub mod diag;
+pub mod ingest;
+pub mod json;
+pub mod model;
+pub mod output;
+pub mod project;
+pub mod render;
+pub mod report;
+pub mod schema;
+pub mod validate;

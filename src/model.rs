@@ -114,12 +114,7 @@ impl Location {
     }
 
     pub fn cell(file: &Arc<str>, sheet: &Arc<str>, row: u32, col: u32) -> Location {
-        Location {
-            file: file.clone(),
-            sheet: Some(sheet.clone()),
-            cell: Some(cell_name(row, col)),
-            line: None,
-        }
+        Location { file: file.clone(), sheet: Some(sheet.clone()), cell: Some(cell_name(row, col)), line: None }
     }
 
     pub fn line(file: &Arc<str>, line: u32) -> Location {

@@ -17,7 +17,8 @@ pub const MANIFEST: &str = "manifest.json";
 pub fn safe_name(raw: &str) -> String {
     let mut out = String::new();
     for c in raw.trim().chars() {
-        let bad = c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_whitespace();
+        let bad =
+            c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_whitespace();
         if bad {
             if !out.ends_with('-') {
                 out.push('-');
@@ -32,7 +33,9 @@ pub fn safe_name(raw: &str) -> String {
     }
     let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
     let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT")) && stem.len() == 4 && stem.as_bytes()[3].is_ascii_digit());
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
     if reserved {
         out.push('_');
     }
@@ -191,7 +194,8 @@ impl Verification {
 pub fn verify(dir: &Path) -> Result<Verification, String> {
     let path = dir.join(MANIFEST);
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| format!("{}: not a dossier manifest: {e}", path.display()))?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not a dossier manifest: {e}", path.display()))?;
     let mut v = Verification::default();
     let mut known = BTreeSet::new();
     for e in &manifest.files {
@@ -203,8 +207,12 @@ pub fn verify(dir: &Path) -> Result<Verification, String> {
         v.checked += 1;
         match sha256_file(&dir.join(rel)) {
             Err(_) => v.missing.push(e.path.clone()),
-            Ok((size, _)) if size != e.size => v.changed.push((e.path.clone(), format!("size {size}, expected {}", e.size))),
-            Ok((_, hash)) if hash != e.sha256 => v.changed.push((e.path.clone(), format!("sha256 {hash}, expected {}", e.sha256))),
+            Ok((size, _)) if size != e.size => {
+                v.changed.push((e.path.clone(), format!("size {size}, expected {}", e.size)))
+            }
+            Ok((_, hash)) if hash != e.sha256 => {
+                v.changed.push((e.path.clone(), format!("sha256 {hash}, expected {}", e.sha256)))
+            }
             Ok(_) => {}
         }
     }

@@ -177,8 +177,8 @@ fn dedupe_meeting_ids(meetings: &mut [Record]) {
 /// Reads a `--map` file: `{ kind or collection: { "Their header": field_key } }`.
 pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let parsed: BTreeMap<String, BTreeMap<String, String>> = serde_saphyr::from_str(&text)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let parsed: BTreeMap<String, BTreeMap<String, String>> =
+        serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut entries = Vec::new();
     for (kind, headers) in parsed {
         for (header, key) in headers {

@@ -128,7 +128,17 @@ fn projects_with_errors_are_reported_and_skipped_others_built() {
     .unwrap();
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en-website-relaunch");
     let out = dir.path().join("out");
-    let o = dossier(&["build", batch.to_str().unwrap(), good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--as-of", "2024-10-20", "--lang", "en"]);
+    let o = dossier(&[
+        "build",
+        batch.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2024-10-20",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("date-order"));
     let all = files(&out);

@@ -17,7 +17,11 @@ fn root() -> PathBuf {
 
 fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     })
 }
 
@@ -59,7 +63,8 @@ fn samples_pass_check_without_errors() {
     let samples = root().join("samples");
     let out = dossier(&["check", samples.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json"]);
     let doc = json_of(&out);
-    let errors: Vec<&Value> = doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let errors: Vec<&Value> =
+        doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
     assert!(errors.is_empty(), "samples have errors: {errors:#?}");
     assert_eq!(out.status.code(), Some(0));
     let projects = doc["projects"].as_array().unwrap();
@@ -109,11 +114,14 @@ fn seed_sample_reads_the_seed_values() {
 fn every_rule_fires_on_its_broken_case_with_a_location() {
     let cases = root().join("tests/cases/rules");
     let mut seen = BTreeSet::new();
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> =
+        fs::read_dir(&cases).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     for dir in dirs {
-        let expect = fs::read_to_string(dir.join("expect.txt")).unwrap_or_else(|_| panic!("{} has no expect.txt", dir.display()));
-        let out = dossier(&["check", dir.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json", "--lang", "en"]);
+        let expect = fs::read_to_string(dir.join("expect.txt"))
+            .unwrap_or_else(|_| panic!("{} has no expect.txt", dir.display()));
+        let out =
+            dossier(&["check", dir.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json", "--lang", "en"]);
         let doc = json_of(&out);
         let found = codes(&doc);
         for code in expect.split_whitespace() {
@@ -158,7 +166,16 @@ fn usage_and_io_errors_exit_2() {
 fn messages_follow_lang() {
     let dir = root().join("tests/cases/rules/date-order");
     let msg = |lang: &str| {
-        let doc = json_of(&dossier(&["check", dir.to_str().unwrap(), "--format", "json", "--lang", lang, "--as-of", "2024-10-20"]));
+        let doc = json_of(&dossier(&[
+            "check",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--lang",
+            lang,
+            "--as-of",
+            "2024-10-20",
+        ]));
         let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "date-order").cloned().unwrap();
         d["message"].as_str().unwrap().to_string()
     };
@@ -175,7 +192,8 @@ fn schema_is_a_json_schema_with_every_kind() {
     let s = json_of(&out);
     assert!(s["$schema"].as_str().unwrap_or_default().contains("json-schema.org"), "{s}");
     let text = s.to_string();
-    for key in ["requirement", "tasks", "risks", "meetings", "retrospective", "signoffs", "planned_end", "achievement"] {
+    for key in ["requirement", "tasks", "risks", "meetings", "retrospective", "signoffs", "planned_end", "achievement"]
+    {
         assert!(text.contains(key), "schema lacks {key}");
     }
 }
@@ -193,7 +211,9 @@ fn bad_files_get_one_clear_diagnostic_each() {
     let mut bomb = String::from("---\nkind: tasks\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
     for i in 0..12 {
         let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
-        bomb.push_str(&format!("b{i}: &b{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
     }
     bomb.push_str("---\n");
     fs::write(p.join("bomb.md"), bomb).unwrap();
@@ -218,4 +238,58 @@ fn bad_files_get_one_clear_diagnostic_each() {
 
 fn hashes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| (p.clone(), fs::read(p).unwrap())).collect()
+}
+
+/// In a workbook, a finding points at the cell: the task table starts under a title row, in
+/// column B (seed 000 模板2 layout), so planned_end of the second task is F4 and its status G4.
+#[test]
+fn workbook_findings_name_sheet_and_cell() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("计划表.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("任务分工与进度跟踪表").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    ws.write_string(0, 1, "2024年Q3新品上市推广 任务分工与进度跟踪表").unwrap();
+    for (c, h) in ["任务ID", "子任务名称", "负责部门/人", "计划开始时间", "计划结束时间", "当前状态"].iter().enumerate()
+    {
+        ws.write_string(1, c as u16 + 1, *h).unwrap();
+    }
+    let rows =
+        [("1.1", "活动方案设计", (7, 15), (7, 25), "进行中"), ("1.2", "产品卖点提炼", (7, 20), (7, 10), "进行中")];
+    for (i, (id, name, s, e, st)) in rows.iter().enumerate() {
+        let r = i as u32 + 2;
+        ws.write_string(r, 1, *id).unwrap();
+        ws.write_string(r, 2, *name).unwrap();
+        ws.write_string(r, 3, "市场部*").unwrap();
+        ws.write_datetime_with_format(r, 4, ExcelDateTime::from_ymd(2024, s.0, s.1).unwrap(), &date).unwrap();
+        ws.write_datetime_with_format(r, 5, ExcelDateTime::from_ymd(2024, e.0, e.1).unwrap(), &date).unwrap();
+        ws.write_string(r, 6, *st).unwrap();
+    }
+    ws.write_string(3, 6, "进行种").unwrap();
+    wb.save(&path).unwrap();
+    let out = dossier(&["check", path.to_str().unwrap(), "--format", "json", "--as-of", "2024-07-12"]);
+    let doc = json_of(&out);
+    let find = |code: &str| {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code}: {doc}"))
+    };
+    let d = find("date-order");
+    assert_eq!(
+        (d["sheet"].as_str(), d["cell"].as_str(), d["record"].as_str()),
+        (Some("任务分工与进度跟踪表"), Some("F4"), Some("1.2"))
+    );
+    let e = find("enum");
+    assert_eq!(
+        (e["cell"].as_str(), e["value"].as_str(), e["field"].as_str()),
+        (Some("G4"), Some("进行种"), Some("status"))
+    );
+    assert!(e["hint"].as_str().unwrap().contains("进行中"), "{e}");
+    let text = String::from_utf8(dossier(&["check", path.to_str().unwrap(), "--as-of", "2024-07-12"]).stdout).unwrap();
+    assert!(text.contains("计划表.xlsx › 任务分工与进度跟踪表 › F4"), "{text}");
 }

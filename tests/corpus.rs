@@ -74,5 +74,7 @@ fn every_corpus_file_reads_without_panic_or_hang() {
             assert!(!d.message.is_empty() && d.loc.file.as_ref() == path.display().to_string());
         }
     }
-    eprintln!("corpus: {total} files, {with_records} with records, {no_sheet} without a PMO sheet, {file_errors} unreadable");
+    eprintln!(
+        "corpus: {total} files, {with_records} with records, {no_sheet} without a PMO sheet, {file_errors} unreadable"
+    );
 }

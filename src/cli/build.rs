@@ -113,7 +113,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     }
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(io::Error::other)?;
-    let mut out = OutDir::new(&args.out).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", args.out.display())))?;
+    let mut out =
+        OutDir::new(&args.out).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", args.out.display())))?;
 
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(inputs.len() as u64),
@@ -198,7 +199,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let summary_view = report::summary(&summaries, &ctx);
     let mut summary_links = Vec::new();
     for r in &renderers {
-        let bytes = r.render_summary(&summary_view, &batch_meta).map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
+        let bytes =
+            r.render_summary(&summary_view, &batch_meta).map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
         let rel = format!("summary.{}", r.format());
         out.write(&rel, &bytes)?;
         summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
@@ -308,7 +310,11 @@ pub fn verify(args: VerifyArgs) -> io::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         let bad = v.missing.len() + v.changed.len() + v.extra.len();
-        writeln!(out, "{}", VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &v.checked.to_string())]))?;
+        writeln!(
+            out,
+            "{}",
+            VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &v.checked.to_string())])
+        )?;
         Ok(ExitCode::from(1))
     }
 }

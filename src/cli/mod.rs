@@ -86,7 +86,8 @@ pub enum Format {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date; expected YYYY-MM-DD, e.g. 2024-08-15"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; expected YYYY-MM-DD, e.g. 2024-08-15"))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -229,7 +230,8 @@ struct Spill {
 
 impl Spill {
     fn new() -> io::Result<Spill> {
-        let path = std::env::temp_dir().join(format!("dossier-{}-{:?}.json", std::process::id(), std::thread::current().id()));
+        let path =
+            std::env::temp_dir().join(format!("dossier-{}-{:?}.json", std::process::id(), std::thread::current().id()));
         let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path);
         let file = match file {
             Ok(f) => f,
@@ -321,7 +323,13 @@ pub(crate) fn write_text(out: &mut impl Write, c: &Checked, lang: Lang, style: &
             ("infos", &t.infos.to_string()),
         ],
     );
-    let code = if t.errors > 0 { "31" } else if t.warnings > 0 { "33" } else { "32" };
+    let code = if t.errors > 0 {
+        "31"
+    } else if t.warnings > 0 {
+        "33"
+    } else {
+        "32"
+    };
     writeln!(out, "{}", style.paint(code, &line))?;
     writeln!(out)
 }
@@ -353,7 +361,13 @@ fn write_diag(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -
     Ok(())
 }
 
-pub(crate) fn write_total(out: &mut impl Write, projects: usize, failed: usize, t: Tally, lang: Lang) -> io::Result<()> {
+pub(crate) fn write_total(
+    out: &mut impl Write,
+    projects: usize,
+    failed: usize,
+    t: Tally,
+    lang: Lang,
+) -> io::Result<()> {
     if projects > 1 {
         let line = TOTAL.fill(
             lang,

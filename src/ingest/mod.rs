@@ -35,10 +35,16 @@ pub enum Cell {
     Empty,
     Text(String),
     /// A number; `percent` when the cell's number format is a percentage (then 0.8 means 80 %).
-    Number { value: f64, percent: bool },
+    Number {
+        value: f64,
+        percent: bool,
+    },
     /// A real date or date-time (Excel date cell, ODS date, YAML timestamp); `time` is false
     /// when the cell carries a date only.
-    DateTime { value: NaiveDateTime, time: bool },
+    DateTime {
+        value: NaiveDateTime,
+        time: bool,
+    },
     Bool(bool),
     /// An error cell (`#N/A`, `#DIV/0!`) or a formula without a cached value.
     Error(String),
@@ -176,11 +182,8 @@ const MALFORMED: crate::model::L10n = crate::model::L10n::new(
 
 /// The one diagnostic for a file that cannot be read at all.
 pub fn file_error(lang: Lang, display: &Arc<str>, problem: &str) -> Diagnostic {
-    let msg = crate::model::L10n::new(
-        "无法读取文件:{problem}",
-        "無法讀取檔案:{problem}",
-        "cannot read the file: {problem}",
-    );
+    let msg =
+        crate::model::L10n::new("无法读取文件:{problem}", "無法讀取檔案:{problem}", "cannot read the file: {problem}");
     let hint = crate::model::L10n::new(
         "请确认文件是未加密、完整的 Excel 工作簿(.xlsx/.xls/.ods)或 Markdown 文件,然后重试",
         "請確認檔案是未加密、完整的 Excel 活頁簿(.xlsx/.xls/.ods)或 Markdown 檔案,然後重試",

@@ -219,7 +219,14 @@ const PLACEHOLDERS: &[&str] = &[
 /// Whether a text is a placeholder for "not filled in" (`/`, `无`, `N/A`, `TBD`, `待定` …).
 pub fn is_placeholder(text: &str) -> bool {
     // Every placeholder is a few characters; most cells are longer, so skip the work.
-    if text.trim().len() > 12 {
+    let t = text.trim();
+    if t.len() > 12 {
+        return false;
+    }
+    // Every placeholder starts with one of these (after width folding): a cheap test that
+    // lets ordinary short cells (`市场部*`, `1.1`, `P0`) through without any work.
+    let first = t.chars().next().map(|c| crate::schema::halfwidth(c).to_ascii_lowercase());
+    if !first.is_some_and(|c| "/\\-—–_ntn?无無没沒不待暂暫未".contains(c)) {
         return false;
     }
     let t = norm(text).to_lowercase();
@@ -2840,7 +2847,10 @@ mod tests {
 
     #[test]
     fn english_department_names_with_spaces_stay_departments() {
-        assert_eq!(parse_parties("Customer Service"), vec![Party { department: Some("Customer Service".into()), person: None }]);
+        assert_eq!(
+            parse_parties("Customer Service"),
+            vec![Party { department: Some("Customer Service".into()), person: None }]
+        );
     }
 
     #[test]

@@ -620,8 +620,11 @@ impl Book {
         let (mut grid, merges) = match self {
             Book::Xlsx(b) => {
                 let grid = load_xlsx(b, name).map_err(|e| err(&e))?;
-                // A sheet whose merge list cannot be read is still worth reading unmerged.
-                let merges = if grid.rows.is_empty() {
+                // The merge list sits after all the cells: on a sheet we stopped reading early
+                // it would cost another pass over everything we skipped, so such a sheet (already
+                // reported as truncated) is read unmerged. A merge list that cannot be read
+                // likewise leaves the sheet unmerged.
+                let merges = if grid.rows.is_empty() || grid.partial {
                     Vec::new()
                 } else {
                     b.merge_cells_by_sheet_name(name).unwrap_or_default()
@@ -665,6 +668,8 @@ struct Grid {
     rows: BTreeMap<u32, BTreeMap<u32, GCell>>,
     /// Content beyond the caps was not read.
     truncated: bool,
+    /// Reading stopped before the end of the sheet (rows beyond the cap, or the visit budget).
+    partial: bool,
 }
 
 impl Grid {
@@ -791,13 +796,17 @@ impl Loader {
         self.visits += 1;
         if self.visits > MAX_VISITS {
             self.grid.truncated = true;
+            self.grid.partial = true;
             return false;
         }
         if r >= MAX_ROWS || c >= MAX_COLS {
             if cell.is_some() {
                 self.grid.truncated = true;
                 // Rows come in order: nothing after this row is kept.
-                return r < MAX_ROWS;
+                if r >= MAX_ROWS {
+                    self.grid.partial = true;
+                    return false;
+                }
             }
             return true;
         }
@@ -1545,7 +1554,12 @@ impl SheetReader<'_> {
                 break;
             }
             used += 1;
-            if self.is_repeated_header(r, plan, header) || self.is_banner(r, c0) || self.is_help_row(r, plan) {
+            // A template's help row sits right under its header, never further down.
+            let near_header = used <= 2;
+            if self.is_repeated_header(r, plan, header)
+                || self.is_banner(r, c0)
+                || (near_header && self.is_help_row(r, plan))
+            {
                 continue;
             }
             if let Some(rec) = self.record_of_row(kind, plan, r, first_col, diags) {

@@ -2,6 +2,8 @@
 //! bytes. Adding a format (PDF, XLSX, DOCX) is one module implementing [`Renderer`].
 
 pub mod html;
+pub mod pdf;
+pub mod xlsx;
 
 pub use crate::report::DocMeta;
 use crate::report::{Document, SummaryView};

@@ -53,7 +53,8 @@ pub struct IndexProject {
 const TITLE: L10n = L10n::new("项目文档索引", "專案文件索引", "Project documents");
 const SUMMARY: L10n = L10n::new("协作效率汇总", "協作效率彙總", "Portfolio summary");
 const PROJECTS: L10n = L10n::new("项目文档", "專案文件", "Documents by project");
-const SKIPPED: L10n = L10n::new("有错误、未生成文档的项目", "有錯誤、未產生文件的專案", "Projects not built because of errors");
+const SKIPPED: L10n =
+    L10n::new("有错误、未生成文档的项目", "有錯誤、未產生文件的專案", "Projects not built because of errors");
 const PROJECT: L10n = L10n::new("项目", "專案", "Project");
 const DOCUMENT: L10n = L10n::new("文档", "文件", "Document");
 const FILES: L10n = L10n::new("文件", "檔案", "Files");

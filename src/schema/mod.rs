@@ -247,13 +247,63 @@ pub fn kind(key: &str) -> Option<&'static KindDef> {
 /// traditional to simplified Chinese, lower case, no white space or line breaks, no
 /// required markers (`*`, `(必填)`), no brackets (their content stays), no trailing colon.
 pub fn normalize(s: &str) -> String {
+    // The same few hundred labels, enumeration words and help texts come back in every row
+    // of every sheet of every project: remember them per thread (bounded, so a sheet of
+    // unique cells cannot grow it without limit).
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    }
+    const MEMO_MAX_KEY: usize = 96;
+    const MEMO_MAX_ENTRIES: usize = 8192;
+    if s.len() > MEMO_MAX_KEY {
+        return normalize_uncached(s);
+    }
+    MEMO.with(|memo| {
+        if let Some(hit) = memo.borrow().get(s) {
+            return hit.clone();
+        }
+        let n = normalize_uncached(s);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MEMO_MAX_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(s.to_string(), n.clone());
+        n
+    })
+}
+
+fn normalize_uncached(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let c = halfwidth(c);
         if c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}') {
             continue;
         }
-        if matches!(c, '*' | '(' | ')' | '[' | ']' | '【' | '】' | '《' | '》' | '<' | '>' | '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '_' | '-' | '·' | '•') {
+        if matches!(
+            c,
+            '*' | '('
+                | ')'
+                | '['
+                | ']'
+                | '【'
+                | '】'
+                | '《'
+                | '》'
+                | '<'
+                | '>'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '「'
+                | '」'
+                | '_'
+                | '-'
+                | '·'
+                | '•'
+        ) {
             continue;
         }
         out.extend(c.to_lowercase());
@@ -331,13 +381,12 @@ impl Schema {
             }
         }
         for (kind_name, header, key) in &mapping.entries {
-            let k = KINDS
-                .iter()
-                .find(|k| k.key == kind_name || k.collection == Some(kind_name.as_str()))
-                .ok_or_else(|| {
+            let k = KINDS.iter().find(|k| k.key == kind_name || k.collection == Some(kind_name.as_str())).ok_or_else(
+                || {
                     let known: Vec<_> = KINDS.iter().map(|k| k.collection.unwrap_or(k.key)).collect();
                     format!("unknown kind `{kind_name}` (known: {})", known.join(", "))
-                })?;
+                },
+            )?;
             let f = k.fields.iter().find(|f| f.key == key).ok_or_else(|| {
                 let known: Vec<_> = k.fields.iter().filter(|f| !f.computed).map(|f| f.key).collect();
                 format!("unknown field `{key}` for {} (known: {})", k.key, known.join(", "))
@@ -355,10 +404,7 @@ impl Schema {
         if n.is_empty() {
             return None;
         }
-        self.fields
-            .get(&(kind, n))
-            .or_else(|| self.fields.get(&(kind, normalize_without_brackets(label))))
-            .copied()
+        self.fields.get(&(kind, n)).or_else(|| self.fields.get(&(kind, normalize_without_brackets(label)))).copied()
     }
 
     /// The kind a sheet name (or sub-table title) names: exact match first, then containment
@@ -424,7 +470,13 @@ mod tests {
                     assert!(kind(sub).is_some(), "{}.{} names unknown sub-kind {sub}", k.key, f.key);
                 }
                 if let Type::Enum(e) = f.ty {
-                    assert!(ENUMS.iter().any(|x| x.name == e.name), "{}.{}: enum {} is not in ENUMS", k.key, f.key, e.name);
+                    assert!(
+                        ENUMS.iter().any(|x| x.name == e.name),
+                        "{}.{}: enum {} is not in ENUMS",
+                        k.key,
+                        f.key,
+                        e.name
+                    );
                 }
                 if let Some(p) = f.pair {
                     assert!(k.field(p).is_some(), "{}.{} pairs with unknown {p}", k.key, f.key);

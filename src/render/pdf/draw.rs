@@ -41,12 +41,38 @@ impl Stroke {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
     /// A run of glyphs; `y` is the baseline.
-    Text { x: f32, y: f32, size: f32, color: Rgb, bold: bool, glyphs: Vec<Glyph> },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        color: Rgb,
+        bold: bool,
+        glyphs: Vec<Glyph>,
+    },
     /// A rectangle, its corners rounded by `radius`.
-    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<Rgb>, stroke: Option<Stroke>, radius: f32 },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, stroke: Stroke },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<Stroke>,
+        radius: f32,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        stroke: Stroke,
+    },
     /// A polygon or polyline.
-    Poly { points: Vec<(f32, f32)>, close: bool, fill: Option<Rgb>, stroke: Option<Stroke> },
+    Poly {
+        points: Vec<(f32, f32)>,
+        close: bool,
+        fill: Option<Rgb>,
+        stroke: Option<Stroke>,
+    },
 }
 
 impl Op {
@@ -81,10 +107,11 @@ impl Op {
             }
             Op::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
             Op::Line { x1, y1, x2, y2, .. } => (x1.min(*x2), y1.min(*y2), x1.max(*x2), y1.max(*y2)),
-            Op::Poly { points, .. } => points.iter().fold(
-                (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
-                |(l, t, r, b), (x, y)| (l.min(*x), t.min(*y), r.max(*x), b.max(*y)),
-            ),
+            Op::Poly { points, .. } => {
+                points.iter().fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |(l, t, r, b), (x, y)| {
+                    (l.min(*x), t.min(*y), r.max(*x), b.max(*y))
+                })
+            }
         }
     }
 

@@ -93,9 +93,7 @@ impl FontFace {
 
     /// SHA-256 of the whole font file, hex (for `manifest.json`).
     pub fn sha256(&self) -> &str {
-        self.sha256.get_or_init(|| {
-            Sha256::digest(self.data).iter().map(|b| format!("{b:02x}")).collect()
-        })
+        self.sha256.get_or_init(|| Sha256::digest(self.data).iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// Metrics in 1/1000 em: ascent, descent (negative), cap height, bounding box.
@@ -107,12 +105,7 @@ impl FontFace {
             ascent: f32::from(f.ascender()) * s,
             descent: f32::from(f.descender()) * s,
             cap_height: f32::from(f.capital_height().unwrap_or(f.ascender())) * s,
-            bbox: [
-                f32::from(bb.x_min) * s,
-                f32::from(bb.y_min) * s,
-                f32::from(bb.x_max) * s,
-                f32::from(bb.y_max) * s,
-            ],
+            bbox: [f32::from(bb.x_min) * s, f32::from(bb.y_min) * s, f32::from(bb.x_max) * s, f32::from(bb.y_max) * s],
             italic_angle: f.italic_angle(),
         }
     }

@@ -1,0 +1,854 @@
+//! The documents of SPEC §4 as flows of blocks: each view laid out the way the HTML shows
+//! it, in the page's width, with the same labels (already in the run's language).
+
+use super::charts::{self, GanttLabels, tone};
+use super::draw::Rgb;
+use super::layout::{
+    ACCENT, Align, BODY, Cell, Column, Flow, Geometry, INK, Item, MUTED, Rich, SMALL, Style, Table, TableRow,
+    break_lines, draw_line,
+};
+use crate::model::{L10n, Lang};
+use crate::report::{
+    Badge, DocMeta, DocView, Document, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid, SignoffView,
+    SummaryView,
+};
+
+const TABLE: f32 = 8.5;
+const FLAG_BAD: Rgb = Rgb(0xff, 0xf0, 0xef);
+const FLAG_WARN: Rgb = Rgb(0xff, 0xf9, 0xe3);
+
+const TARGET: L10n = L10n::new("目标 100%", "目標 100%", "Target 100%");
+
+fn body() -> Style {
+    Style::new(BODY, INK)
+}
+
+fn cell_style() -> Style {
+    Style::new(TABLE, INK)
+}
+
+pub fn badge(b: &Badge, size: f32) -> Rich {
+    let (fg, bg) = tone(b.tone);
+    Rich::new(&b.label, Style::new(size, fg).bg(bg))
+}
+
+fn badge_cell(b: Option<&Badge>) -> Cell {
+    b.map_or_else(Cell::default, |b| Cell::rich(badge(b, TABLE - 0.5)))
+}
+
+fn flag_fill(flag: &str) -> Option<Rgb> {
+    match flag {
+        "bad" => Some(FLAG_BAD),
+        "warn" => Some(FLAG_WARN),
+        _ => None,
+    }
+}
+
+/// Whether a document is laid out on landscape pages: the Gantt chart and wide tables need
+/// the width.
+pub fn landscape(doc: &DocView) -> bool {
+    match doc {
+        DocView::Plan(p) => p.gantt.is_some() || p.present.len() >= 5,
+        DocView::Risks(r) => r.present.len() >= 3,
+        _ => false,
+    }
+}
+
+/// The document's title block at the top of its first page (bookmarked at level 0).
+pub fn title_block(flow: &mut Flow, title: &str, subtitle: &str) {
+    let style = Style::new(17.0, INK).bold();
+    let lines = break_lines(flow.sh, &Rich::new(title, style), flow.width);
+    let mut ops = Vec::new();
+    let mut y = 0.0;
+    for l in &lines {
+        draw_line(l, 0.0, y, &mut ops);
+        y += l.height;
+    }
+    if !subtitle.is_empty() {
+        for l in break_lines(flow.sh, &Rich::new(subtitle, Style::new(SMALL + 0.5, MUTED)), flow.width) {
+            draw_line(&l, 0.0, y, &mut ops);
+            y += l.height;
+        }
+    }
+    y += 4.0;
+    ops.push(super::draw::Op::Line {
+        x1: 0.0,
+        y1: y,
+        x2: flow.width,
+        y2: y,
+        stroke: super::draw::Stroke::solid(ACCENT, 1.6),
+    });
+    flow.push(Item {
+        height: y + 4.0,
+        ops,
+        keep_with_next: true,
+        bookmark: Some((title.to_string(), 0)),
+        ..Item::default()
+    });
+}
+
+/// The line under the title: project, number, generation date.
+pub fn subtitle(meta: &DocMeta) -> String {
+    let ui = &meta.ui;
+    let mut parts = Vec::new();
+    if !meta.project_name.is_empty() {
+        parts.push(format!("{}{}{}", ui.project, ui.colon, meta.project_name));
+    }
+    if !meta.project_id.is_empty() {
+        parts.push(format!("{}{}{}", ui.project_id, ui.colon, meta.project_id));
+    }
+    parts.push(format!("{}{}{}", ui.generated, ui.colon, meta.generated));
+    parts.join("    ")
+}
+
+/// Lays out a document's view.
+pub fn document(flow: &mut Flow, doc: &Document, meta: &DocMeta, lang: Lang, g: &Geometry) {
+    title_block(flow, &doc.title, &subtitle(meta));
+    match &doc.view {
+        DocView::Signoff(v) => signoff(flow, v, meta),
+        DocView::Plan(v) => plan(flow, v, meta, g),
+        DocView::Risks(v) => risks(flow, v),
+        DocView::Minutes(v) => minutes(flow, v, meta),
+        DocView::Retrospective(v) => retro(flow, v, meta, lang),
+    }
+}
+
+/// Form rows: Markdown fields as their text, the status as a badge.
+fn form(flow: &mut Flow, rows: &[Row], status: Option<&Badge>) {
+    let cells: Vec<(String, Cell)> = rows
+        .iter()
+        .map(|r| {
+            let cell = match (r.key, status, &r.html) {
+                ("status", Some(b), _) => Cell::rich(badge(b, TABLE)),
+                (_, _, Some(html)) => markdown_cell(html),
+                _ => Cell::text(&r.value, Style::new(9.0, INK)),
+            };
+            (r.label.clone(), cell)
+        })
+        .collect();
+    flow.form(&cells, 9.0);
+}
+
+fn signoff(flow: &mut Flow, v: &SignoffView, meta: &DocMeta) {
+    flow.heading(&v.form_caption, 0);
+    form(flow, &v.form, v.status.as_ref());
+    sign_grid(flow, &v.grid, meta);
+}
+
+/// The signature grid: a box to sign on paper in every row, kept on one page with its title.
+pub fn sign_grid(flow: &mut Flow, g: &SignGrid, _meta: &DocMeta) {
+    let c = &g.columns;
+    let mut t = Table::new(vec![
+        Column::new(&c.department).row_header(),
+        Column::new(&c.name),
+        Column::new(&c.decision),
+        Column::new(&c.date),
+        Column::new(&c.comment),
+        Column::new(&c.signature).fixed(100.0),
+    ]);
+    t.keep = true;
+    t.size = 9.0;
+    let s = Style::new(9.0, INK);
+    for r in &g.rows {
+        let name = Cell::text(&r.name, s).and(Rich::new(&r.role, Style::new(7.5, MUTED)));
+        t.rows.push(TableRow {
+            cells: vec![
+                Cell::text(&r.department, s.bold()),
+                name,
+                badge_cell(r.decision.as_ref()),
+                Cell::text(&r.date, s),
+                Cell::text(&r.comment, s),
+                Cell::default(),
+            ],
+            fill: None,
+            min_height: 38.0,
+        });
+    }
+    flow.keep(|f| {
+        f.heading(&g.caption, 0);
+        f.table(&t);
+        f.space(3.0);
+        f.rich(&Rich::new(&g.progress, Style::new(SMALL, MUTED)), 0.0, Align::Right);
+    });
+}
+
+fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
+    flow.heading(&v.labels.kpis, 0);
+    charts::cards(flow, &v.cards);
+    if v.kpis.late_over_2 > 0 && !v.labels.late_note.is_empty() {
+        flow.space(6.0);
+        flow.para(&v.labels.late_note, Style::new(SMALL + 0.5, tone("bad").0));
+    }
+    if let Some(gantt) = &v.gantt {
+        flow.heading(&v.labels.gantt, 0);
+        let statuses = v.legend.iter().map(|b| (b.label.clone(), b.tone)).collect();
+        let labels = GanttLabels {
+            legend: &meta.ui.legend,
+            statuses,
+            actual_end: &v.labels.actual_end,
+            today: &v.labels.today,
+            dependency: &v.labels.dependency,
+            no_dates: &v.labels.no_dates,
+        };
+        charts::gantt(flow, gantt, g, &labels);
+    }
+    flow.heading(&v.labels.tasks, 0);
+    let c = &v.columns;
+    let has = |k: &str| v.present.contains(&k);
+    let mut cols = vec![Column::new(&c.id), Column::new(&c.name), Column::new(&c.owner)];
+    if has("collaborators") {
+        cols.push(Column::new(&c.collaborators));
+    }
+    cols.push(Column::new(&c.planned_start));
+    cols.push(Column::new(&c.planned_end));
+    if has("actual_end") {
+        cols.push(Column::new(&c.actual_end));
+    }
+    cols.push(Column::new(&c.status));
+    if has("progress") {
+        cols.push(Column::new(&c.progress).align(Align::Right));
+    }
+    if has("delay") {
+        cols.push(Column::new(&c.delay_days));
+    }
+    for (k, title) in [
+        ("deliverable", &c.deliverable),
+        ("priority", &c.priority),
+        ("depends_on", &c.depends_on),
+        ("problem", &c.problem),
+    ] {
+        if has(k) {
+            cols.push(Column::new(title));
+        }
+    }
+    let mut t = Table::new(cols);
+    t.size = TABLE;
+    let s = cell_style();
+    for r in &v.rows {
+        let mut name = Cell::text(&r.name, if r.depth == 0 { s.bold() } else { s });
+        name.indent = r.depth.min(4) as f32 * 8.0;
+        let mut cells = vec![Cell::text(&r.id, s), name, Cell::text(&r.owner, s)];
+        if has("collaborators") {
+            cells.push(Cell::text(&r.collaborators, s));
+        }
+        cells.push(Cell::text(&r.planned_start, s));
+        cells.push(Cell::text(&r.planned_end, s));
+        if has("actual_end") {
+            cells.push(Cell::text(&r.actual_end, s));
+        }
+        cells.push(badge_cell(r.status.as_ref()));
+        if has("progress") {
+            cells.push(Cell::text(&r.progress, s));
+        }
+        if has("delay") {
+            let t = if r.flag == "bad" { "bad" } else { "warn" };
+            cells.push(Cell::text(&r.delay, s.color(tone(t).0).bold()));
+        }
+        for (k, val) in [
+            ("deliverable", &r.deliverable),
+            ("priority", &r.priority),
+            ("depends_on", &r.depends_on),
+            ("problem", &r.problem),
+        ] {
+            if has(k) {
+                cells.push(Cell::text(val, s));
+            }
+        }
+        t.rows.push(TableRow { cells, fill: flag_fill(r.flag), min_height: 0.0 });
+    }
+    flow.table(&t);
+}
+
+fn risks(flow: &mut Flow, v: &RisksView) {
+    flow.heading(&v.labels.overview, 0);
+    charts::cards(flow, &v.cards);
+    flow.space(10.0);
+    let m = &v.matrix;
+    let mut cols = vec![Column::new(&m.corner).row_header()];
+    cols.extend(m.columns.iter().map(|c| Column::new(&c.label).align(Align::Right)));
+    cols.push(Column::new(&m.total_label).align(Align::Right));
+    let mut t = Table::new(cols);
+    t.size = 9.0;
+    t.full_width = false;
+    let s = Style::new(9.0, INK);
+    let count = |n: u32| Cell::text(&n.to_string(), if n == 0 { s.color(MUTED) } else { s });
+    for r in &m.rows {
+        let mut cells = vec![Cell::rich(badge(&r.impact, 8.5))];
+        cells.extend(r.counts.iter().map(|n| count(*n)));
+        cells.push(Cell::text(&r.total.to_string(), s.bold()));
+        t.rows.push(TableRow { cells, fill: None, min_height: 0.0 });
+    }
+    let mut cells = vec![Cell::text(&m.total_label, s.bold())];
+    cells.extend(m.totals.iter().map(|n| Cell::text(&n.to_string(), s.bold())));
+    cells.push(Cell::text(&m.total.to_string(), s.bold()));
+    t.rows.push(TableRow { cells, fill: None, min_height: 0.0 });
+    flow.table(&t);
+
+    flow.heading(&v.labels.register, 0);
+    let c = &v.columns;
+    let has = |k: &str| v.present.contains(&k);
+    let mut cols = vec![Column::new(&c.id)];
+    if has("type") {
+        cols.push(Column::new(&c.r#type));
+    }
+    cols.push(Column::new(&c.description));
+    cols.push(Column::new(&c.impact));
+    cols.push(Column::new(&c.owner));
+    if has("raised_on") {
+        cols.push(Column::new(&c.raised_on));
+    }
+    cols.push(Column::new(&c.due));
+    if has("resolved_on") {
+        cols.push(Column::new(&c.resolved_on));
+    }
+    if has("measures") {
+        cols.push(Column::new(&c.measures));
+    }
+    cols.push(Column::new(&c.status));
+    if has("result") {
+        cols.push(Column::new(&c.result));
+    }
+    let mut t = Table::new(cols);
+    t.size = TABLE;
+    let s = cell_style();
+    let bad = tone("bad").0;
+    for r in &v.rows {
+        let mut cells = vec![Cell::text(&r.id, s)];
+        if has("type") {
+            cells.push(Cell::text(&r.r#type, s));
+        }
+        cells.push(Cell::text(&r.description, s));
+        cells.push(badge_cell(r.impact.as_ref()));
+        cells.push(Cell::text(&r.owner, s));
+        if has("raised_on") {
+            cells.push(Cell::text(&r.raised_on, s));
+        }
+        let mut due = Cell::text(&r.due, s);
+        if r.overdue {
+            due = due.and(Rich::new(&v.labels.overdue, Style::new(7.5, bad).bold()));
+        }
+        cells.push(due);
+        if has("resolved_on") {
+            cells.push(Cell::text(&r.resolved_on, s));
+        }
+        if has("measures") {
+            cells.push(Cell::text(&r.measures, s));
+        }
+        cells.push(badge_cell(r.status.as_ref()));
+        if has("result") {
+            cells.push(Cell::text(&r.result, s));
+        }
+        t.rows.push(TableRow { cells, fill: flag_fill(r.flag), min_height: 0.0 });
+    }
+    flow.table(&t);
+}
+
+fn simple_table(flow: &mut Flow, columns: Vec<Column>, rows: Vec<Vec<Cell>>) {
+    let mut t = Table::new(columns);
+    t.size = TABLE;
+    t.rows = rows.into_iter().map(|cells| TableRow { cells, fill: None, min_height: 0.0 }).collect();
+    flow.table(&t);
+}
+
+fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
+    let l = &v.labels;
+    let s = cell_style();
+    flow.heading(&v.info_caption, 0);
+    form(flow, &v.info, None);
+    if !v.attendees.is_empty() {
+        flow.heading(&l.attendees, 0);
+        let rows = v
+            .attendees
+            .iter()
+            .map(|a| vec![Cell::text(&a.name, s.bold()), Cell::text(&a.department, s), Cell::text(&a.role, s)])
+            .collect();
+        simple_table(
+            flow,
+            vec![Column::new(&l.attendee_name), Column::new(&l.attendee_department), Column::new(&l.attendee_role)],
+            rows,
+        );
+    }
+    if !v.agenda.is_empty() {
+        flow.heading_with(&l.agenda, &v.agenda_total, 0);
+        let rows = v
+            .agenda
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::text(&a.n.to_string(), s),
+                    Cell::text(&a.topic, s),
+                    Cell::text(&a.goal, s),
+                    Cell::text(&a.minutes, s),
+                    Cell::text(&a.owner, s),
+                ]
+            })
+            .collect();
+        simple_table(
+            flow,
+            vec![
+                Column::new(&l.agenda_no).align(Align::Right),
+                Column::new(&l.agenda_topic),
+                Column::new(&l.agenda_goal),
+                Column::new(&l.agenda_minutes).align(Align::Right),
+                Column::new(&l.agenda_owner),
+            ],
+            rows,
+        );
+    }
+    if let Some(html) = &v.summary_html {
+        flow.heading(&l.summary, 0);
+        markdown(flow, html);
+    }
+    if !v.decisions.is_empty() {
+        flow.heading(&l.decisions, 0);
+        flow.list(&v.decisions, true, body());
+    }
+    if !v.actions.is_empty() {
+        let done = &v.actions_done;
+        let note = format!("{} {} · {} / {}", l.actions_done, done.text, done.done, done.of);
+        flow.heading_with(&l.actions, &note, 0);
+        let bad = tone("bad").0;
+        let rows: Vec<TableRow> = v
+            .actions
+            .iter()
+            .map(|a| {
+                let mut due = Cell::text(&a.due, s);
+                if a.overdue {
+                    due = due.and(Rich::new(&l.overdue, Style::new(7.5, bad).bold()));
+                }
+                TableRow {
+                    cells: vec![
+                        Cell::text(&a.id, s),
+                        Cell::text(&a.description, s),
+                        Cell::text(&a.owner, s),
+                        due,
+                        Cell::text(&a.standard, s),
+                        Cell::text(&a.priority, s),
+                        badge_cell(a.status.as_ref()),
+                    ],
+                    fill: if a.overdue { Some(FLAG_BAD) } else { None },
+                    min_height: 0.0,
+                }
+            })
+            .collect();
+        let mut t = Table::new(vec![
+            Column::new(&l.action_id),
+            Column::new(&l.action_description),
+            Column::new(&l.action_owner),
+            Column::new(&l.action_due),
+            Column::new(&l.action_standard),
+            Column::new(&l.action_priority),
+            Column::new(&l.action_status),
+        ]);
+        t.size = TABLE;
+        t.rows = rows;
+        flow.table(&t);
+    }
+    if !v.next_meeting.is_empty() {
+        flow.space(8.0);
+        let r = Rich::new(&format!("{}{}", l.next_meeting, meta.ui.colon), body().bold()).with(&v.next_meeting, body());
+        flow.rich(&r, 0.0, Align::Left);
+    }
+    // The host confirms the minutes: one signature row, kept together with its title.
+    let h = &v.host;
+    let mut t = Table::new(vec![
+        Column::new(&h.role).row_header(),
+        Column::new(&h.labels.decision),
+        Column::new(&h.labels.date),
+        Column::new(&h.labels.signature).fixed(120.0),
+    ]);
+    t.keep = true;
+    t.size = 9.0;
+    let s9 = Style::new(9.0, INK);
+    let mut decision = badge_cell(h.decision.as_ref());
+    if !h.comment.is_empty() {
+        decision = decision.and(Rich::new(&h.comment, Style::new(8.0, MUTED)));
+    }
+    t.rows.push(TableRow {
+        cells: vec![Cell::text(&h.name, s9.bold()), decision, Cell::text(&h.date, s9), Cell::default()],
+        fill: None,
+        min_height: 40.0,
+    });
+    flow.keep(|f| {
+        f.heading(&l.host_signoff, 0);
+        f.table(&t);
+    });
+}
+
+fn retro(flow: &mut Flow, v: &RetroView, meta: &DocMeta, lang: Lang) {
+    let l = &v.labels;
+    flow.heading(&v.info_caption, 0);
+    form(flow, &v.info, None);
+    if !v.metrics.is_empty() {
+        flow.heading(&l.metrics, 0);
+        let s = cell_style();
+        let rows = v
+            .metrics
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::text(&m.name, s.bold()),
+                    Cell::text(&m.target, s),
+                    Cell::text(&m.actual, s),
+                    Cell::text(&m.achievement_text, s.color(tone(m.tone).0).bold()),
+                ]
+            })
+            .collect();
+        simple_table(
+            flow,
+            vec![
+                Column::new(&l.metric_name),
+                Column::new(&l.target).align(Align::Right),
+                Column::new(&l.actual).align(Align::Right),
+                Column::new(&l.achievement).align(Align::Right),
+            ],
+            rows,
+        );
+        if v.metrics.iter().any(|m| m.achievement.is_some()) {
+            flow.keep(|f| {
+                f.space(6.0);
+                f.para(&l.chart, Style::new(SMALL + 0.5, INK).bold());
+                charts::metric_bars(f, &v.metrics, v.metrics_scale, TARGET.get(lang));
+            });
+        }
+    }
+    if !v.deliverables.is_empty() {
+        flow.heading(&l.deliverables, 0);
+        flow.list(&v.deliverables, true, body());
+    }
+    if let Some(q) = &v.quality {
+        flow.heading(&l.quality, 0);
+        let mut r = badge(q, BODY);
+        if !v.quality_comment.is_empty() {
+            r.push("  ", body());
+            r.push(&v.quality_comment, body());
+        }
+        flow.rich(&r, 2.0, Align::Left);
+    }
+    for (title, items) in
+        [(&l.highlights, &v.highlights), (&l.problems, &v.problems), (&l.improvements, &v.improvements)]
+    {
+        if !items.is_empty() {
+            flow.heading(title, 0);
+            flow.list(items, false, body());
+        }
+    }
+    sign_grid(flow, &v.grid, meta);
+}
+
+/// The portfolio summary: cards, one row per project, departments by overdue tasks.
+pub fn summary(flow: &mut Flow, v: &SummaryView, meta: &DocMeta) {
+    title_block(flow, &v.title, &format!("{}{}{}", meta.ui.generated, meta.ui.colon, meta.generated));
+    charts::cards(flow, &v.cards);
+    let c = &v.columns;
+    flow.heading(&v.projects_caption, 0);
+    let s = cell_style();
+    let mut t = Table::new(vec![
+        Column::new(&c.id),
+        Column::new(&c.name),
+        Column::new(&c.status),
+        Column::new(&c.tasks).align(Align::Right),
+        Column::new(&c.on_time).align(Align::Right),
+        Column::new(&c.overdue).align(Align::Right),
+        Column::new(&c.blocked).align(Align::Right),
+        Column::new(&c.open_high_risks).align(Align::Right),
+        Column::new(&c.actions).align(Align::Right),
+    ]);
+    t.size = TABLE;
+    let num =
+        |n: u32, t: &str| Cell::text(&n.to_string(), if n > 0 { s.color(tone(t).0).bold() } else { s.color(MUTED) });
+    for r in &v.rows {
+        t.rows.push(TableRow {
+            cells: vec![
+                Cell::text(&r.id, s),
+                Cell::text(&r.name, s.bold()),
+                badge_cell(r.status.as_ref()),
+                Cell::text(&r.tasks, s),
+                Cell::text(&r.on_time.text, s),
+                num(r.overdue, "bad"),
+                num(r.blocked, "bad"),
+                num(r.open_high_risks, "bad"),
+                Cell::text(&r.actions.text, s),
+            ],
+            fill: flag_fill(if r.tone == "bad" { "bad" } else { "" }),
+            min_height: 0.0,
+        });
+    }
+    flow.table(&t);
+    if !v.departments.is_empty() {
+        flow.heading(&v.departments_caption, 0);
+        flow.para(&v.departments_note, Style::new(SMALL, MUTED));
+        flow.space(4.0);
+        let mut t = Table::new(vec![
+            Column::new(&c.rank).align(Align::Right),
+            Column::new(&c.department),
+            Column::new(&c.task_count).align(Align::Right),
+            Column::new(&c.done).align(Align::Right),
+            Column::new(&c.on_time).align(Align::Right),
+            Column::new(&c.overdue).align(Align::Right),
+        ]);
+        t.size = TABLE;
+        for d in &v.departments {
+            t.rows.push(TableRow {
+                cells: vec![
+                    Cell::text(&d.rank.to_string(), s),
+                    Cell::text(&d.department, s.bold()),
+                    Cell::text(&d.tasks.to_string(), s),
+                    Cell::text(&d.done.to_string(), s),
+                    Cell::text(&d.on_time.text, s.color(tone(d.tone).0)),
+                    num(d.overdue, "bad"),
+                ],
+                fill: None,
+                min_height: 0.0,
+            });
+        }
+        flow.table(&t);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown, from the safe HTML the views carry
+
+/// One block of Markdown text: a paragraph, a heading or a list item (marker and depth).
+#[derive(Debug, PartialEq)]
+pub enum MdBlock {
+    Para(Vec<(String, bool)>),
+    Heading(String),
+    Item { marker: String, depth: usize, text: Vec<(String, bool)> },
+}
+
+fn decode(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// Reads the HTML that `report::format::markdown` makes (pulldown-cmark output, raw HTML
+/// already escaped) back into blocks of text with bold spans.
+pub fn md_blocks(html: &str) -> Vec<MdBlock> {
+    enum Open {
+        None,
+        Para,
+        Heading,
+        Item(String, usize),
+    }
+    let mut out = Vec::new();
+    let mut lists: Vec<(bool, usize)> = Vec::new();
+    let mut spans: Vec<(String, bool)> = Vec::new();
+    let mut open = Open::None;
+    let mut bold = 0usize;
+    let mut in_cell = false;
+    let flush = |open: &mut Open, spans: &mut Vec<(String, bool)>, out: &mut Vec<MdBlock>| {
+        let text: String = spans.iter().map(|(s, _)| s.as_str()).collect();
+        if !text.trim().is_empty() {
+            let sp = std::mem::take(spans);
+            out.push(match std::mem::replace(open, Open::None) {
+                Open::Heading => MdBlock::Heading(text.trim().to_string()),
+                Open::Item(marker, depth) => MdBlock::Item { marker, depth, text: sp },
+                _ => MdBlock::Para(sp),
+            });
+        } else {
+            spans.clear();
+            // An item whose text is all in nested blocks keeps its marker for the first.
+            if !matches!(open, Open::Item(..)) {
+                *open = Open::None;
+            }
+        }
+    };
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            let t = decode(rest);
+            push_text(&mut spans, &t, bold > 0);
+            break;
+        };
+        if lt > 0 {
+            let t = decode(&rest[..lt]);
+            push_text(&mut spans, &t, bold > 0);
+        }
+        let Some(gt) = rest[lt..].find('>') else { break };
+        let tag = &rest[lt + 1..lt + gt];
+        rest = &rest[lt + gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match (name.as_str(), closing) {
+            ("p" | "blockquote" | "pre" | "tr" | "table", false) => {
+                if !matches!(open, Open::Item(..)) {
+                    flush(&mut open, &mut spans, &mut out);
+                    open = Open::Para;
+                }
+            }
+            ("p" | "blockquote" | "pre" | "tr", true) => {
+                if !matches!(open, Open::Item(..)) {
+                    flush(&mut open, &mut spans, &mut out);
+                }
+            }
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
+                flush(&mut open, &mut spans, &mut out);
+                open = Open::Heading;
+            }
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", true) => flush(&mut open, &mut spans, &mut out),
+            ("ul" | "ol", false) => {
+                flush(&mut open, &mut spans, &mut out);
+                let start = tag
+                    .split("start=\"")
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(1);
+                lists.push((name == "ol", start));
+            }
+            ("ul" | "ol", true) => {
+                flush(&mut open, &mut spans, &mut out);
+                lists.pop();
+            }
+            ("li", false) => {
+                flush(&mut open, &mut spans, &mut out);
+                let depth = lists.len().saturating_sub(1);
+                let marker = match lists.last_mut() {
+                    Some((true, n)) => {
+                        let m = format!("{n}.");
+                        *n += 1;
+                        m
+                    }
+                    _ => "•".to_string(),
+                };
+                open = Open::Item(marker, depth);
+            }
+            ("li", true) => flush(&mut open, &mut spans, &mut out),
+            ("strong" | "b", false) => bold += 1,
+            ("strong" | "b", true) => bold = bold.saturating_sub(1),
+            ("br", _) => push_text(&mut spans, "\n", false),
+            ("td" | "th", false) => {
+                if in_cell {
+                    push_text(&mut spans, " | ", false);
+                }
+                in_cell = true;
+                if name == "th" {
+                    bold += 1;
+                }
+            }
+            ("th", true) => bold = bold.saturating_sub(1),
+            ("input", _) if tag.contains("checked") => push_text(&mut spans, "☑ ", false),
+            ("input", _) => push_text(&mut spans, "☐ ", false),
+            ("hr", _) => flush(&mut open, &mut spans, &mut out),
+            _ => {}
+        }
+        if name == "tr" {
+            in_cell = false;
+        }
+    }
+    flush(&mut open, &mut spans, &mut out);
+    out
+}
+
+fn push_text(spans: &mut Vec<(String, bool)>, t: &str, bold: bool) {
+    // New lines between tags are layout of the HTML, not of the text.
+    let t = if t.trim().is_empty() && t.contains('\n') { "" } else { t };
+    if t.is_empty() {
+        return;
+    }
+    match spans.last_mut() {
+        Some((s, b)) if *b == bold => s.push_str(t),
+        _ => spans.push((t.to_string(), bold)),
+    }
+}
+
+fn rich_of(spans: &[(String, bool)], style: Style) -> Rich {
+    let mut r = Rich { text: String::new(), spans: Vec::new() };
+    for (s, b) in spans {
+        let s = s.trim_end_matches('\n');
+        r.push(s, if *b { style.bold() } else { style });
+    }
+    if r.spans.is_empty() {
+        r.spans.push((0, style));
+    }
+    r
+}
+
+/// Markdown as flowing text: paragraphs, headings, list items.
+pub fn markdown(flow: &mut Flow, html: &str) {
+    let style = body();
+    for (i, b) in md_blocks(html).iter().enumerate() {
+        match b {
+            MdBlock::Para(spans) => {
+                flow.space(if i > 0 { 4.0 } else { 0.0 });
+                flow.rich(&rich_of(spans, style), 0.0, Align::Left);
+            }
+            MdBlock::Heading(t) => {
+                flow.space(6.0);
+                flow.para(t, style.bold());
+            }
+            MdBlock::Item { marker, depth, text } => {
+                flow.space(2.0);
+                flow.item(marker, &rich_of(text, style), *depth as f32 * style.size * 1.8);
+            }
+        }
+    }
+}
+
+/// A Markdown field inside a form cell: its blocks as parts of the cell.
+fn markdown_cell(html: &str) -> Cell {
+    let style = Style::new(9.0, INK);
+    let mut cell = Cell::default();
+    for b in md_blocks(html) {
+        let r = match b {
+            MdBlock::Para(spans) => rich_of(&spans, style),
+            MdBlock::Heading(t) => Rich::new(&t, style.bold()),
+            MdBlock::Item { marker, depth, text } => {
+                let mut r = Rich::new(&format!("{}{marker} ", "  ".repeat(depth)), style.color(MUTED));
+                for (s, b) in text {
+                    r.push(&s, if b { style.bold() } else { style });
+                }
+                r
+            }
+        };
+        cell.parts.push(r);
+    }
+    cell
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(b: &[MdBlock]) -> Vec<String> {
+        b.iter()
+            .map(|b| match b {
+                MdBlock::Para(s) => s.iter().map(|(t, _)| t.as_str()).collect(),
+                MdBlock::Heading(t) => format!("# {t}"),
+                MdBlock::Item { marker, depth, text } => {
+                    format!(
+                        "{}{marker} {}",
+                        "  ".repeat(*depth),
+                        text.iter().map(|(t, _)| t.as_str()).collect::<String>()
+                    )
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn markdown_html_reads_back_as_blocks() {
+        let html = crate::report::format::markdown(
+            "1. 市场部汇报 <b>x</b> & 数据\n2. 技术部**确认**\n   - 子项\n\n段落一\n第二行\n\n## 小结",
+        );
+        let b = md_blocks(&html);
+        assert_eq!(
+            texts(&b),
+            ["1. 市场部汇报 <b>x</b> & 数据", "2. 技术部确认", "  • 子项", "段落一\n第二行", "# 小结"],
+            "{html}"
+        );
+        let MdBlock::Item { text, .. } = &b[1] else { panic!() };
+        assert_eq!(text[1], ("确认".to_string(), true));
+    }
+}

@@ -1,0 +1,605 @@
+//! PDF (SPEC §4 PDF): A4 pages laid out by our own engine ([`layout`]) — portrait, or
+//! landscape where the Gantt chart or a wide table needs it — with a header (project,
+//! number) and footer (`第 1 页 / 共 3 页`) on every page, bookmarks, metadata, fonts
+//! embedded as subsets ([`fonts`], [`writer`]), and, with `--pdfa`, PDF/A-2b.
+//!
+//! ```no_run
+//! # use dossier::render::pdf::{PdfOptions, PdfRenderer};
+//! // `--font FILE` (repeatable) and `--pdfa` from the command line:
+//! let pdf = PdfRenderer::new(PdfOptions { fonts: vec!["my.ttf".into()], pdfa: false })?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+
+pub mod charts;
+pub mod docs;
+pub mod draw;
+pub mod fonts;
+pub mod layout;
+pub mod writer;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+use self::draw::{Bookmark, Op, Page, Stroke};
+use self::fonts::{FontChain, FontInfo};
+use self::layout::{Flow, Geometry, INK, MUTED, RULE, Shaper, Style, paginate};
+use super::{DocMeta, Renderer};
+use crate::model::{L10n, Lang};
+use crate::report::{Document, SummaryView};
+
+/// What the command line decides about PDFs.
+#[derive(Clone, Debug, Default)]
+pub struct PdfOptions {
+    /// `--font FILE`, in order: a fallback chain tried before the bundled and system fonts.
+    pub fonts: Vec<PathBuf>,
+    /// `--pdfa`: PDF/A-2b (XMP metadata, sRGB output intent).
+    pub pdfa: bool,
+}
+
+/// Renders documents as PDF. Fonts are resolved per language on first use and shared by
+/// every document of the run (and every thread).
+pub struct PdfRenderer {
+    opts: PdfOptions,
+    chains: [OnceLock<FontChain>; 3],
+    used: Mutex<BTreeMap<(String, u32), FontInfo>>,
+}
+
+const PAGE_OF: L10n = L10n::new("第 {n} 页 / 共 {of} 页", "第 {n} 頁 / 共 {of} 頁", "Page {n} of {of}");
+const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");
+const CONTENTS: L10n = L10n::new("目录", "目錄", "Contents");
+const DOCUMENTS: L10n = L10n::new("收录文档", "收錄文件", "Documents");
+const PAGES: L10n = L10n::new("页数", "頁數", "Pages");
+
+fn lang_of(meta: &DocMeta) -> Lang {
+    Lang::parse(meta.lang).unwrap_or(Lang::ZhCn)
+}
+
+/// The date stamped in the file: `SOURCE_DATE_EPOCH` when set, else the documents' date
+/// (`--as-of`); never the clock.
+fn stamp(meta: &DocMeta) -> NaiveDateTime {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        if let Some(d) = DateTime::from_timestamp(t, 0) {
+            return d.naive_utc();
+        }
+    }
+    NaiveDate::parse_from_str(&meta.generated, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default()
+}
+
+/// One document laid out: its pages and bookmarks (page indexes relative to the section).
+struct Section {
+    title: String,
+    pages: Vec<Page>,
+    marks: Vec<Bookmark>,
+}
+
+impl PdfRenderer {
+    /// Checks that every `--font` file is a font it can use (the first error names the file).
+    pub fn new(opts: PdfOptions) -> anyhow::Result<PdfRenderer> {
+        FontChain::check_user_fonts(&opts.fonts, Lang::ZhCn).map_err(anyhow::Error::msg)?;
+        Ok(PdfRenderer { opts, chains: Default::default(), used: Mutex::new(BTreeMap::new()) })
+    }
+
+    fn chain(&self, lang: Lang) -> &FontChain {
+        let i = match lang {
+            Lang::ZhCn => 0,
+            Lang::ZhTw => 1,
+            Lang::En => 2,
+        };
+        self.chains[i].get_or_init(|| FontChain::resolve(&self.opts.fonts, lang))
+    }
+
+    /// The fonts embedded so far (family, file, SHA-256 of the file), for `manifest.json`.
+    pub fn fonts_used(&self) -> Vec<FontInfo> {
+        self.used.lock().unwrap_or_else(|e| e.into_inner()).values().cloned().collect()
+    }
+
+    fn layout(&self, sh: &mut Shaper, doc: &Document, meta: &DocMeta, lang: Lang) -> anyhow::Result<Section> {
+        let g = Geometry::a4(docs::landscape(&doc.view));
+        let mut flow = Flow::new(sh, g.content_width());
+        docs::document(&mut flow, doc, meta, lang, &g);
+        let laid = std::mem::take(&mut flow.laid);
+        let (pages, marks) = paginate(&laid, &g);
+        check_glyphs(sh, &doc.title, lang)?;
+        Ok(Section { title: doc.title.clone(), pages, marks })
+    }
+
+    fn write(
+        &self,
+        sections: Vec<Section>,
+        sh: &mut Shaper,
+        meta: &DocMeta,
+        title: &str,
+        keywords: &str,
+    ) -> anyhow::Result<Vec<u8>> {
+        let lang = lang_of(meta);
+        let total: usize = sections.iter().map(|s| s.pages.len()).sum();
+        let mut pages = Vec::with_capacity(total);
+        let mut marks = Vec::new();
+        for s in sections {
+            let offset = pages.len();
+            marks.extend(s.marks.into_iter().map(|m| Bookmark { page: m.page + offset, ..m }));
+            for mut p in s.pages {
+                let n = pages.len() + 1;
+                if !s.title.is_empty() {
+                    decorate(sh, &mut p, meta, &s.title, n, total, lang);
+                }
+                pages.push(p);
+            }
+        }
+        check_glyphs(sh, title, lang)?;
+        let wmeta = writer::Meta {
+            title: title.to_string(),
+            subject: [meta.project_name.as_str(), meta.project_id.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            author: if meta.project_name.is_empty() { meta.generator.to_string() } else { meta.project_name.clone() },
+            keywords: keywords.to_string(),
+            creator: meta.generator.to_string(),
+            lang: meta.lang.to_string(),
+            date: stamp(meta),
+            pdfa: self.opts.pdfa,
+        };
+        let chain = sh.chain();
+        let (bytes, fonts) = writer::write(&pages, &marks, chain, &wmeta)?;
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        for i in fonts {
+            if let Some(f) = chain.font(usize::from(i)) {
+                used.entry((f.source.clone(), f.index)).or_insert_with(|| FontInfo {
+                    family: f.family.clone(),
+                    file: f.source.clone(),
+                    sha256: f.sha256().to_string(),
+                });
+            }
+        }
+        Ok(bytes)
+    }
+
+    /// The project dossier: cover, table of contents with page numbers, every document,
+    /// bookmarks for each document and its sections.
+    pub fn render_dossier(&self, documents: &[Document], meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        let lang = lang_of(meta);
+        let chain = self.chain(lang);
+        let mut sh = Shaper::new(chain);
+        let title = DOSSIER.get(lang);
+        let mut sections = Vec::with_capacity(documents.len() + 2);
+        for d in documents {
+            sections.push(self.layout(&mut sh, d, meta, lang)?);
+        }
+        // Pages of the contents, with numbers of the right width, then the real numbers.
+        let body: usize = sections.iter().map(|s| s.pages.len()).sum();
+        let toc_pages = contents(&mut sh, &sections, 2, body + 3, lang).len();
+        let first = 1 + toc_pages + 1;
+        let toc = contents(&mut sh, &sections, first, first + body, lang);
+        let cover = cover(&mut sh, meta, documents.len(), body + 1 + toc.len(), lang);
+        let mut all = vec![Section { title: String::new(), pages: vec![cover], marks: vec![] }];
+        let toc_marks = vec![Bookmark { title: CONTENTS.get(lang).to_string(), level: 0, page: 0, y: 0.0 }];
+        all.push(Section { title: CONTENTS.get(lang).to_string(), pages: toc, marks: toc_marks });
+        all.extend(sections);
+        let keywords = format!("{} dossier", meta.project_id);
+        let full_title =
+            if meta.project_name.is_empty() { title.to_string() } else { format!("{title} · {}", meta.project_name) };
+        self.write(all, &mut sh, meta, &full_title, keywords.trim())
+    }
+}
+
+fn check_glyphs(sh: &Shaper, doc: &str, lang: Lang) -> anyhow::Result<()> {
+    match sh.missing {
+        Some(c) => Err(anyhow::anyhow!(fonts::missing_glyph(c, doc, sh.chain(), lang))),
+        None => Ok(()),
+    }
+}
+
+/// Header (project, number) and footer (document, page n of N, date) of a page.
+fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, n: usize, total: usize, lang: Lang) {
+    let landscape = page.width > page.height;
+    let g = Geometry::a4(landscape);
+    let (l, r) = (g.left, g.width - g.right);
+    let size = 7.5;
+    let style = Style::new(size, MUTED);
+    let mut put = |sh: &mut Shaper, s: &str, x: f32, y: f32, anchor: f32, max: f32, style: Style| {
+        if s.is_empty() {
+            return;
+        }
+        let s = fit_text(sh, s, max, style.size);
+        let glyphs = sh.glyphs(&s);
+        let w = glyphs.iter().map(|g| g.advance).sum::<f32>() * style.size / 1000.0;
+        page.ops.push(Op::Text {
+            x: x - w * anchor,
+            y,
+            size: style.size,
+            color: style.color,
+            bold: style.bold,
+            glyphs,
+        });
+    };
+    let width = r - l;
+    let ui = &meta.ui;
+    let project = if meta.project_name.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}{}", ui.project, ui.colon, meta.project_name)
+    };
+    let number = if meta.project_id.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}{}", ui.project_id, ui.colon, meta.project_id)
+    };
+    put(sh, &project, l, 34.0, 0.0, width * 0.6, style);
+    put(sh, &number, r, 34.0, 1.0, width * 0.35, style);
+    let fy = page.height - 30.0;
+    put(sh, title, l, fy, 0.0, width * 0.38, style);
+    let page_of = PAGE_OF.fill(lang, &[("n", &n.to_string()), ("of", &total.to_string())]);
+    put(sh, &page_of, (l + r) / 2.0, fy, 0.5, width * 0.2, Style::new(size, INK));
+    let date = format!("{}{}{}", ui.generated, ui.colon, meta.generated);
+    put(sh, &date, r, fy, 1.0, width * 0.3, style);
+    page.ops.push(Op::Line { x1: l, y1: 40.0, x2: r, y2: 40.0, stroke: Stroke::solid(RULE, 0.6) });
+    page.ops.push(Op::Line { x1: l, y1: fy - 11.0, x2: r, y2: fy - 11.0, stroke: Stroke::solid(RULE, 0.6) });
+}
+
+fn fit_text(sh: &mut Shaper, s: &str, max: f32, size: f32) -> String {
+    if sh.width(s, size) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = sh.width("…", size);
+    for c in s.chars() {
+        let cw = sh.width(c.encode_utf8(&mut [0; 4]), size);
+        if w + cw > max {
+            break;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The cover of a dossier.
+fn cover(sh: &mut Shaper, meta: &DocMeta, docs: usize, pages: usize, lang: Lang) -> Page {
+    let g = Geometry::a4(false);
+    let mut flow = Flow::new(sh, g.content_width());
+    let accent = layout::ACCENT;
+    let mut ops =
+        vec![Op::Rect { x: -g.left, y: -g.top, w: g.width, h: 14.0, fill: Some(accent), stroke: None, radius: 0.0 }];
+    let mut y = 150.0;
+    let mut line = |flow: &mut Flow, s: &str, style: Style, gap: f32, ops: &mut Vec<Op>| {
+        for l in layout::break_lines(flow.sh, &layout::Rich::new(s, style), flow.width) {
+            layout::draw_line(&l, 0.0, y, ops);
+            y += l.height;
+        }
+        y += gap;
+    };
+    line(&mut flow, DOSSIER.get(lang), Style::new(14.0, accent).bold(), 10.0, &mut ops);
+    let name = if meta.project_name.is_empty() { meta.project_id.as_str() } else { meta.project_name.as_str() };
+    line(&mut flow, name, Style::new(26.0, INK).bold(), 18.0, &mut ops);
+    ops.push(Op::Line { x1: 0.0, y1: y, x2: 120.0, y2: y, stroke: Stroke::solid(accent, 2.0) });
+    y += 22.0;
+    let ui = &meta.ui;
+    let rows = [
+        (ui.project_id.as_str(), meta.project_id.clone()),
+        (DOCUMENTS.get(lang), docs.to_string()),
+        (PAGES.get(lang), pages.to_string()),
+        (ui.generated.as_str(), meta.generated.clone()),
+    ];
+    for (label, value) in rows {
+        if value.is_empty() {
+            continue;
+        }
+        let mut r = layout::Rich::new(&format!("{label}{}", ui.colon), Style::new(11.0, MUTED));
+        r.push(&value, Style::new(11.0, INK));
+        for l in layout::break_lines(flow.sh, &r, flow.width) {
+            layout::draw_line(&l, 0.0, y, &mut ops);
+            y += l.height + 4.0;
+        }
+    }
+    let (op, _) = charts::text(&mut flow, 0.0, g.body_height() - 10.0, meta.generator, Style::new(8.0, MUTED));
+    ops.push(op);
+    for op in &mut ops {
+        op.translate(g.left, g.top);
+    }
+    Page { width: g.width, height: g.height, ops }
+}
+
+/// The table of contents: one line per document with dotted leaders to its first page.
+fn contents(sh: &mut Shaper, sections: &[Section], first_page: usize, _end: usize, lang: Lang) -> Vec<Page> {
+    let g = Geometry::a4(false);
+    let mut flow = Flow::new(sh, g.content_width());
+    docs::title_block(&mut flow, CONTENTS.get(lang), "");
+    // The title block's bookmark is the section's; the contents mark it themselves.
+    if let Some(first) = flow.laid.items.first_mut() {
+        first.bookmark = None;
+    }
+    flow.space(10.0);
+    let mut page = first_page;
+    let size = 11.0;
+    let width = flow.width;
+    for s in sections {
+        let num = page.to_string();
+        let nw = flow.sh.width(&num, size);
+        let title = charts::fit(&mut flow, &s.title, width - nw - 40.0, size);
+        let (t, tw) = charts::text(&mut flow, 0.0, 14.0, &title, Style::new(size, INK));
+        let (n, _) = charts::text(&mut flow, width - nw, 14.0, &num, Style::new(size, INK));
+        let dots = Op::Line {
+            x1: tw + 6.0,
+            y1: 13.0,
+            x2: width - nw - 6.0,
+            y2: 13.0,
+            stroke: Stroke::dashed(layout::RULE, 0.8, 0.8, 2.4),
+        };
+        flow.push(layout::Item { height: 22.0, ops: vec![t, dots, n], ..layout::Item::default() });
+        for m in s.marks.iter().filter(|m| m.level == 1) {
+            let num = (page + m.page).to_string();
+            let nw = flow.sh.width(&num, 9.0);
+            let label = charts::fit(&mut flow, &m.title, width - nw - 60.0, 9.0);
+            let (t, tw) = charts::text(&mut flow, 16.0, 11.0, &label, Style::new(9.0, MUTED));
+            let (n, _) = charts::text(&mut flow, width - nw, 11.0, &num, Style::new(9.0, MUTED));
+            let dots = Op::Line {
+                x1: 16.0 + tw + 6.0,
+                y1: 10.0,
+                x2: width - nw - 6.0,
+                y2: 10.0,
+                stroke: Stroke::dashed(layout::RULE, 0.6, 0.6, 2.4),
+            };
+            flow.push(layout::Item { height: 16.0, ops: vec![t, dots, n], ..layout::Item::default() });
+        }
+        flow.space(4.0);
+        page += s.pages.len();
+    }
+    let laid = std::mem::take(&mut flow.laid);
+    paginate(&laid, &g).0
+}
+
+impl Renderer for PdfRenderer {
+    fn format(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn render(&self, doc: &Document, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        let lang = lang_of(meta);
+        let mut sh = Shaper::new(self.chain(lang));
+        let section = self.layout(&mut sh, doc, meta, lang)?;
+        let title = if meta.project_name.is_empty() {
+            doc.title.clone()
+        } else {
+            format!("{} · {}", doc.title, meta.project_name)
+        };
+        let keywords = format!("{} {}", meta.project_id, doc.stem);
+        self.write(vec![section], &mut sh, meta, &title, keywords.trim())
+    }
+
+    fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        let lang = lang_of(meta);
+        let mut sh = Shaper::new(self.chain(lang));
+        let g = Geometry::a4(true);
+        let mut flow = Flow::new(&mut sh, g.content_width());
+        docs::summary(&mut flow, summary, meta);
+        let laid = std::mem::take(&mut flow.laid);
+        let (pages, marks) = paginate(&laid, &g);
+        check_glyphs(&sh, &summary.title, lang)?;
+        let section = Section { title: summary.title.clone(), pages, marks };
+        self.write(vec![section], &mut sh, meta, &summary.title, "summary")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Ctx;
+    use crate::report::fixtures::{ctx, seed_project};
+    use crate::schema::Schema;
+
+    fn renderer() -> Option<PdfRenderer> {
+        fonts::tests::test_chain(Lang::ZhCn)?;
+        PdfRenderer::new(PdfOptions::default()).ok()
+    }
+
+    /// Every sample project, every document, the dossier and the summary, in three languages,
+    /// written to `$DOSSIER_PDF_PREVIEW` (e.g. /tmp/pdf-preview) for a look.
+    #[test]
+    #[ignore = "writes files: DOSSIER_PDF_PREVIEW=/tmp/pdf-preview cargo test --lib preview -- --ignored"]
+    fn preview() {
+        let Some(out) = std::env::var_os("DOSSIER_PDF_PREVIEW").map(PathBuf::from) else { return };
+        std::fs::create_dir_all(&out).unwrap();
+        let pdf = renderer().expect("fonts");
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let inputs = crate::project::discover(&[root]).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2024, 10, 20).unwrap();
+        let mut summaries = Vec::new();
+        for input in &inputs {
+            let lang = if input.source.contains("en-") {
+                Lang::En
+            } else if input.source.contains("tw-") {
+                Lang::ZhTw
+            } else {
+                Lang::ZhCn
+            };
+            let ctx = Ctx::new(lang, as_of, Schema::default());
+            let checked = crate::project::check(input, &ctx);
+            let meta = DocMeta::new(&checked.project, &ctx);
+            let docs = crate::report::documents(&checked.project, &ctx);
+            let dir = out.join(crate::report::stem_part(&meta.project_id));
+            std::fs::create_dir_all(&dir).unwrap();
+            for d in &docs {
+                let t = std::time::Instant::now();
+                let bytes = pdf.render(d, &meta).unwrap();
+                eprintln!("{}/{}.pdf {} bytes {:?}", dir.display(), d.stem, bytes.len(), t.elapsed());
+                std::fs::write(dir.join(format!("{}.pdf", d.stem)), bytes).unwrap();
+            }
+            let bytes = pdf.render_dossier(&docs, &meta).unwrap();
+            std::fs::write(dir.join("dossier.pdf"), bytes).unwrap();
+            summaries.push(crate::report::project_summary(&checked.project, &ctx));
+        }
+        let ctx = Ctx::new(Lang::ZhCn, as_of, Schema::default());
+        let view = crate::report::summary(&summaries, &ctx);
+        let bytes = pdf.render_summary(&view, &DocMeta::batch(&ctx)).unwrap();
+        std::fs::write(out.join("summary.pdf"), bytes).unwrap();
+        eprintln!("fonts: {:?}", pdf.fonts_used());
+    }
+
+    /// A plan of `n` tasks in four phases, with owners, dependencies, problems and delays.
+    pub(crate) fn big_project(n: usize) -> crate::model::Project {
+        use crate::report::fixtures::{list, task, text};
+        let depts = ["市场部*", "产品部*", "设计部*", "销售部*", "技术部/王工", "渠道商A公司*"];
+        let names = [
+            "需求调研与访谈",
+            "方案设计",
+            "物料制作与审核",
+            "渠道对接",
+            "数据监测看板搭建",
+            "上线前联调测试",
+            "复盘总结",
+        ];
+        let status = ["done", "done", "in_progress", "not_started", "blocked", "delayed", "in_review"];
+        let day0 = NaiveDate::from_ymd_opt(2024, 7, 1).unwrap();
+        let mut p = seed_project();
+        p.tasks = (0..n)
+            .map(|i| {
+                let id = if i % 8 == 0 { format!("{}", i / 8 + 1) } else { format!("{}.{}", i / 8 + 1, i % 8) };
+                let s = day0 + chrono::Duration::days((i * 2) as i64);
+                let e = s + chrono::Duration::days(5 + (i % 9) as i64);
+                let done = status[i % 7] == "done";
+                let actual =
+                    done.then(|| (e + chrono::Duration::days((i % 3) as i64 - 1)).format("%Y-%m-%d").to_string());
+                let mut t = task(
+                    &id,
+                    &format!("{}({}期)", names[i % 7], i + 1),
+                    depts[i % 6],
+                    &s.format("%Y-%m-%d").to_string(),
+                    &e.format("%Y-%m-%d").to_string(),
+                    actual.as_deref(),
+                    status[i % 7],
+                );
+                let loc = t.loc.clone();
+                if i > 0 && i % 3 == 0 {
+                    let prev = if (i - 1) % 8 == 0 {
+                        format!("{}", (i - 1) / 8 + 1)
+                    } else {
+                        format!("{}.{}", (i - 1) / 8 + 1, (i - 1) % 8)
+                    };
+                    t.fields.insert(
+                        "depends_on",
+                        crate::model::Field { value: list(&[&prev]), raw: String::new(), loc: loc.clone() },
+                    );
+                }
+                if i % 5 == 4 {
+                    t.fields.insert(
+                        "problem",
+                        crate::model::Field {
+                            value: text("供应商排期冲突，需协调资源并调整上线时间（见风险003）。"),
+                            raw: String::new(),
+                            loc,
+                        },
+                    );
+                }
+                t
+            })
+            .collect();
+        p
+    }
+
+    /// `cargo test --release --lib render::pdf::tests::speed -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a benchmark"]
+    fn speed() {
+        let pdf = renderer().expect("fonts");
+        let p = big_project(60);
+        let c = ctx(Lang::ZhCn);
+        let meta = DocMeta::new(&p, &c);
+        let docs = crate::report::documents(&p, &c);
+        let plan = docs.iter().find(|d| d.stem == "plan").unwrap();
+        let bytes = pdf.render(plan, &meta).unwrap();
+        if let Some(dir) = std::env::var_os("DOSSIER_PDF_PREVIEW") {
+            std::fs::write(PathBuf::from(dir).join("plan-60.pdf"), &bytes).unwrap();
+        }
+        let mut times: Vec<f64> = (0..40)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                std::hint::black_box(pdf.render(plan, &meta).unwrap());
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        eprintln!("60-task plan: {} bytes, median {:.2} ms, min {:.2} ms", bytes.len(), times[20], times[0]);
+        let t = std::time::Instant::now();
+        let rounds = 20;
+        for _ in 0..rounds {
+            for d in &docs {
+                std::hint::black_box(pdf.render(d, &meta).unwrap());
+            }
+            std::hint::black_box(pdf.render_dossier(&docs, &meta).unwrap());
+        }
+        let per = t.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds);
+        eprintln!("all {} documents + dossier of a 60-task project: {per:.1} ms on one core", docs.len());
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_bytes() {
+        let Some(pdf) = renderer() else { return };
+        let p = seed_project();
+        let c = ctx(Lang::ZhCn);
+        let meta = DocMeta::new(&p, &c);
+        for d in crate::report::documents(&p, &c) {
+            let a = pdf.render(&d, &meta).unwrap();
+            let b = pdf.render(&d, &meta).unwrap();
+            assert_eq!(a, b, "{}", d.stem);
+            assert!(a.starts_with(b"%PDF-1.7"));
+            let text = String::from_utf8_lossy(&a);
+            assert!(text.contains("/Lang (zh-CN)") && text.contains("/CreationDate (D:20240810000000Z)"));
+            assert!(!text.contains("/Metadata"), "no XMP without --pdfa");
+        }
+    }
+
+    #[test]
+    fn pdfa_adds_xmp_and_an_output_intent() {
+        let Some(_) = renderer() else { return };
+        let pdf = PdfRenderer::new(PdfOptions { fonts: vec![], pdfa: true }).unwrap();
+        let p = seed_project();
+        let c = ctx(Lang::En);
+        let docs = crate::report::documents(&p, &c);
+        let bytes = pdf.render(&docs[0], &DocMeta::new(&p, &c)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("<pdfaid:part>2</pdfaid:part>")
+                && text.contains("<pdfaid:conformance>B</pdfaid:conformance>")
+        );
+        assert!(text.contains("/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1"));
+        assert!(text.contains("<xmp:CreateDate>2024-08-10T00:00:00Z</xmp:CreateDate>"));
+    }
+
+    #[test]
+    fn the_dossier_holds_every_document_with_bookmarks() {
+        let Some(pdf) = renderer() else { return };
+        let p = seed_project();
+        let c = ctx(Lang::ZhCn);
+        let docs = crate::report::documents(&p, &c);
+        let bytes = pdf.render_dossier(&docs, &DocMeta::new(&p, &c)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("/Outlines") && text.contains("/PageMode /UseOutlines"));
+        // One outline entry per document, the contents and their sections.
+        assert!(text.matches("/Dest [").count() > docs.len() + 1);
+        assert!(!pdf.fonts_used().is_empty());
+    }
+
+    #[test]
+    fn a_character_no_font_draws_is_an_error_naming_it() {
+        let Some(pdf) = renderer() else { return };
+        let mut p = seed_project();
+        let c = ctx(Lang::En);
+        let t = &mut p.tasks[0];
+        let f = t.fields.get_mut("name").unwrap();
+        f.value = crate::model::Value::Text("Linear B 𐀀 tablet".into());
+        if pdf.chain(Lang::En).find('𐀀').is_some() {
+            return;
+        }
+        let docs = crate::report::documents(&p, &c);
+        let plan = docs.iter().find(|d| d.stem == "plan").unwrap();
+        let e = pdf.render(plan, &DocMeta::new(&p, &c)).unwrap_err().to_string();
+        assert!(e.contains("U+10000") && e.contains(&plan.title) && e.contains("--font"), "{e}");
+    }
+}

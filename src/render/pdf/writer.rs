@@ -1,0 +1,651 @@
+//! PDF serialisation of laid-out pages: every font embedded as a subset (Type 0 / CID,
+//! Identity-H, with a ToUnicode map so text copies out as the right characters), vector
+//! content streams, bookmarks, document metadata and, on request, PDF/A-2b (XMP metadata,
+//! sRGB output intent). The same pages and metadata give the same bytes: nothing reads the
+//! clock, object order is fixed, the document ID is a hash of the content.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use chrono::NaiveDateTime;
+use sha2::{Digest, Sha256};
+
+use super::draw::{Bookmark, Op, Page, Rgb, Stroke};
+use super::fonts::FontChain;
+
+/// Document information (Info dictionary, and XMP for PDF/A).
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub title: String,
+    pub subject: String,
+    pub author: String,
+    pub keywords: String,
+    /// The generator (`dossier 0.1.0`): Creator and Producer.
+    pub creator: String,
+    /// BCP 47 language of the text (`zh-CN`).
+    pub lang: String,
+    /// Creation and modification date (from `--as-of` or `SOURCE_DATE_EPOCH`, never the clock).
+    pub date: NaiveDateTime,
+    pub pdfa: bool,
+}
+
+struct Writer {
+    buf: Vec<u8>,
+    offsets: Vec<usize>,
+}
+
+impl Writer {
+    fn new() -> Writer {
+        let mut buf = Vec::with_capacity(64 * 1024);
+        buf.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+        Writer { buf, offsets: vec![0] }
+    }
+
+    /// Reserves an object number.
+    fn alloc(&mut self) -> usize {
+        self.offsets.push(0);
+        self.offsets.len() - 1
+    }
+
+    fn obj(&mut self, id: usize, body: &str) {
+        self.offsets[id] = self.buf.len();
+        let _ = write!(self.buf, "{id} 0 obj\n{body}\nendobj\n");
+    }
+
+    /// A stream object; `compress` deflates the data.
+    fn stream(&mut self, id: usize, dict: &str, data: &[u8], compress: bool) {
+        let packed;
+        let (data, filter) = if compress {
+            packed = deflate(data);
+            (packed.as_slice(), " /Filter /FlateDecode")
+        } else {
+            (data, "")
+        };
+        self.offsets[id] = self.buf.len();
+        let _ = write!(self.buf, "{id} 0 obj\n<<{dict}{filter} /Length {}>>\nstream\n", data.len());
+        self.buf.extend_from_slice(data);
+        self.buf.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3), flate2::Compression::new(6));
+    let _ = e.write_all(data);
+    e.finish().unwrap_or_default()
+}
+
+/// A number as PDF writes it: at most 3 decimals, no trailing zeros, no `-0`.
+pub(super) fn num(v: f32) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let r = (v * 1000.0).round() / 1000.0;
+    if r == 0.0 {
+        return "0".into();
+    }
+    let s = format!("{r:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A text string: ASCII printable as a literal, anything else UTF-16BE with a BOM in hex.
+fn text_string(s: &str) -> String {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        let mut out = String::from("(");
+        for c in s.chars() {
+            if matches!(c, '(' | ')' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push(')');
+        out
+    } else {
+        let mut out = String::from("<FEFF");
+        for u in s.encode_utf16() {
+            let _ = write!(out, "{u:04X}");
+        }
+        out.push('>');
+        out
+    }
+}
+
+fn pdf_date(d: &NaiveDateTime) -> String {
+    format!("(D:{}Z)", d.format("%Y%m%d%H%M%S"))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Glyphs of one font used by the document: old glyph id → (advance, text).
+type Used = BTreeMap<u16, (f32, char)>;
+
+struct EmbeddedFont {
+    /// Resource name (`F0`).
+    name: String,
+    /// Object of the Type 0 font.
+    obj: usize,
+    /// Old glyph id → new glyph id (the CID).
+    cids: BTreeMap<u16, u16>,
+}
+
+/// Six capital letters naming a subset, from its font and glyphs (PDF 9.6.4).
+fn subset_tag(postscript: &str, used: &Used) -> String {
+    let mut h = Sha256::new();
+    h.update(postscript.as_bytes());
+    for g in used.keys() {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize().iter().take(6).map(|b| (b'A' + b % 26) as char).collect()
+}
+
+fn to_unicode(map: &[(u16, char)]) -> String {
+    let mut s = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for chunk in map.chunks(100) {
+        let _ = writeln!(s, "{} beginbfchar", chunk.len());
+        for (cid, c) in chunk {
+            let mut units = [0u16; 2];
+            let hex: String = c.encode_utf16(&mut units).iter().map(|u| format!("{u:04X}")).collect();
+            let _ = writeln!(s, "<{cid:04X}> <{hex}>");
+        }
+        s.push_str("endbfchar\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s
+}
+
+fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, used: &Used) -> anyhow::Result<EmbeddedFont> {
+    let font = chain.font(usize::from(index)).ok_or_else(|| anyhow::anyhow!("font {index} of the chain vanished"))?;
+    let mut remapper = subsetter::GlyphRemapper::new();
+    let mut cids = BTreeMap::new();
+    for gid in used.keys() {
+        cids.insert(*gid, remapper.remap(*gid));
+    }
+    let subset = subsetter::subset(font.data(), font.index, &remapper)
+        .map_err(|e| anyhow::anyhow!("{}: the font cannot be subset ({e:?})", font.source))?;
+    let base = format!("{}+{}", subset_tag(&font.postscript, used), font.postscript);
+    let m = font.metrics();
+
+    let (type0, cid, desc, file, tounicode) = (w.alloc(), w.alloc(), w.alloc(), w.alloc(), w.alloc());
+    let file_key = if font.cff {
+        // The bare CFF table, as CIDFontType0C: readable by every viewer since PDF 1.3.
+        let cff = ttf_parser::RawFace::parse(&subset, 0)
+            .ok()
+            .and_then(|f| f.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+            .ok_or_else(|| anyhow::anyhow!("{}: the subset has no CFF table", font.source))?;
+        w.stream(file, " /Subtype /CIDFontType0C", cff, true);
+        "FontFile3"
+    } else {
+        w.stream(file, &format!(" /Length1 {}", subset.len()), &subset, true);
+        "FontFile2"
+    };
+    w.obj(
+        desc,
+        &format!(
+            "<< /Type /FontDescriptor /FontName /{base} /Flags 4 /FontBBox [{} {} {} {}] /ItalicAngle {} /Ascent {} /Descent {} /CapHeight {} /StemV 80 /{file_key} {file} 0 R >>",
+            num(m.bbox[0]),
+            num(m.bbox[1]),
+            num(m.bbox[2]),
+            num(m.bbox[3]),
+            num(m.italic_angle),
+            num(m.ascent),
+            num(m.descent),
+            num(m.cap_height),
+        ),
+    );
+    // Widths: the new glyph ids run 1..n in the order of `used`.
+    let mut widths = String::from("[1 [");
+    for (i, (adv, _)) in used.values().enumerate() {
+        if i > 0 {
+            widths.push(' ');
+        }
+        widths.push_str(&num(*adv));
+    }
+    widths.push_str("]]");
+    let (subtype, extra) = if font.cff { ("CIDFontType0", "") } else { ("CIDFontType2", " /CIDToGIDMap /Identity") };
+    w.obj(
+        cid,
+        &format!(
+            "<< /Type /Font /Subtype /{subtype} /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {desc} 0 R /DW 1000 /W {widths}{extra} >>"
+        ),
+    );
+    let map: Vec<(u16, char)> = used.iter().map(|(gid, (_, c))| (cids[gid], *c)).collect();
+    w.stream(tounicode, "", to_unicode(&map).as_bytes(), true);
+    w.obj(
+        type0,
+        &format!(
+            "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {tounicode} 0 R >>"
+        ),
+    );
+    Ok(EmbeddedFont { name: format!("F{index}"), obj: type0, cids })
+}
+
+fn color(c: Rgb, op: &str) -> String {
+    let f = |v: u8| num(f32::from(v) / 255.0);
+    format!("{} {} {} {op}\n", f(c.0), f(c.1), f(c.2))
+}
+
+fn stroke_state(out: &mut String, s: &Stroke) {
+    out.push_str(&color(s.color, "RG"));
+    let _ = writeln!(out, "{} w", num(s.width));
+    match s.dash {
+        Some((on, off)) => {
+            let _ = writeln!(out, "[{} {}] 0 d", num(on), num(off));
+        }
+        None => out.push_str("[] 0 d\n"),
+    }
+}
+
+/// A rectangle path with rounded corners (Bézier quarter circles).
+fn rect_path(out: &mut String, x: f32, y: f32, w: f32, h: f32, r: f32) {
+    let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
+    if r < 0.01 {
+        let _ = writeln!(out, "{} {} {} {} re", num(x), num(y), num(w), num(h));
+        return;
+    }
+    let k = r * 0.5523;
+    let (x2, y2) = (x + w, y + h);
+    let p = |v: f32| num(v);
+    let _ = writeln!(out, "{} {} m", p(x + r), p(y));
+    let _ = writeln!(out, "{} {} l", p(x2 - r), p(y));
+    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x2 - r + k), p(y), p(x2), p(y + r - k), p(x2), p(y + r));
+    let _ = writeln!(out, "{} {} l", p(x2), p(y2 - r));
+    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x2), p(y2 - r + k), p(x2 - r + k), p(y2), p(x2 - r), p(y2));
+    let _ = writeln!(out, "{} {} l", p(x + r), p(y2));
+    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x + r - k), p(y2), p(x), p(y2 - r + k), p(x), p(y2 - r));
+    let _ = writeln!(out, "{} {} l", p(x), p(y + r));
+    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x), p(y + r - k), p(x + r - k), p(y), p(x + r), p(y));
+    out.push_str("h\n");
+}
+
+fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
+    out.push_str(match (fill.is_some(), stroke.is_some()) {
+        (true, true) => "B\n",
+        (true, false) => "f\n",
+        (false, true) => "S\n",
+        (false, false) => "n\n",
+    });
+}
+
+fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
+    let h = page.height;
+    let mut out = String::with_capacity(page.ops.len() * 48);
+    for op in &page.ops {
+        match op {
+            Op::Text { x, y, size, color: c, bold, glyphs } => {
+                if glyphs.is_empty() {
+                    continue;
+                }
+                out.push_str("BT\n");
+                out.push_str(&color(*c, "rg"));
+                if *bold {
+                    out.push_str(&color(*c, "RG"));
+                    let _ = writeln!(out, "2 Tr {} w", num(size * 0.035));
+                }
+                let _ = writeln!(out, "1 0 0 1 {} {} Tm", num(*x), num(h - y));
+                let mut i = 0;
+                while i < glyphs.len() {
+                    let f = glyphs[i].font;
+                    let Some(ef) = fonts.get(&f) else {
+                        i += 1;
+                        continue;
+                    };
+                    let _ = write!(out, "/{} {} Tf <", ef.name, num(*size));
+                    while i < glyphs.len() && glyphs[i].font == f {
+                        let cid = ef.cids.get(&glyphs[i].gid).copied().unwrap_or(0);
+                        let _ = write!(out, "{cid:04X}");
+                        i += 1;
+                    }
+                    out.push_str("> Tj\n");
+                }
+                if *bold {
+                    out.push_str("0 Tr\n");
+                }
+                out.push_str("ET\n");
+            }
+            Op::Rect { x, y, w, h: rh, fill, stroke, radius } => {
+                if let Some(f) = fill {
+                    out.push_str(&color(*f, "rg"));
+                }
+                if let Some(s) = stroke {
+                    stroke_state(&mut out, s);
+                }
+                rect_path(&mut out, *x, h - y - rh, *w, *rh, *radius);
+                paint(&mut out, *fill, stroke.as_ref());
+            }
+            Op::Line { x1, y1, x2, y2, stroke } => {
+                stroke_state(&mut out, stroke);
+                let _ = writeln!(out, "{} {} m {} {} l S", num(*x1), num(h - y1), num(*x2), num(h - y2));
+            }
+            Op::Poly { points, close, fill, stroke } => {
+                if points.is_empty() {
+                    continue;
+                }
+                if let Some(f) = fill {
+                    out.push_str(&color(*f, "rg"));
+                }
+                if let Some(s) = stroke {
+                    stroke_state(&mut out, s);
+                }
+                for (i, (px, py)) in points.iter().enumerate() {
+                    let _ = writeln!(out, "{} {} {}", num(*px), num(h - py), if i == 0 { "m" } else { "l" });
+                }
+                if *close {
+                    out.push_str("h\n");
+                }
+                paint(&mut out, *fill, stroke.as_ref());
+            }
+        }
+    }
+    out
+}
+
+/// The outline tree as nested items: (bookmark index, children).
+fn outline(w: &mut Writer, marks: &[Bookmark], pages: &[usize], page_h: &[f32]) -> Option<usize> {
+    if marks.is_empty() {
+        return None;
+    }
+    let root = w.alloc();
+    let ids: Vec<usize> = marks.iter().map(|_| w.alloc()).collect();
+    // Parent of each bookmark: the nearest earlier one of a lower level.
+    let parent: Vec<Option<usize>> =
+        (0..marks.len()).map(|i| (0..i).rev().find(|j| marks[*j].level < marks[i].level)).collect();
+    let children = |p: Option<usize>| -> Vec<usize> { (0..marks.len()).filter(|i| parent[*i] == p).collect() };
+    fn count(i: Option<usize>, parent: &[Option<usize>]) -> usize {
+        (0..parent.len()).filter(|j| parent[*j] == i).map(|j| 1 + count(Some(j), parent)).sum()
+    }
+    for (i, m) in marks.iter().enumerate() {
+        let siblings = children(parent[i]);
+        let pos = siblings.iter().position(|s| *s == i).unwrap_or(0);
+        let kids = children(Some(i));
+        let mut d = format!("<< /Title {} /Parent {} 0 R", text_string(&m.title), parent[i].map_or(root, |p| ids[p]));
+        if pos > 0 {
+            let _ = write!(d, " /Prev {} 0 R", ids[siblings[pos - 1]]);
+        }
+        if pos + 1 < siblings.len() {
+            let _ = write!(d, " /Next {} 0 R", ids[siblings[pos + 1]]);
+        }
+        if let (Some(f), Some(l)) = (kids.first(), kids.last()) {
+            // Top-level entries open, deeper ones closed.
+            let n = count(Some(i), &parent) as i64;
+            let _ =
+                write!(d, " /First {} 0 R /Last {} 0 R /Count {}", ids[*f], ids[*l], if m.level == 0 { n } else { -n });
+        }
+        let page = m.page.min(pages.len().saturating_sub(1));
+        let y = page_h.get(page).copied().unwrap_or(0.0) - m.y;
+        let _ = write!(d, " /Dest [{} 0 R /XYZ null {} null] >>", pages[page], num(y));
+        w.obj(ids[i], &d);
+    }
+    let top = children(None);
+    let total = count(None, &parent);
+    w.obj(
+        root,
+        &format!(
+            "<< /Type /Outlines /First {} 0 R /Last {} 0 R /Count {total} >>",
+            ids[top[0]],
+            ids[*top.last().unwrap_or(&top[0])]
+        ),
+    );
+    Some(root)
+}
+
+fn xmp(meta: &Meta) -> String {
+    let date = meta.date.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let lang = xml_escape(&meta.lang);
+    format!(
+        r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{keywords}</pdf:Keywords>
+<pdf:Producer>{creator}</pdf:Producer>
+<xmp:CreatorTool>{creator}</xmp:CreatorTool>
+<xmp:CreateDate>{date}</xmp:CreateDate>
+<xmp:ModifyDate>{date}</xmp:ModifyDate>
+<xmp:MetadataDate>{date}</xmp:MetadataDate>
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#,
+        bom = '\u{FEFF}',
+        title = xml_escape(&meta.title),
+        author = xml_escape(&meta.author),
+        subject = xml_escape(&meta.subject),
+        keywords = xml_escape(&meta.keywords),
+        creator = xml_escape(&meta.creator),
+    )
+}
+
+/// A compact ICC v2 display profile for sRGB (D50-adapted primaries, gamma 2.2 curves):
+/// the output intent of PDF/A.
+pub(super) fn srgb_icc() -> Vec<u8> {
+    fn s15(v: f64) -> [u8; 4] {
+        ((v * 65536.0).round() as i32).to_be_bytes()
+    }
+    fn xyz(x: f64, y: f64, z: f64) -> Vec<u8> {
+        let mut t = b"XYZ \0\0\0\0".to_vec();
+        for v in [x, y, z] {
+            t.extend_from_slice(&s15(v));
+        }
+        t
+    }
+    let desc = {
+        let text = b"sRGB IEC61966-2.1\0";
+        let mut t = b"desc\0\0\0\0".to_vec();
+        t.extend_from_slice(&(text.len() as u32).to_be_bytes());
+        t.extend_from_slice(text);
+        t.extend_from_slice(&[0; 4 + 4]); // Unicode language code and count
+        t.extend_from_slice(&[0; 2 + 1 + 67]); // ScriptCode code, count, string
+        t
+    };
+    let cprt = {
+        let mut t = b"text\0\0\0\0".to_vec();
+        t.extend_from_slice(b"No copyright, use freely\0");
+        t
+    };
+    // The sRGB curve as 1024 samples, closer than a pure gamma.
+    let trc = {
+        let n = 1024u32;
+        let mut t = b"curv\0\0\0\0".to_vec();
+        t.extend_from_slice(&n.to_be_bytes());
+        for i in 0..n {
+            let v = f64::from(i) / f64::from(n - 1);
+            let lin = if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) };
+            t.extend_from_slice(&((lin * 65535.0).round() as u16).to_be_bytes());
+        }
+        t
+    };
+    let tags: Vec<(&[u8; 4], Vec<u8>)> = vec![
+        (b"desc", desc),
+        (b"cprt", cprt),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.4361, 0.2225, 0.0139)),
+        (b"gXYZ", xyz(0.3851, 0.7169, 0.0971)),
+        (b"bXYZ", xyz(0.1431, 0.0606, 0.7141)),
+        (b"rTRC", trc),
+    ];
+    // gTRC and bTRC share rTRC's data.
+    let count = tags.len() + 2;
+    let mut offset = 128 + 4 + count * 12;
+    let mut table = Vec::new();
+    let mut data = Vec::new();
+    let mut trc_at = (0, 0);
+    for (sig, body) in &tags {
+        while offset % 4 != 0 {
+            data.push(0);
+            offset += 1;
+        }
+        table.extend_from_slice(*sig);
+        table.extend_from_slice(&(offset as u32).to_be_bytes());
+        table.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        if *sig == b"rTRC" {
+            trc_at = (offset, body.len());
+        }
+        data.extend_from_slice(body);
+        offset += body.len();
+    }
+    for sig in [b"gTRC", b"bTRC"] {
+        table.extend_from_slice(sig);
+        table.extend_from_slice(&(trc_at.0 as u32).to_be_bytes());
+        table.extend_from_slice(&(trc_at.1 as u32).to_be_bytes());
+    }
+    let size = 128 + 4 + table.len() + data.len();
+    let mut h = Vec::with_capacity(size);
+    h.extend_from_slice(&(size as u32).to_be_bytes());
+    h.extend_from_slice(b"none"); // preferred CMM
+    h.extend_from_slice(&[2, 0x10, 0, 0]); // version 2.1
+    h.extend_from_slice(b"mntrRGB XYZ ");
+    h.extend_from_slice(&[0x07, 0xD0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]); // 2000-01-01 00:00:00
+    h.extend_from_slice(b"acsp");
+    h.extend_from_slice(&[0; 4]); // platform
+    h.extend_from_slice(&[0; 4]); // flags
+    h.extend_from_slice(&[0; 4]); // manufacturer
+    h.extend_from_slice(&[0; 4]); // model
+    h.extend_from_slice(&[0; 8]); // attributes
+    h.extend_from_slice(&[0, 0, 0, 0]); // perceptual intent
+    h.extend_from_slice(&s15(0.9642));
+    h.extend_from_slice(&s15(1.0));
+    h.extend_from_slice(&s15(0.8249));
+    h.extend_from_slice(&[0; 4]); // creator
+    h.resize(128, 0);
+    h.extend_from_slice(&(count as u32).to_be_bytes());
+    h.extend_from_slice(&table);
+    h.extend_from_slice(&data);
+    h
+}
+
+/// Serialises pages into a PDF file. Returns the file and the places in the chain of the
+/// fonts it embeds.
+pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    let mut w = Writer::new();
+    let catalog = w.alloc();
+    let pages_root = w.alloc();
+    let info = w.alloc();
+
+    // Glyphs used, font by font.
+    let mut used: BTreeMap<u8, Used> = BTreeMap::new();
+    for page in pages {
+        for op in &page.ops {
+            if let Op::Text { glyphs, .. } = op {
+                for g in glyphs {
+                    used.entry(g.font).or_default().entry(g.gid).or_insert((g.advance, g.ch));
+                }
+            }
+        }
+    }
+    let mut fonts = BTreeMap::new();
+    for (index, u) in &used {
+        fonts.insert(*index, embed_font(&mut w, chain, *index, u)?);
+    }
+    let font_res: String = fonts.values().map(|f| format!("/{} {} 0 R", f.name, f.obj)).collect::<Vec<_>>().join(" ");
+    let resources = format!("<< /Font << {font_res} >> /ProcSet [/PDF /Text] >>");
+
+    let mut page_ids = Vec::with_capacity(pages.len());
+    for page in pages {
+        let (pid, cid) = (w.alloc(), w.alloc());
+        w.stream(cid, "", content(page, &fonts).as_bytes(), true);
+        w.obj(
+            pid,
+            &format!(
+                "<< /Type /Page /Parent {pages_root} 0 R /MediaBox [0 0 {} {}] /Resources {resources} /Contents {cid} 0 R >>",
+                num(page.width),
+                num(page.height)
+            ),
+        );
+        page_ids.push(pid);
+    }
+    let kids: String = page_ids.iter().map(|p| format!("{p} 0 R")).collect::<Vec<_>>().join(" ");
+    w.obj(pages_root, &format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", pages.len()));
+
+    let heights: Vec<f32> = pages.iter().map(|p| p.height).collect();
+    let outlines = if pages.is_empty() { None } else { outline(&mut w, marks, &page_ids, &heights) };
+
+    let date = pdf_date(&meta.date);
+    let mut info_dict = format!(
+        "<< /Title {} /Author {} /Subject {} /Creator {} /Producer {} /CreationDate {date} /ModDate {date}",
+        text_string(&meta.title),
+        text_string(&meta.author),
+        text_string(&meta.subject),
+        text_string(&meta.creator),
+        text_string(&meta.creator),
+    );
+    if !meta.keywords.is_empty() {
+        let _ = write!(info_dict, " /Keywords {}", text_string(&meta.keywords));
+    }
+    info_dict.push_str(" >>");
+    w.obj(info, &info_dict);
+
+    let mut cat = format!("<< /Type /Catalog /Pages {pages_root} 0 R /Lang {}", text_string(&meta.lang));
+    cat.push_str(" /ViewerPreferences << /DisplayDocTitle true >>");
+    if let Some(o) = outlines {
+        let _ = write!(cat, " /Outlines {o} 0 R /PageMode /UseOutlines");
+    }
+    if meta.pdfa {
+        let (md, icc) = (w.alloc(), w.alloc());
+        // PDF/A: the XMP packet stays uncompressed so archive tools can read it.
+        w.stream(md, " /Type /Metadata /Subtype /XML", xmp(meta).as_bytes(), false);
+        w.stream(icc, " /N 3", &srgb_icc(), true);
+        let _ = write!(
+            cat,
+            " /Metadata {md} 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile {icc} 0 R >>]"
+        );
+    }
+    cat.push_str(" >>");
+    w.obj(catalog, &cat);
+
+    // Cross-reference table and trailer; the ID is a hash of everything above.
+    let id: String = Sha256::digest(&w.buf).iter().take(16).map(|b| format!("{b:02X}")).collect();
+    let xref = w.buf.len();
+    let _ = write!(w.buf, "xref\n0 {}\n0000000000 65535 f \n", w.offsets.len());
+    for off in &w.offsets[1..] {
+        let _ = write!(w.buf, "{off:010} 00000 n \n");
+    }
+    let _ = write!(
+        w.buf,
+        "trailer\n<< /Size {} /Root {catalog} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref}\n%%EOF\n",
+        w.offsets.len()
+    );
+    Ok((w.buf, fonts.keys().copied().collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short_and_stable() {
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(-0.0001), "0");
+        assert_eq!(num(12.34567), "12.346");
+        assert_eq!(num(f32::NAN), "0");
+    }
+
+    #[test]
+    fn strings_outside_ascii_are_utf16() {
+        assert_eq!(text_string("Plan (v2)"), "(Plan \\(v2\\))");
+        assert_eq!(text_string("计划"), "<FEFF8BA15212>");
+    }
+
+    #[test]
+    fn the_icc_profile_is_well_formed() {
+        let icc = srgb_icc();
+        assert_eq!(u32::from_be_bytes(icc[0..4].try_into().unwrap()) as usize, icc.len());
+        assert_eq!(&icc[36..40], b"acsp");
+        assert_eq!(&icc[12..24], b"mntrRGB XYZ ");
+    }
+
+    #[test]
+    fn tounicode_maps_astral_characters_to_surrogates() {
+        let s = to_unicode(&[(1, '中'), (2, '𠀀')]);
+        assert!(s.contains("<0001> <4E2D>") && s.contains("<0002> <D840DC00>"), "{s}");
+    }
+}
