@@ -11,6 +11,7 @@ pub mod json;
 pub mod model;
 pub mod output;
 pub mod project;
+pub mod convert;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -72,6 +72,12 @@ fn build_writes_every_document_index_summary_and_manifest() {
         "2024-MKT-001/risks.html",
         "2024-MKT-001/minutes-2023-09-15.html",
         "2024-MKT-001/retrospective.html",
+        "summary.xlsx",
+        "2024-MKT-001/signoff.xlsx",
+        "2024-MKT-001/plan.xlsx",
+        "2024-MKT-001/risks.xlsx",
+        "2024-MKT-001/minutes-2023-09-15.xlsx",
+        "2024-MKT-001/retrospective.xlsx",
     ] {
         assert!(all.contains_key(f), "{f} missing; have {:?}", all.keys().collect::<Vec<_>>());
     }
@@ -220,5 +226,61 @@ fn chromium_renders_every_page() {
             assert!(!line.contains("CONSOLE") && !line.contains("Uncaught"), "{name}: console message: {line}");
             assert!(!(line.contains("net::ERR") && line.contains("file://")), "{name}: {line}");
         }
+    }
+}
+
+/// Every workbook opens in openpyxl (another reader than ours) and converts with LibreOffice.
+#[test]
+fn workbooks_open_in_openpyxl_and_libreoffice() {
+    if !have("python3", &["-c", "import openpyxl"]) {
+        return;
+    }
+    let (tmp, out) = build_samples(&[]);
+    let books: Vec<PathBuf> = files(&out).keys().filter(|n| n.ends_with(".xlsx")).map(|n| out.join(n)).collect();
+    assert!(books.len() >= 10, "{books:?}");
+    let script = "import sys, openpyxl\nfor p in sys.argv[1:]:\n    wb = openpyxl.load_workbook(p)\n    assert wb.sheetnames, p\n";
+    let o = Command::new("python3").arg("-c").arg(script).args(&books).output().unwrap();
+    assert!(o.status.success(), "openpyxl: {}", String::from_utf8_lossy(&o.stderr));
+    if !have("libreoffice", &["--version"]) {
+        return;
+    }
+    let pdfs = tmp.path().join("pdf");
+    let o = Command::new("libreoffice")
+        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir", pdfs.to_str().unwrap()])
+        .args(&books)
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "libreoffice: {}", String::from_utf8_lossy(&o.stderr));
+    for b in &books {
+        let pdf = pdfs.join(b.file_stem().unwrap()).with_extension("pdf");
+        assert!(fs::metadata(&pdf).map(|m| m.len() > 1000).unwrap_or(false), "{} did not convert", b.display());
+    }
+}
+
+/// What `build` writes as XLSX reads back through `check` into the same tasks and risks.
+#[test]
+fn written_workbooks_read_back_into_the_same_records() {
+    let (_tmp, out) = build_samples(&["--to", "xlsx"]);
+    let records = |args: &[&str]| -> serde_json::Value {
+        let o = dossier(args);
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)))
+    };
+    let original = records(&["check", "samples/seed-2024-MKT-001", "--as-of", "2024-10-20", "--format", "json"]);
+    let plan = out.join("2024-MKT-001/plan.xlsx");
+    let risks = out.join("2024-MKT-001/risks.xlsx");
+    let back = records(&["check", plan.to_str().unwrap(), risks.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json"]);
+    let p = &original["projects"][0];
+    let tasks = back["projects"].as_array().unwrap().iter().find(|q| q["tasks"].as_array().is_some_and(|t| !t.is_empty())).unwrap();
+    let risks_back = back["projects"].as_array().unwrap().iter().find(|q| q["risks"].as_array().is_some_and(|t| !t.is_empty())).unwrap();
+    for key in ["id", "name", "owner", "collaborators", "planned_start", "planned_end", "actual_end", "status", "progress", "priority", "depends_on"] {
+        let a: Vec<_> = p["tasks"].as_array().unwrap().iter().map(|t| t[key].clone()).collect();
+        let b: Vec<_> = tasks["tasks"].as_array().unwrap().iter().map(|t| t[key].clone()).collect();
+        assert_eq!(a, b, "task {key} differs after the round trip");
+    }
+    for key in ["id", "description", "impact", "owner", "raised_on", "due", "resolved_on", "measures", "status"] {
+        let a: Vec<_> = p["risks"].as_array().unwrap().iter().map(|t| t[key].clone()).collect();
+        let b: Vec<_> = risks_back["risks"].as_array().unwrap().iter().map(|t| t[key].clone()).collect();
+        assert_eq!(a, b, "risk {key} differs after the round trip");
     }
 }

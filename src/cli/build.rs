@@ -16,6 +16,7 @@ use crate::output::{self, Entry, OutDir};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
+use crate::render::xlsx::XlsxRenderer;
 use crate::report::index::{IndexDoc, IndexProject, IndexView, Link, problem_counts};
 use crate::report::{self, DocMeta, ProjectSummary};
 
@@ -103,14 +104,17 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let xlsx = XlsxRenderer::new();
     let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
-    let mut renderers: Vec<&dyn Renderer> = Vec::new();
-    for f in &formats {
-        match f {
-            OutFormat::Html => renderers.push(&html),
-            OutFormat::Xlsx => {}
-        }
-    }
+    let renderers: Vec<&dyn Renderer> = formats
+        .iter()
+        .map(|f| -> &dyn Renderer {
+            match f {
+                OutFormat::Html => &html,
+                OutFormat::Xlsx => &xlsx,
+            }
+        })
+        .collect();
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(io::Error::other)?;
     let mut out =

@@ -40,6 +40,14 @@ pub enum Command {
     Templates(build::TemplatesArgs),
     /// Print the JSON Schema of a project as `check --format json` writes it.
     Schema(SchemaArgs),
+    /// Write a blank input workbook (drop-downs, instructions, one example per form),
+    /// Markdown examples and a README into a folder.
+    Init(crate::convert::cli::InitArgs),
+    /// Mapping files for a team's own column names.
+    Map(crate::convert::cli::MapArgs),
+    /// Write projects in the standard form (the `init` workbook, or Markdown), read back to
+    /// prove nothing was lost.
+    Convert(crate::convert::cli::ConvertArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +110,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => build::verify(args),
         Command::Templates(args) => build::templates(args),
         Command::Schema(args) => schema_cmd(args),
+        Command::Init(args) => crate::convert::cli::init(args),
+        Command::Map(args) => crate::convert::cli::map(args),
+        Command::Convert(args) => crate::convert::cli::convert(args),
     };
     match result {
         Ok(code) => code,

@@ -118,11 +118,7 @@ const HOST_LINE: L10n = L10n::new(
     "{label}: {name}    Signature: ____________    Date: ____________",
 );
 const VALIDATION_TITLE: L10n = L10n::new("请从列表中选择", "請從清單中選擇", "Pick from the list");
-const VALIDATION_MESSAGE: L10n = L10n::new(
-    "“{value}”不在列表中;可选值:{values}",
-    "「{value}」不在清單中;可選值:{values}",
-    "Not in the list; allowed: {values}",
-);
+const VALIDATION_MESSAGE: L10n = L10n::new("可选值:{values}", "可選值:{values}", "Allowed values: {values}");
 const KPI_HEAD: L10n = L10n::new("指标", "指標", "Figure");
 const VALUE_HEAD: L10n = L10n::new("数值", "數值", "Value");
 const NOTE_HEAD: L10n = L10n::new("说明", "說明", "Note");
@@ -351,6 +347,8 @@ struct Placed {
     last: u32,
     keys: Vec<&'static str>,
     widths: Vec<f64>,
+    /// Drop-downs and highlighting reach [`SPARE_ROWS`] past the data, for rows users add.
+    spare: bool,
 }
 
 impl Placed {
@@ -367,9 +365,9 @@ impl Placed {
         self.keys.len().saturating_sub(1) as u16
     }
 
-    /// Last row of drop-downs and highlighting: the data plus spare rows.
+    /// Last row of drop-downs and highlighting.
     fn reach(&self) -> u32 {
-        self.last.max(self.first) + SPARE_ROWS
+        self.last.max(self.first) + if self.spare { SPARE_ROWS } else { 0 }
     }
 }
 
@@ -467,11 +465,20 @@ impl Styles {
     }
 }
 
-fn row_rule(rule: String, fill: u32, font: u32) -> ConditionalFormatFormula {
-    ConditionalFormatFormula::new()
+/// Fill and font colours of a highlighted row.
+type Tone = (u32, u32);
+const BAD: Tone = (BAD_FILL, BAD_FONT);
+const WARN: Tone = (WARN_FILL, WARN_FONT);
+
+/// Highlights whole rows of a table (data and spare rows) where `rule` holds; the first rule
+/// added that holds wins.
+fn highlight(ws: &mut Worksheet, p: &Placed, rule: String, (fill, font): Tone) -> anyhow::Result<()> {
+    let cf = ConditionalFormatFormula::new()
         .set_rule(rule.as_str())
         .set_format(Format::new().set_background_color(fill).set_font_color(font))
-        .set_stop_if_true(true)
+        .set_stop_if_true(true);
+    ws.add_conditional_format(p.first, 0, p.reach(), p.last_col(), &cf)?;
+    Ok(())
 }
 
 /// `"阻塞"` as a formula string literal.
@@ -522,13 +529,7 @@ impl<'a> Book<'a> {
         ws.set_name(sheet_name(name))?;
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
-        let project = match (self.meta.project_id.as_str(), self.meta.project_name.as_str()) {
-            ("", "") => String::new(),
-            (id, name) if id == name || id.is_empty() => name.to_string(),
-            (id, "") => id.to_string(),
-            (id, name) => format!("{id} {name}"),
-        };
-        let header = format!("&L{}&R{}", hf(&project, 100), hf(&self.title, 100));
+        let header = format!("&L{}&R{}", hf(&project_line(self.meta, " "), 100), hf(&self.title, 100));
         ws.set_header(header);
         let footer =
             format!("&L{}&C{}&R{}", hf(self.meta.generator, 40), PAGE.get(self.lang), hf(&self.meta.generated, 20));
@@ -557,7 +558,7 @@ impl<'a> Book<'a> {
                 .allow_list_formula(Formula::new(format!("={LISTS}!${letter}$1:${letter}${}", labels.len())))
         };
         // A warning, not a stop: the readers also accept the aliases (完成, P0, H …).
-        let message = VALIDATION_MESSAGE.fill(self.lang, &[("value", ""), ("values", &labels.join(" / "))]);
+        let message = VALIDATION_MESSAGE.fill(self.lang, &[("values", &labels.join(" / "))]);
         let message: String = message.chars().take(250).collect();
         Ok(dv
             .ignore_blank(true)
@@ -568,7 +569,7 @@ impl<'a> Book<'a> {
 
     /// Writes a table with its header at `top`; returns where it landed. Column widths fit the
     /// content (wide characters count double, capped, longer text wraps) and rows grow to fit.
-    fn table(&mut self, ws: &mut Worksheet, top: u32, left: u16, t: &Table) -> anyhow::Result<Placed> {
+    fn table(&mut self, ws: &mut Worksheet, top: u32, left: u16, t: &Table, spare: bool) -> anyhow::Result<Placed> {
         let widths = widths(t);
         let wraps: Vec<bool> = t
             .cols
@@ -611,6 +612,7 @@ impl<'a> Book<'a> {
             last: top + t.rows.len() as u32,
             keys: t.cols.iter().map(|c| c.key).collect(),
             widths: widths.clone(),
+            spare,
         };
         for (c, col) in t.cols.iter().enumerate() {
             if let Some(e) = col.list {
@@ -623,7 +625,7 @@ impl<'a> Book<'a> {
 
     /// A data sheet's furniture: widths, frozen header (and first columns), autofilter, header
     /// rows repeated on every printed page, landscape when the table is wide.
-    fn data_sheet(&self, ws: &mut Worksheet, p: &Placed, freeze_cols: u16) -> anyhow::Result<()> {
+    fn furnish(&self, ws: &mut Worksheet, p: &Placed, freeze_cols: u16) -> anyhow::Result<()> {
         for (c, w) in p.widths.iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;
         }
@@ -640,16 +642,10 @@ impl<'a> Book<'a> {
     fn title_block(&self, ws: &mut Worksheet) -> anyhow::Result<u32> {
         ws.write_string_with_format(0, 0, &self.title, &self.st.title)?;
         ws.set_row_height(0, 24)?;
-        let project = [self.meta.project_id.as_str(), self.meta.project_name.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>();
-        let mut project = project;
-        project.dedup();
+        let project = project_line(self.meta, " · ");
         let mut r = 1;
         if !project.is_empty() {
-            ws.write_string_with_format(r, 0, project.join(" · "), &self.st.subtitle)?;
+            ws.write_string_with_format(r, 0, &project, &self.st.subtitle)?;
             r += 1;
         }
         let as_of = AS_OF.fill(self.lang, &[("date", &self.meta.generated)]);
@@ -685,10 +681,7 @@ impl<'a> Book<'a> {
             .set_comment(self.meta.generator)
             .set_category(kind)
             .set_creation_datetime(&created);
-        let subject = match (self.meta.project_id.as_str(), self.meta.project_name.as_str()) {
-            (id, name) if id == name => name.to_string(),
-            (id, name) => format!("{id} {name}").trim().to_string(),
-        };
+        let subject = project_line(self.meta, " ");
         if !subject.is_empty() {
             props = props.set_subject(&subject).set_keywords(&self.meta.project_id);
         }
@@ -791,38 +784,34 @@ fn widths(t: &Table) -> Vec<f64> {
 fn plan(book: &mut Book, v: &PlanView) -> anyhow::Result<()> {
     let lang = book.lang;
     let present = |k: &str| v.present.contains(&k);
-    let mut cols =
-        vec![field_column("task", "id", lang), field_column("task", "name", lang), field_column("task", "owner", lang)];
-    let optional_then = |cols: &mut Vec<Column>, keys: &[&'static str]| {
-        for k in keys {
-            let shown = match *k {
-                "planned_start" | "planned_end" | "status" => true,
-                "delay_days" => present("delay"),
-                _ => present(k),
-            };
-            if shown {
-                cols.push(field_column("task", k, lang));
-            }
-        }
-    };
-    optional_then(
-        &mut cols,
-        &[
-            "collaborators",
-            "planned_start",
-            "planned_end",
-            "actual_end",
-            "status",
-            "progress",
-            "delay_days",
-            "priority",
-            "depends_on",
-            "deliverable",
-            "problem",
-            "next_step",
-            "updated_at",
-        ],
-    );
+    // The catalogue's order; optional columns only when some task fills them.
+    const KEYS: [&str; 16] = [
+        "id",
+        "name",
+        "owner",
+        "collaborators",
+        "planned_start",
+        "planned_end",
+        "actual_end",
+        "status",
+        "progress",
+        "delay_days",
+        "priority",
+        "depends_on",
+        "deliverable",
+        "problem",
+        "next_step",
+        "updated_at",
+    ];
+    let cols = KEYS
+        .iter()
+        .filter(|k| match **k {
+            "id" | "name" | "owner" | "planned_start" | "planned_end" | "status" => true,
+            "delay_days" => present("delay"),
+            k => present(k),
+        })
+        .map(|k| field_column("task", k, lang))
+        .collect();
     let mut t = Table::new(cols);
     for r in &v.rows {
         let row = t
@@ -852,41 +841,22 @@ fn plan(book: &mut Book, v: &PlanView) -> anyhow::Result<()> {
     }
 
     let mut data = book.sheet(&data_sheet("task", lang))?;
-    let p = book.table(&mut data, 0, 0, &t)?;
-    book.data_sheet(&mut data, &p, 2)?;
+    let p = book.table(&mut data, 0, 0, &t, true)?;
+    book.furnish(&mut data, &p, 2)?;
     // Whole rows light up: blocked first, then overdue (open past the planned end), then
     // more than 2 days late (seed 000 四(三): a dedicated meeting is due), then late.
     let status = field_enum("task", "status");
     let label = |code: &str| status.map_or_else(|| code.to_string(), |e| enum_label(e, code, lang));
-    let (r0, c_last, reach) = (p.first, p.last_col(), p.reach());
     if let Some(s) = p.cell("status") {
-        data.add_conditional_format(
-            r0,
-            0,
-            reach,
-            c_last,
-            &row_rule(format!("={s}={}", quoted(&label("blocked"))), BAD_FILL, BAD_FONT),
-        )?;
+        highlight(&mut data, &p, format!("={s}={}", quoted(&label("blocked"))), BAD)?;
         if let Some(end) = p.cell("planned_end") {
             let rule = format!("=AND({end}<>\"\",{end}<{},{s}<>{})", date_formula(book.as_of), quoted(&label("done")));
-            data.add_conditional_format(r0, 0, reach, c_last, &row_rule(rule, BAD_FILL, BAD_FONT))?;
+            highlight(&mut data, &p, rule, BAD)?;
         }
     }
     if let Some(d) = p.cell("delay_days") {
-        data.add_conditional_format(
-            r0,
-            0,
-            reach,
-            c_last,
-            &row_rule(format!("=AND(ISNUMBER({d}),{d}>2)"), BAD_FILL, BAD_FONT),
-        )?;
-        data.add_conditional_format(
-            r0,
-            0,
-            reach,
-            c_last,
-            &row_rule(format!("=AND(ISNUMBER({d}),{d}>0)"), WARN_FILL, WARN_FONT),
-        )?;
+        highlight(&mut data, &p, format!("=AND(ISNUMBER({d}),{d}>2)"), BAD)?;
+        highlight(&mut data, &p, format!("=AND(ISNUMBER({d}),{d}>0)"), WARN)?;
     }
 
     let mut ov = book.sheet(OVERVIEW.get(lang))?;
@@ -1050,8 +1020,8 @@ fn risks(book: &mut Book, v: &RisksView) -> anyhow::Result<()> {
         t.push(row, 0);
     }
     let mut data = book.sheet(&data_sheet("risk", lang))?;
-    let p = book.table(&mut data, 0, 0, &t)?;
-    book.data_sheet(&mut data, &p, 1)?;
+    let p = book.table(&mut data, 0, 0, &t, true)?;
+    book.furnish(&mut data, &p, 1)?;
     // Unresolved past the planned resolution date: red for high impact, amber otherwise
     // (seed 000 (五)); a risk without status counts as open unless it has a resolution date.
     if let (Some(due), Some(s)) = (p.cell("due"), p.cell("status")) {
@@ -1064,12 +1034,11 @@ fn risks(book: &mut Book, v: &RisksView) -> anyhow::Result<()> {
             open.push_str(&format!(",OR({s}<>\"\",{res}=\"\")"));
         }
         let overdue = format!("{due}<>\"\",{due}<{},{open}", date_formula(book.as_of));
-        let (r0, c_last, reach) = (p.first, p.last_col(), p.reach());
         if let Some(imp) = p.cell("impact") {
             let rule = format!("=AND({overdue},{imp}={})", quoted(&label("impact", "high")));
-            data.add_conditional_format(r0, 0, reach, c_last, &row_rule(rule, BAD_FILL, BAD_FONT))?;
+            highlight(&mut data, &p, rule, BAD)?;
         }
-        data.add_conditional_format(r0, 0, reach, c_last, &row_rule(format!("=AND({overdue})"), WARN_FILL, WARN_FONT))?;
+        highlight(&mut data, &p, format!("=AND({overdue})"), WARN)?;
     }
 
     let mut ov = book.sheet(OVERVIEW.get(lang))?;
@@ -1210,7 +1179,6 @@ impl Form {
             return Ok(());
         }
         self.need(0, display_width(label) * 1.1 + 2.0);
-        let first = self.row;
         for (i, item) in items.iter().enumerate() {
             let r = self.row;
             let label_fmt = if i == 0 { &st.label } else { &st.text };
@@ -1231,7 +1199,6 @@ impl Form {
             }
             self.row += 1;
         }
-        debug_assert!(self.row > first);
         Ok(())
     }
 
@@ -1264,7 +1231,7 @@ fn form_rows(f: &mut Form, st: &Styles, kind: &str, rows: &[Row]) -> anyhow::Res
 
 /// A sub-table inside a form, starting at column A; returns where it landed.
 fn sub_table(book: &mut Book, f: &mut Form, t: &Table) -> anyhow::Result<Placed> {
-    let p = book.table(&mut f.ws, f.row, 0, t)?;
+    let p = book.table(&mut f.ws, f.row, 0, t, false)?;
     for (c, w) in p.widths.iter().enumerate() {
         f.need(c as u16, *w);
     }
@@ -1282,13 +1249,15 @@ fn finish_form(f: &mut Form) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn subtitle(meta: &DocMeta) -> String {
-    let mut parts = vec![meta.project_id.as_str()];
-    if meta.project_name != meta.project_id {
-        parts.push(meta.project_name.as_str());
+/// `2024-MKT-001 · 2024年Q3新品上市推广`: the project's id and name (once when they are the
+/// same), empty for batch documents.
+fn project_line(meta: &DocMeta, sep: &str) -> String {
+    let mut parts = vec![meta.project_id.trim()];
+    if meta.project_name.trim() != meta.project_id.trim() {
+        parts.push(meta.project_name.trim());
     }
     parts.retain(|s| !s.is_empty());
-    parts.join(" · ")
+    parts.join(sep)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1300,10 +1269,9 @@ fn signoff(book: &mut Book, v: &SignoffView) -> anyhow::Result<()> {
     f.need(1, 16.0);
     f.need(2, 16.0);
     f.need(3, 16.0);
-    f.title(&book.st, &book.title, &subtitle(book.meta))?;
+    f.title(&book.st, &book.title, &project_line(book.meta, " · "))?;
     form_rows(&mut f, &book.st, "requirement", &v.form)?;
     finish_form(&mut f)?;
-    f.ws.set_print_fit_to_pages(1, 0);
     book.sheets.push(f.ws);
     let grid = sign_sheet(book, &v.grid, "requirement_review")?;
     book.sheets.push(grid);
@@ -1335,7 +1303,7 @@ fn sign_sheet(book: &mut Book, grid: &SignGrid, stage: &str) -> anyhow::Result<W
         );
     }
     let mut ws = book.sheet(&data_sheet("signoff", lang))?;
-    let mut p = book.table(&mut ws, 0, 0, &t)?;
+    let mut p = book.table(&mut ws, 0, 0, &t, true)?;
     // Room to sign by hand.
     for w in p.widths.iter_mut().skip(2) {
         *w = w.max(14.0);
@@ -1344,17 +1312,12 @@ fn sign_sheet(book: &mut Book, grid: &SignGrid, stage: &str) -> anyhow::Result<W
         let w = pending.iter().map(|r| display_width(&r.department) + 2.0).fold(p.widths[usize::from(d)], f64::max);
         p.widths[usize::from(d)] = w.min(MAX_WIDTH);
     }
-    book.data_sheet(&mut ws, &p, 0)?;
-    ws.set_landscape();
-    if let Some(dec) = p.col("decision") {
-        let (r0, reach) = (p.first, p.reach());
+    book.furnish(&mut ws, &p, 0)?;
+    if let Some(cell) = p.cell("decision") {
         let e = field_enum("signoff", "decision");
         let label = |code: &str| e.map_or_else(|| code.to_string(), |e| enum_label(e, code, lang));
-        let cell = format!("${}{}", column_number_to_name(dec), r0 + 1);
-        let rejected = format!("={cell}={}", quoted(&label("rejected")));
-        ws.add_conditional_format(r0, 0, reach, p.last_col(), &row_rule(rejected, BAD_FILL, BAD_FONT))?;
-        let conditional = format!("={cell}={}", quoted(&label("conditional")));
-        ws.add_conditional_format(r0, 0, reach, p.last_col(), &row_rule(conditional, WARN_FILL, WARN_FONT))?;
+        highlight(&mut ws, &p, format!("={cell}={}", quoted(&label("rejected"))), BAD)?;
+        highlight(&mut ws, &p, format!("={cell}={}", quoted(&label("conditional"))), WARN)?;
     }
     let mut r = p.last + 2;
     let note = if pending.is_empty() {
@@ -1385,7 +1348,7 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
     let lang = book.lang;
     let sheet = if v.is_minutes { data_sheet("meeting", lang) } else { data_sheet("meeting_agenda", lang) };
     let mut f = Form::new(book.sheet(&sheet)?, 7);
-    f.title(&book.st, &book.title, &subtitle(book.meta))?;
+    f.title(&book.st, &book.title, &project_line(book.meta, " · "))?;
     // Basic information; the meeting time is written as start and end date-times.
     for row in &v.info {
         if row.key == "start" {
@@ -1459,13 +1422,7 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
             let done =
                 field_enum("action", "status").map_or_else(|| "done".to_string(), |e| enum_label(e, "done", lang));
             let rule = format!("=AND({due}<>\"\",{due}<{},{s}<>{})", date_formula(book.as_of), quoted(&done));
-            f.ws.add_conditional_format(
-                p.first,
-                0,
-                p.last.max(p.first),
-                p.last_col(),
-                &row_rule(rule, BAD_FILL, BAD_FONT),
-            )?;
+            highlight(&mut f.ws, &p, rule, BAD)?;
         }
         f.gap();
         let rate = format!(
@@ -1493,7 +1450,6 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
     f.ws.set_row_height(f.row, 30)?;
     f.row += 1;
     finish_form(&mut f)?;
-    f.ws.set_print_fit_to_pages(1, 0);
     book.sheets.push(f.ws);
     Ok(())
 }
@@ -1550,10 +1506,10 @@ fn html_to_text(html: &str) -> String {
                     _ => out.push_str("- "),
                 }
             }
-            ("p" | "h3" | "h4" | "h5" | "h6" | "pre" | "blockquote" | "tr", true) | ("br", _) | ("li", true) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            ("p" | "h3" | "h4" | "h5" | "h6" | "pre" | "blockquote" | "tr", true) | ("br", _) | ("li", true)
+                if !out.ends_with('\n') =>
+            {
+                out.push('\n');
             }
             ("td" | "th", true) => out.push(' '),
             _ => {}
@@ -1574,7 +1530,7 @@ fn decode(s: &str) -> String {
 fn retrospective(book: &mut Book, v: &RetroView) -> anyhow::Result<()> {
     let lang = book.lang;
     let mut f = Form::new(book.sheet(&data_sheet("retrospective", lang))?, 5);
-    f.title(&book.st, &book.title, &subtitle(book.meta))?;
+    f.title(&book.st, &book.title, &project_line(book.meta, " · "))?;
     form_rows(&mut f, &book.st, "retrospective", &v.info)?;
     let mut metric_rows: Option<(u32, u32)> = None;
     if !v.metrics.is_empty() {
@@ -1696,13 +1652,16 @@ fn retrospective(book: &mut Book, v: &RetroView) -> anyhow::Result<()> {
 // ---------------------------------------------------------------------------------------------
 // Portfolio summary
 
+const NO: L10n = L10n::new("序号", "序號", "No.");
 const PROJECTS_SHEET: L10n = L10n::new("项目", "專案", "Projects");
 const DEPARTMENTS_SHEET: L10n = L10n::new("部门", "部門", "Departments");
 
 fn portfolio(book: &mut Book, v: &SummaryView) -> anyhow::Result<()> {
     let lang = book.lang;
     let c = &v.columns;
+    // A row number first: a sheet starting 编号 | 项目名称 | 状态 would read as a requirement form.
     let cols = vec![
+        column("n", NO.get(lang), Ty::Int),
         column("id", &c.id, Ty::Text),
         column("name", &c.name, Ty::Text),
         Column { list: field_enum("requirement", "status"), ..column("status", &c.status, Ty::Text) },
@@ -1716,9 +1675,10 @@ fn portfolio(book: &mut Book, v: &SummaryView) -> anyhow::Result<()> {
     ];
     let mut t = Table::new(cols);
     let rate = |r: &crate::report::RateView| r.ratio.map_or(V::Empty, |x| V::Pct(x, 1));
-    for r in &v.rows {
+    for (i, r) in v.rows.iter().enumerate() {
         t.push(
             vec![
+                V::Int(i as i64 + 1),
                 V::text(&r.id),
                 V::text(&r.name),
                 V::text(r.status.as_ref().map_or("", |b| b.label.as_str())),
@@ -1734,19 +1694,12 @@ fn portfolio(book: &mut Book, v: &SummaryView) -> anyhow::Result<()> {
         );
     }
     let mut projects = book.sheet(PROJECTS_SHEET.get(lang))?;
-    let p = book.table(&mut projects, 0, 0, &t)?;
-    book.data_sheet(&mut projects, &p, 2)?;
+    let p = book.table(&mut projects, 0, 0, &t, false)?;
+    book.furnish(&mut projects, &p, 3)?;
     // The view's tone: overdue tasks or open high risks are bad, on-time under 80 % a warning.
     if let (Some(o), Some(h), Some(ot)) = (p.cell("overdue"), p.cell("open_high_risks"), p.cell("on_time")) {
-        let (r0, last, lc) = (p.first, p.last.max(p.first), p.last_col());
-        projects.add_conditional_format(r0, 0, last, lc, &row_rule(format!("=OR({o}>0,{h}>0)"), BAD_FILL, BAD_FONT))?;
-        projects.add_conditional_format(
-            r0,
-            0,
-            last,
-            lc,
-            &row_rule(format!("=AND(ISNUMBER({ot}),{ot}<0.8)"), WARN_FILL, WARN_FONT),
-        )?;
+        highlight(&mut projects, &p, format!("=OR({o}>0,{h}>0)"), BAD)?;
+        highlight(&mut projects, &p, format!("=AND(ISNUMBER({ot}),{ot}<0.8)"), WARN)?;
     }
 
     let cols = vec![
@@ -1773,16 +1726,10 @@ fn portfolio(book: &mut Book, v: &SummaryView) -> anyhow::Result<()> {
     }
     let dept_name = sheet_name(DEPARTMENTS_SHEET.get(lang));
     let mut depts = book.sheet(&dept_name)?;
-    let dp = book.table(&mut depts, 0, 0, &t)?;
-    book.data_sheet(&mut depts, &dp, 2)?;
+    let dp = book.table(&mut depts, 0, 0, &t, false)?;
+    book.furnish(&mut depts, &dp, 2)?;
     if let Some(o) = dp.cell("overdue") {
-        depts.add_conditional_format(
-            dp.first,
-            0,
-            dp.last.max(dp.first),
-            dp.last_col(),
-            &row_rule(format!("={o}>0"), BAD_FILL, BAD_FONT),
-        )?;
+        highlight(&mut depts, &dp, format!("={o}>0"), BAD)?;
     }
 
     let mut ov = book.sheet(OVERVIEW.get(lang))?;
@@ -2054,6 +2001,27 @@ mod tests {
         assert_eq!(split_span("下周一"), (V::text("下周一"), V::Empty));
     }
 
+    /// `dossier check` on an output folder must not take the summary for a form.
+    #[test]
+    fn the_summary_workbook_reads_as_no_records() {
+        for lang in [Lang::ZhCn, Lang::ZhTw, Lang::En] {
+            let c = ctx(lang);
+            let p = seed_project();
+            let s = summary(&[project_summary(&p, &c)], &c);
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("summary.xlsx");
+            std::fs::write(&path, XlsxRenderer::new().render_summary(&s, &DocMeta::batch(&c)).expect("summary"))
+                .expect("write");
+            let read = crate::ingest::read_file(&path, &path.display().to_string().into(), &c);
+            assert!(
+                read.records.is_empty(),
+                "{lang:?}: {:?}",
+                read.records.iter().map(|r| r.kind.key).collect::<Vec<_>>()
+            );
+            assert!(read.diags.iter().all(|d| d.severity == crate::diag::Severity::Info), "{:#?}", read.diags);
+        }
+    }
+
     #[test]
     fn sparse_projects_and_empty_batches_render() {
         use crate::report::fixtures::{rec, text};
@@ -2195,6 +2163,14 @@ mod tests {
             assert_eq!(plan["creator"], "dossier");
             assert_eq!(plan["created"], "2024-08-10T00:00:00");
             assert_eq!(plan["title"], "任务分工与进度报告");
+            let projects = &report[dir.join("zh-CN/summary.xlsx").display().to_string()]["sheets"]["项目"];
+            assert_eq!(
+                projects["row2"],
+                serde_json::json!(["0", "General", "General", "General", "0", "0", "0.0%", "0", "0", "0", "0.0%"])
+            );
+            let retro = &report[dir.join("zh-CN/retrospective.xlsx").display().to_string()];
+            assert_eq!(retro["sheets"]["签字确认"]["A1"], "阶段");
+            assert_eq!(retro["sheets"]["成果验收与复盘表"]["dates"], serde_json::json!(["yyyy-mm-dd"]));
             let en = &report[dir.join("en/risks.xlsx").display().to_string()]["sheets"]["Risks and issues"];
             assert!(en["validations"].as_array().expect("list").iter().any(|v| v == "\"High,Medium,Low\""), "{en}");
         } else {
@@ -2253,6 +2229,7 @@ for path in sys.argv[1:]:
             "conditional": sum(len(r.rules) for r in ws.conditional_formatting),
             "dates": dates,
             "A1": ws["A1"].value,
+            "row2": [c.number_format for c in ws[2]] if ws.max_row >= 2 else [],
         }
     p = wb.properties
     out[path] = {"sheets": sheets, "creator": p.creator, "title": p.title,

@@ -216,6 +216,8 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
         ("priority", &c.priority),
         ("depends_on", &c.depends_on),
         ("problem", &c.problem),
+        // seed 003 三(二) 项目进度跟踪表: 下一步计划.
+        ("next_step", &c.next_step),
     ] {
         if has(k) {
             cols.push(Column::new(title));
@@ -224,8 +226,10 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
     let mut t = Table::new(cols);
     t.size = TABLE;
     let s = cell_style();
+    // Parent tasks in bold when the plan has levels.
+    let tree = v.rows.iter().any(|r| r.depth > 0);
     for r in &v.rows {
-        let mut name = Cell::text(&r.name, if r.depth == 0 { s.bold() } else { s });
+        let mut name = Cell::text(&r.name, if tree && r.depth == 0 { s.bold() } else { s });
         name.indent = r.depth.min(4) as f32 * 8.0;
         let mut cells = vec![Cell::text(&r.id, s), name, Cell::text(&r.owner, s)];
         if has("collaborators") {
@@ -249,6 +253,7 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
             ("priority", &r.priority),
             ("depends_on", &r.depends_on),
             ("problem", &r.problem),
+            ("next_step", &r.next_step),
         ] {
             if has(k) {
                 cells.push(Cell::text(val, s));
@@ -681,16 +686,13 @@ pub fn md_blocks(html: &str) -> Vec<MdBlock> {
             .collect::<String>()
             .to_ascii_lowercase();
         match (name.as_str(), closing) {
-            ("p" | "blockquote" | "pre" | "tr" | "table", false) => {
-                if !matches!(open, Open::Item(..)) {
-                    flush(&mut open, &mut spans, &mut out);
-                    open = Open::Para;
-                }
+            // Paragraphs inside a list item stay in the item.
+            ("p" | "blockquote" | "pre" | "tr" | "table", false) if !matches!(open, Open::Item(..)) => {
+                flush(&mut open, &mut spans, &mut out);
+                open = Open::Para;
             }
-            ("p" | "blockquote" | "pre" | "tr", true) => {
-                if !matches!(open, Open::Item(..)) {
-                    flush(&mut open, &mut spans, &mut out);
-                }
+            ("p" | "blockquote" | "pre" | "tr", true) if !matches!(open, Open::Item(..)) => {
+                flush(&mut open, &mut spans, &mut out);
             }
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
                 flush(&mut open, &mut spans, &mut out);

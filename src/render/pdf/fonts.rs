@@ -138,8 +138,11 @@ fn file_cache() -> &'static Mutex<HashMap<PathBuf, &'static [u8]>> {
     CACHE.get_or_init(Default::default)
 }
 
-fn face_cache() -> &'static Mutex<HashMap<(String, u32), Arc<FontFace>>> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, u32), Arc<FontFace>>>> = OnceLock::new();
+/// Parsed faces by (source, face index).
+type Faces = Mutex<HashMap<(String, u32), Arc<FontFace>>>;
+
+fn face_cache() -> &'static Faces {
+    static CACHE: OnceLock<Faces> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 

@@ -753,10 +753,10 @@ impl<'s, 'a> Flow<'s, 'a> {
         self.keeping += 1;
         f(self);
         self.keeping -= 1;
-        if self.keeping == 0 {
-            if let Some(last) = self.laid.items.last_mut() {
-                last.keep_with_next = false;
-            }
+        if self.keeping == 0
+            && let Some(last) = self.laid.items.last_mut()
+        {
+            last.keep_with_next = false;
         }
     }
 
@@ -850,12 +850,12 @@ impl<'s, 'a> Flow<'s, 'a> {
         let n = lines.len();
         for (j, line) in lines.iter().enumerate() {
             let mut ops = Vec::new();
-            if j == 0 {
-                if let Some(m) = marker_line.first() {
-                    let mut m = m.clone();
-                    m.height = line.height;
-                    draw_line(&m, (indent + hang - m.width - size * 0.5).max(0.0), 0.0, &mut ops);
-                }
+            if j == 0
+                && let Some(m) = marker_line.first()
+            {
+                let mut m = m.clone();
+                m.height = line.height;
+                draw_line(&m, (indent + hang - m.width - size * 0.5).max(0.0), 0.0, &mut ops);
             }
             draw_line(line, indent + hang, 0.0, &mut ops);
             let keep = n > 1 && (j == 0 || j + 2 == n);

@@ -60,10 +60,12 @@ fn lang_of(meta: &DocMeta) -> Lang {
 /// The date stamped in the file: `SOURCE_DATE_EPOCH` when set, else the documents' date
 /// (`--as-of`); never the clock.
 fn stamp(meta: &DocMeta) -> NaiveDateTime {
-    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
-        if let Some(d) = DateTime::from_timestamp(t, 0) {
-            return d.naive_utc();
-        }
+    if let Some(d) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|t| DateTime::from_timestamp(t, 0))
+    {
+        return d.naive_utc();
     }
     NaiveDate::parse_from_str(&meta.generated, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default()
 }
@@ -430,6 +432,7 @@ mod tests {
                 let bytes = pdf.render(d, &meta).unwrap();
                 eprintln!("{}/{}.pdf {} bytes {:?}", dir.display(), d.stem, bytes.len(), t.elapsed());
                 std::fs::write(dir.join(format!("{}.pdf", d.stem)), bytes).unwrap();
+                std::fs::write(dir.join(format!("{}.json", d.stem)), serde_json::to_vec(d).unwrap()).unwrap();
             }
             let bytes = pdf.render_dossier(&docs, &meta).unwrap();
             std::fs::write(dir.join("dossier.pdf"), bytes).unwrap();
@@ -515,7 +518,10 @@ mod tests {
         let plan = docs.iter().find(|d| d.stem == "plan").unwrap();
         let bytes = pdf.render(plan, &meta).unwrap();
         if let Some(dir) = std::env::var_os("DOSSIER_PDF_PREVIEW") {
-            std::fs::write(PathBuf::from(dir).join("plan-60.pdf"), &bytes).unwrap();
+            std::fs::write(PathBuf::from(&dir).join("plan-60.pdf"), &bytes).unwrap();
+            // The same content as HTML, to time another tool (a browser printing it).
+            let html = crate::render::html::HtmlRenderer::new(None).unwrap().render(plan, &meta).unwrap();
+            std::fs::write(PathBuf::from(&dir).join("plan-60.html"), html).unwrap();
         }
         let mut times: Vec<f64> = (0..40)
             .map(|_| {
@@ -526,6 +532,33 @@ mod tests {
             .collect();
         times.sort_by(f64::total_cmp);
         eprintln!("60-task plan: {} bytes, median {:.2} ms, min {:.2} ms", bytes.len(), times[20], times[0]);
+        // Where the time goes: layout, then subsetting, then the rest of writing.
+        let lang = Lang::ZhCn;
+        let mut lay = Vec::new();
+        let mut sub = Vec::new();
+        for _ in 0..20 {
+            let t = std::time::Instant::now();
+            let mut sh = Shaper::new(pdf.chain(lang));
+            let section = pdf.layout(&mut sh, plan, &meta, lang).unwrap();
+            lay.push(t.elapsed().as_secs_f64() * 1000.0);
+            let font = pdf.chain(lang).font(0).unwrap();
+            let mut remapper = subsetter::GlyphRemapper::new();
+            for p in &section.pages {
+                for op in &p.ops {
+                    if let Op::Text { glyphs, .. } = op {
+                        for g in glyphs {
+                            remapper.remap(g.gid);
+                        }
+                    }
+                }
+            }
+            let t = std::time::Instant::now();
+            std::hint::black_box(subsetter::subset(font.data(), font.index, &remapper).unwrap());
+            sub.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        lay.sort_by(f64::total_cmp);
+        sub.sort_by(f64::total_cmp);
+        eprintln!("  layout median {:.2} ms, subset median {:.2} ms", lay[10], sub[10]);
         let t = std::time::Instant::now();
         let rounds = 20;
         for _ in 0..rounds {
@@ -536,6 +569,31 @@ mod tests {
         }
         let per = t.elapsed().as_secs_f64() * 1000.0 / f64::from(rounds);
         eprintln!("all {} documents + dossier of a 60-task project: {per:.1} ms on one core", docs.len());
+    }
+
+    #[test]
+    fn every_document_stays_inside_its_margins() {
+        // SPEC §4 PDF: no text overflows; nothing is drawn past the bottom margin.
+        let Some(pdf) = renderer() else { return };
+        for (p, lang) in [(seed_project(), Lang::ZhCn), (big_project(60), Lang::ZhTw), (seed_project(), Lang::En)] {
+            let c = ctx(lang);
+            let meta = DocMeta::new(&p, &c);
+            let mut sh = Shaper::new(pdf.chain(lang));
+            for d in crate::report::documents(&p, &c) {
+                let s = pdf.layout(&mut sh, &d, &meta, lang).unwrap();
+                for (i, page) in s.pages.iter().enumerate() {
+                    let g = Geometry::a4(page.width > page.height);
+                    for op in &page.ops {
+                        let (l, t, r, b) = op.bounds();
+                        let inside = l >= g.left - 0.5
+                            && r <= g.width - g.right + 0.5
+                            && t >= g.top - 0.5
+                            && b <= g.bottom_y() + 0.5;
+                        assert!(inside, "{} page {}: {:?} at {:?}", d.stem, i + 1, op.text(), (l, t, r, b));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -556,6 +614,29 @@ mod tests {
     }
 
     #[test]
+    fn font_files_come_first_and_truetype_fonts_embed_too() {
+        let dejavu = PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+        if !dejavu.exists() || renderer().is_none() {
+            return;
+        }
+        let pdf = PdfRenderer::new(PdfOptions { fonts: vec![dejavu], pdfa: false }).unwrap();
+        let p = seed_project();
+        let c = ctx(Lang::En);
+        let docs = crate::report::documents(&p, &c);
+        let bytes = pdf.render(&docs[0], &DocMeta::new(&p, &c)).unwrap();
+        if let Some(dir) = std::env::var_os("DOSSIER_PDF_PREVIEW") {
+            std::fs::write(PathBuf::from(dir).join("truetype.pdf"), &bytes).unwrap();
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        // Latin from DejaVu (TrueType), the Chinese values from the system's CJK font (CFF).
+        assert!(text.contains("/CIDFontType2") && text.contains("/CIDToGIDMap /Identity"));
+        assert!(text.contains("+DejaVuSans /Encoding /Identity-H"));
+        assert!(text.contains("/CIDFontType0C"));
+        let families: Vec<String> = pdf.fonts_used().into_iter().map(|f| f.family).collect();
+        assert!(families.contains(&"DejaVu Sans".to_string()), "{families:?}");
+    }
+
+    #[test]
     fn pdfa_adds_xmp_and_an_output_intent() {
         let Some(_) = renderer() else { return };
         let pdf = PdfRenderer::new(PdfOptions { fonts: vec![], pdfa: true }).unwrap();
@@ -563,6 +644,9 @@ mod tests {
         let c = ctx(Lang::En);
         let docs = crate::report::documents(&p, &c);
         let bytes = pdf.render(&docs[0], &DocMeta::new(&p, &c)).unwrap();
+        if let Some(dir) = std::env::var_os("DOSSIER_PDF_PREVIEW") {
+            std::fs::write(PathBuf::from(dir).join("pdfa.pdf"), &bytes).unwrap();
+        }
         let text = String::from_utf8_lossy(&bytes);
         assert!(
             text.contains("<pdfaid:part>2</pdfaid:part>")

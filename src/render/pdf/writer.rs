@@ -77,13 +77,9 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 
 /// A number as PDF writes it: at most 3 decimals, no trailing zeros, no `-0`.
 pub(super) fn num(v: f32) -> String {
-    let v = if v.is_finite() { v } else { 0.0 };
-    let r = (v * 1000.0).round() / 1000.0;
-    if r == 0.0 {
-        return "0".into();
-    }
-    let s = format!("{r:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let mut s = String::new();
+    put(&mut s, v);
+    s
 }
 
 /// A text string: ASCII printable as a literal, anything else UTF-16BE with a BOM in hex.
@@ -221,46 +217,139 @@ fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, used: &Used) -> anyh
     Ok(EmbeddedFont { name: format!("F{index}"), obj: type0, cids })
 }
 
-fn color(c: Rgb, op: &str) -> String {
-    let f = |v: u8| num(f32::from(v) / 255.0);
-    format!("{} {} {} {op}\n", f(c.0), f(c.1), f(c.2))
+/// Appends a number as PDF writes it (at most 3 decimals), without allocating.
+fn put(out: &mut String, v: f32) {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let m = (f64::from(v) * 1000.0).round() as i64;
+    if m == 0 {
+        out.push('0');
+        return;
+    }
+    if m < 0 {
+        out.push('-');
+    }
+    let m = m.unsigned_abs();
+    let (int, frac) = (m / 1000, m % 1000);
+    let _ = write!(out, "{int}");
+    if frac != 0 {
+        let mut digits = [b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8];
+        let mut n = 3;
+        while digits[n - 1] == b'0' {
+            n -= 1;
+        }
+        out.push('.');
+        for d in &mut digits[..n] {
+            out.push(*d as char);
+        }
+    }
 }
 
-fn stroke_state(out: &mut String, s: &Stroke) {
-    out.push_str(&color(s.color, "RG"));
-    let _ = writeln!(out, "{} w", num(s.width));
-    match s.dash {
-        Some((on, off)) => {
-            let _ = writeln!(out, "[{} {}] 0 d", num(on), num(off));
+/// The graphics state already set in a content stream, so each operator is written once.
+#[derive(Default)]
+struct State {
+    fill: Option<Rgb>,
+    stroke: Option<Rgb>,
+    width: Option<f32>,
+    dash: Option<Option<(f32, f32)>>,
+    /// Text render mode 2 (fill and stroke) is on: synthetic bold.
+    bold: bool,
+}
+
+impl State {
+    fn fill(&mut self, out: &mut String, c: Rgb) {
+        if self.fill != Some(c) {
+            rgb(out, c, "rg");
+            self.fill = Some(c);
         }
-        None => out.push_str("[] 0 d\n"),
     }
+
+    fn stroke_color(&mut self, out: &mut String, c: Rgb) {
+        if self.stroke != Some(c) {
+            rgb(out, c, "RG");
+            self.stroke = Some(c);
+        }
+    }
+
+    fn line_width(&mut self, out: &mut String, w: f32) {
+        if self.width != Some(w) {
+            put(out, w);
+            out.push_str(" w\n");
+            self.width = Some(w);
+        }
+    }
+
+    fn stroke(&mut self, out: &mut String, s: &Stroke) {
+        self.stroke_color(out, s.color);
+        self.line_width(out, s.width);
+        if self.dash != Some(s.dash) {
+            match s.dash {
+                Some((on, off)) => {
+                    out.push('[');
+                    put(out, on);
+                    out.push(' ');
+                    put(out, off);
+                    out.push_str("] 0 d\n");
+                }
+                None => out.push_str("[] 0 d\n"),
+            }
+            self.dash = Some(s.dash);
+        }
+    }
+}
+
+fn rgb(out: &mut String, c: Rgb, op: &str) {
+    for v in [c.0, c.1, c.2] {
+        put(out, f32::from(v) / 255.0);
+        out.push(' ');
+    }
+    out.push_str(op);
+    out.push('\n');
+}
+
+/// `x y op` with a new line.
+fn point(out: &mut String, x: f32, y: f32, op: &str) {
+    put(out, x);
+    out.push(' ');
+    put(out, y);
+    out.push(' ');
+    out.push_str(op);
+    out.push('\n');
 }
 
 /// A rectangle path with rounded corners (Bézier quarter circles).
 fn rect_path(out: &mut String, x: f32, y: f32, w: f32, h: f32, r: f32) {
     let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
     if r < 0.01 {
-        let _ = writeln!(out, "{} {} {} {} re", num(x), num(y), num(w), num(h));
+        for v in [x, y, w, h] {
+            put(out, v);
+            out.push(' ');
+        }
+        out.push_str("re\n");
         return;
     }
     let k = r * 0.5523;
     let (x2, y2) = (x + w, y + h);
-    let p = |v: f32| num(v);
-    let _ = writeln!(out, "{} {} m", p(x + r), p(y));
-    let _ = writeln!(out, "{} {} l", p(x2 - r), p(y));
-    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x2 - r + k), p(y), p(x2), p(y + r - k), p(x2), p(y + r));
-    let _ = writeln!(out, "{} {} l", p(x2), p(y2 - r));
-    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x2), p(y2 - r + k), p(x2 - r + k), p(y2), p(x2 - r), p(y2));
-    let _ = writeln!(out, "{} {} l", p(x + r), p(y2));
-    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x + r - k), p(y2), p(x), p(y2 - r + k), p(x), p(y2 - r));
-    let _ = writeln!(out, "{} {} l", p(x), p(y + r));
-    let _ = writeln!(out, "{} {} {} {} {} {} c", p(x), p(y + r - k), p(x + r - k), p(y), p(x + r), p(y));
+    let curve = |out: &mut String, pts: [f32; 6]| {
+        for v in pts {
+            put(out, v);
+            out.push(' ');
+        }
+        out.push_str("c\n");
+    };
+    point(out, x + r, y, "m");
+    point(out, x2 - r, y, "l");
+    curve(out, [x2 - r + k, y, x2, y + r - k, x2, y + r]);
+    point(out, x2, y2 - r, "l");
+    curve(out, [x2, y2 - r + k, x2 - r + k, y2, x2 - r, y2]);
+    point(out, x + r, y2, "l");
+    curve(out, [x + r - k, y2, x, y2 - r + k, x, y2 - r]);
+    point(out, x, y + r, "l");
+    curve(out, [x, y + r - k, x + r - k, y, x + r, y]);
     out.push_str("h\n");
 }
 
-fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
-    out.push_str(match (fill.is_some(), stroke.is_some()) {
+fn paint(out: &mut String, fill: bool, stroke: bool) {
+    out.push_str(match (fill, stroke) {
         (true, true) => "B\n",
         (true, false) => "f\n",
         (false, true) => "S\n",
@@ -270,20 +359,28 @@ fn paint(out: &mut String, fill: Option<Rgb>, stroke: Option<&Stroke>) {
 
 fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
     let h = page.height;
-    let mut out = String::with_capacity(page.ops.len() * 48);
+    let mut out = String::with_capacity(page.ops.len() * 40);
+    let mut st = State::default();
     for op in &page.ops {
         match op {
             Op::Text { x, y, size, color: c, bold, glyphs } => {
                 if glyphs.is_empty() {
                     continue;
                 }
-                out.push_str("BT\n");
-                out.push_str(&color(*c, "rg"));
+                st.fill(&mut out, *c);
                 if *bold {
-                    out.push_str(&color(*c, "RG"));
-                    let _ = writeln!(out, "2 Tr {} w", num(size * 0.035));
+                    // Synthetic bold: the outline stroked in the text colour as well.
+                    st.stroke_color(&mut out, *c);
+                    st.line_width(&mut out, size * 0.035);
                 }
-                let _ = writeln!(out, "1 0 0 1 {} {} Tm", num(*x), num(h - y));
+                out.push_str("BT\n");
+                // The render mode is graphics state: it outlives ET, so it is switched, not set.
+                if *bold != st.bold {
+                    out.push_str(if *bold { "2 Tr\n" } else { "0 Tr\n" });
+                    st.bold = *bold;
+                }
+                out.push_str("1 0 0 1 ");
+                point(&mut out, *x, h - y, "Tm");
                 let mut i = 0;
                 while i < glyphs.len() {
                     let f = glyphs[i].font;
@@ -291,7 +388,11 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                         i += 1;
                         continue;
                     };
-                    let _ = write!(out, "/{} {} Tf <", ef.name, num(*size));
+                    out.push('/');
+                    out.push_str(&ef.name);
+                    out.push(' ');
+                    put(&mut out, *size);
+                    out.push_str(" Tf <");
                     while i < glyphs.len() && glyphs[i].font == f {
                         let cid = ef.cids.get(&glyphs[i].gid).copied().unwrap_or(0);
                         let _ = write!(out, "{cid:04X}");
@@ -299,42 +400,40 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                     }
                     out.push_str("> Tj\n");
                 }
-                if *bold {
-                    out.push_str("0 Tr\n");
-                }
                 out.push_str("ET\n");
             }
             Op::Rect { x, y, w, h: rh, fill, stroke, radius } => {
                 if let Some(f) = fill {
-                    out.push_str(&color(*f, "rg"));
+                    st.fill(&mut out, *f);
                 }
                 if let Some(s) = stroke {
-                    stroke_state(&mut out, s);
+                    st.stroke(&mut out, s);
                 }
                 rect_path(&mut out, *x, h - y - rh, *w, *rh, *radius);
-                paint(&mut out, *fill, stroke.as_ref());
+                paint(&mut out, fill.is_some(), stroke.is_some());
             }
             Op::Line { x1, y1, x2, y2, stroke } => {
-                stroke_state(&mut out, stroke);
-                let _ = writeln!(out, "{} {} m {} {} l S", num(*x1), num(h - y1), num(*x2), num(h - y2));
+                st.stroke(&mut out, stroke);
+                point(&mut out, *x1, h - y1, "m");
+                point(&mut out, *x2, h - y2, "l S");
             }
             Op::Poly { points, close, fill, stroke } => {
                 if points.is_empty() {
                     continue;
                 }
                 if let Some(f) = fill {
-                    out.push_str(&color(*f, "rg"));
+                    st.fill(&mut out, *f);
                 }
                 if let Some(s) = stroke {
-                    stroke_state(&mut out, s);
+                    st.stroke(&mut out, s);
                 }
                 for (i, (px, py)) in points.iter().enumerate() {
-                    let _ = writeln!(out, "{} {} {}", num(*px), num(h - py), if i == 0 { "m" } else { "l" });
+                    point(&mut out, *px, h - py, if i == 0 { "m" } else { "l" });
                 }
                 if *close {
                     out.push_str("h\n");
                 }
-                paint(&mut out, *fill, stroke.as_ref());
+                paint(&mut out, fill.is_some(), stroke.is_some());
             }
         }
     }
@@ -479,7 +578,7 @@ pub(super) fn srgb_icc() -> Vec<u8> {
     let mut data = Vec::new();
     let mut trc_at = (0, 0);
     for (sig, body) in &tags {
-        while offset % 4 != 0 {
+        while !offset.is_multiple_of(4) {
             data.push(0);
             offset += 1;
         }
@@ -606,7 +705,7 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
     let xref = w.buf.len();
     let _ = write!(w.buf, "xref\n0 {}\n0000000000 65535 f \n", w.offsets.len());
     for off in &w.offsets[1..] {
-        let _ = write!(w.buf, "{off:010} 00000 n \n");
+        let _ = writeln!(w.buf, "{off:010} 00000 n ");
     }
     let _ = write!(
         w.buf,

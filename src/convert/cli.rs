@@ -1,0 +1,300 @@
+//! The command-line side of `init`, `map suggest` and `convert`: their arguments (clap derive,
+//! listed in `cli::Command`) and what each prints and returns.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+
+use super::{Target, init, mapping};
+use crate::cli::CommonArgs;
+use crate::diag::Tally;
+use crate::ingest::Ctx;
+use crate::model::{L10n, Lang};
+use crate::output::write_atomic;
+use crate::project::{self, Checked, ProjectInput};
+use crate::schema::{Mapping, Schema};
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to write into (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Language of the labels, drop-downs and examples: zh-CN, zh-TW or en.
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MapArgs {
+    #[command(subcommand)]
+    pub command: MapCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapCommand {
+    /// Print a mapping skeleton for every column or key that matched no field, with the
+    /// closest fields suggested; edit it and pass it back with `--map`.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuggestArgs {
+    /// Workbooks, Markdown files, project folders, or folders of project folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A mapping to start from: its entries are kept and only what is still unmatched is added.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Language of the comments: zh-CN, zh-TW or en.
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Workbooks, Markdown files, project folders, or folders of project folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The output folder: one folder per project, OUT/<project>/…
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// The standard form to write.
+    #[arg(long, value_enum, default_value_t = Target::Xlsx)]
+    pub to: Target,
+    /// Overwrite output files that already exist (input files are never overwritten).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("`{s}` is not a supported language; expected zh-CN, zh-TW or en"))
+}
+
+const EXISTS: L10n = L10n::new(
+    "{path} 已存在;如要覆盖,请加 --force",
+    "{path} 已存在;如要覆寫,請加 --force",
+    "{path} already exists; add --force to overwrite it",
+);
+const IS_INPUT: L10n = L10n::new(
+    "{path} 是输入文件,不会被覆盖;请换一个输出目录",
+    "{path} 是輸入檔案,不會被覆寫;請換一個輸出目錄",
+    "{path} is an input file and is never overwritten; choose another output folder",
+);
+const WROTE: L10n = L10n::new("已写入 {path}", "已寫入 {path}", "wrote {path}");
+const INIT_NEXT: L10n = L10n::new(
+    "填写后运行:dossier check {dir}",
+    "填寫後執行:dossier check {dir}",
+    "fill it in, then run: dossier check {dir}",
+);
+const NOT_CONVERTED: L10n = L10n::new(
+    "{source}:有错误,未转换;请先修正上面的错误(或用 --map 对应列名)",
+    "{source}:有錯誤,未轉換;請先修正上面的錯誤(或用 --map 對應欄名)",
+    "{source}: not converted because of the errors above; fix them first (or map the columns with --map)",
+);
+const CONVERTED: L10n = L10n::new("{source} → {path}", "{source} → {path}", "{source} → {path}");
+const NOTE: L10n = L10n::new("注意", "注意", "note");
+const MISMATCH: L10n = L10n::new(
+    "{path} 读回后与原记录不同:{what}",
+    "{path} 讀回後與原記錄不同:{what}",
+    "{path} does not read back identically: {what}",
+);
+const SUMMARY: L10n = L10n::new(
+    "共 {projects} 个项目,已转换 {done} 个,{failed} 个因错误未转换",
+    "共 {projects} 個專案,已轉換 {done} 個,{failed} 個因錯誤未轉換",
+    "{projects} project(s): {done} converted, {failed} not converted because of errors",
+);
+
+/// `dossier init DIR`: refuses to overwrite any existing file unless `--force`.
+pub fn init(args: InitArgs) -> io::Result<ExitCode> {
+    let lang = args.lang;
+    let files = match init::files(lang, super::today()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("dossier: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if !args.force
+        && let Some(f) = files.iter().find(|f| args.dir.join(&f.path).exists())
+    {
+        let path = args.dir.join(&f.path).display().to_string();
+        eprintln!("dossier: {}", EXISTS.fill(lang, &[("path", &path)]));
+        return Ok(ExitCode::from(2));
+    }
+    let mut out = io::stdout().lock();
+    for f in &files {
+        let path = args.dir.join(&f.path);
+        write_atomic(&path, &f.bytes).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        writeln!(out, "{}", WROTE.fill(lang, &[("path", &path.display().to_string())]))?;
+    }
+    writeln!(out, "{}", INIT_NEXT.fill(lang, &[("dir", &args.dir.display().to_string())]))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dossier map …`.
+pub fn map(args: MapArgs) -> io::Result<ExitCode> {
+    match args.command {
+        MapCommand::Suggest(a) => suggest(a),
+    }
+}
+
+fn suggest(args: SuggestArgs) -> io::Result<ExitCode> {
+    let mapping = match &args.map {
+        Some(path) => match project::read_mapping(path) {
+            Ok(m) => m,
+            Err(e) => return usage(&e),
+        },
+        None => Mapping::default(),
+    };
+    let (inputs, ctx) = match resolve(&args.paths, &mapping, args.map.as_deref(), args.lang, super::today()) {
+        Ok(x) => x,
+        Err(e) => return usage(&e),
+    };
+    let checked: Vec<Checked> = inputs.iter().map(|i| project::check(i, &ctx)).collect();
+    let found = mapping::suggestions(&checked, &ctx.schema);
+    let mut out = io::stdout().lock();
+    out.write_all(mapping::skeleton(&mapping, &found, args.lang).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dossier convert PATH… -o OUT`: each project without errors is written in the standard form
+/// under OUT/<project>/, then read back and compared with what was read.
+pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
+    let lang = args.common.lang;
+    let mapping = match &args.common.map {
+        Some(path) => match project::read_mapping(path) {
+            Ok(m) => m,
+            Err(e) => return usage(&e),
+        },
+        None => Mapping::default(),
+    };
+    let as_of = args.common.as_of.unwrap_or_else(super::today);
+    let (inputs, ctx) = match resolve(&args.paths, &mapping, args.common.map.as_deref(), lang, as_of) {
+        Ok(x) => x,
+        Err(e) => return usage(&e),
+    };
+    let input_files: BTreeSet<PathBuf> = inputs.iter().flat_map(|i| &i.files).filter_map(|f| f.canonicalize().ok()).collect();
+    let style = crate::cli::Style::detect();
+    let mut out = io::stdout().lock();
+    let mut tally = Tally::default();
+    // Check everything first, then write nothing if any target is taken.
+    let mut planned: Vec<(Checked, PathBuf, super::Converted)> = Vec::new();
+    let mut stems: BTreeSet<String> = BTreeSet::new();
+    let mut failed = 0usize;
+    for input in &inputs {
+        let c = project::check(input, &ctx);
+        let t = Tally::of(&c.diags);
+        tally.merge(t);
+        if !c.diags.is_empty() {
+            crate::cli::write_text(&mut out, &c, lang, &style)?;
+        }
+        if t.errors > 0 || (args.common.strict && t.warnings > 0) {
+            writeln!(out, "{}", NOT_CONVERTED.fill(lang, &[("source", &c.project.source)]))?;
+            failed += 1;
+            continue;
+        }
+        let base = super::project_stem(&c.project);
+        let mut stem = base.clone();
+        let mut n = 2;
+        while !stems.insert(stem.to_lowercase()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        let dir = args.out.join(&stem);
+        match super::convert(&c.project, args.to, &stem, &ctx) {
+            Ok(conv) => planned.push((c, dir, conv)),
+            Err(e) => {
+                eprintln!("dossier: {}: {e}", c.project.source);
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    for (_, dir, conv) in &planned {
+        for (rel, _) in &conv.files {
+            let path = dir.join(rel);
+            let shown = path.display().to_string();
+            if path.canonicalize().is_ok_and(|p| input_files.contains(&p)) {
+                eprintln!("dossier: {}", IS_INPUT.fill(lang, &[("path", &shown)]));
+                return Ok(ExitCode::from(2));
+            }
+            if path.exists() && !args.force {
+                eprintln!("dossier: {}", EXISTS.fill(lang, &[("path", &shown)]));
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let reread = super::plain_ctx(lang, ctx.as_of);
+    let mut mismatched = false;
+    for (c, dir, conv) in &planned {
+        let mut written = Vec::new();
+        for (rel, bytes) in &conv.files {
+            let path = dir.join(rel);
+            write_atomic(&path, bytes).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            written.push(path);
+        }
+        let shown = if written.len() == 1 { written[0].display().to_string() } else { dir.display().to_string() };
+        writeln!(out, "{}", CONVERTED.fill(lang, &[("source", &c.project.source), ("path", &shown)]))?;
+        for note in &conv.notes {
+            writeln!(out, "  {}: {note}", NOTE.get(lang))?;
+        }
+        // Read what was written, as `check` will: it must be the same records.
+        let back = project::load(&ProjectInput { source: shown.clone(), files: written }, &reread, &mut Vec::new());
+        if let Some(what) = super::project_difference(&c.project, &back) {
+            mismatched = true;
+            writeln!(out, "  {}: {}", NOTE.get(lang), MISMATCH.fill(lang, &[("path", &shown), ("what", &what)]))?;
+        }
+    }
+    if inputs.len() > 1 || failed > 0 {
+        let line = SUMMARY.fill(
+            lang,
+            &[
+                ("projects", &inputs.len().to_string()),
+                ("done", &planned.len().to_string()),
+                ("failed", &failed.to_string()),
+            ],
+        );
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(if failed > 0 || mismatched { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The projects under `paths` and the context to read them in.
+fn resolve(
+    paths: &[PathBuf],
+    mapping: &Mapping,
+    map_path: Option<&Path>,
+    lang: Lang,
+    as_of: NaiveDate,
+) -> Result<(Vec<ProjectInput>, Ctx), String> {
+    let schema = Schema::new(mapping).map_err(|e| match map_path {
+        Some(p) => format!("{}: {e}", p.display()),
+        None => e,
+    })?;
+    let inputs = project::discover(paths)?;
+    if inputs.is_empty() {
+        return Err(NO_INPUT.get(lang).to_string());
+    }
+    Ok((inputs, Ctx::new(lang, as_of, schema)))
+}
+
+const NO_INPUT: L10n = L10n::new(
+    "没有找到输入文件(.xlsx .xlsm .xls .ods .md)",
+    "沒有找到輸入檔案(.xlsx .xlsm .xls .ods .md)",
+    "no input files found (.xlsx .xlsm .xls .ods .md)",
+);
+
+fn usage(e: &str) -> io::Result<ExitCode> {
+    eprintln!("dossier: {e}");
+    Ok(ExitCode::from(2))
+}
