@@ -1,7 +1,9 @@
-//! `cargo bench --bench check [-- N]`: generates N synthetic projects (one workbook each:
+//! `cargo bench --bench check [-- N…]`: generates N synthetic projects (one workbook each:
 //! a requirement form, 60 tasks, 20 risks, 3 meeting sheets with attendees, agenda and
 //! actions) and times `dossier check` over the batch, with the peak memory of the process.
-//! Target (issue 3): ≥ 500 projects/s for N = 1,000 on 2 cores, memory flat in N.
+//! Then times `dossier build --to html,xlsx` over the same batch (every document, both formats).
+//! Targets on 2 cores, memory flat in N: check ≥ 500 projects/s (issue 3), build ≥ 100
+//! projects/s (issue 4).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -26,7 +28,8 @@ fn main() {
         }
         eprintln!("generated {n} projects in {:.1} s", t.elapsed().as_secs_f64());
         for format in ["text", "json"] {
-            let (elapsed, peak_kb, code) = run(bin, root, format);
+            let args = ["check", root.to_str().unwrap(), "--as-of", "2024-10-20", "--format", format];
+            let (elapsed, peak_kb, code) = run(bin, &args);
             println!(
                 "check --format {format}: {n} projects in {:.3} s = {:.0} projects/s, peak RSS {:.1} MiB, exit {code}",
                 elapsed.as_secs_f64(),
@@ -34,14 +37,23 @@ fn main() {
                 peak_kb as f64 / 1024.0
             );
         }
+        let out = tempfile::tempdir().expect("temp dir");
+        let args = ["build", root.to_str().unwrap(), "-o", out.path().to_str().unwrap(), "--as-of", "2024-10-20", "--to", "html,xlsx"];
+        let (elapsed, peak_kb, code) = run(bin, &args);
+        println!(
+            "build --to html,xlsx: {n} projects in {:.3} s = {:.0} projects/s, peak RSS {:.1} MiB, exit {code}",
+            elapsed.as_secs_f64(),
+            n as f64 / elapsed.as_secs_f64(),
+            peak_kb as f64 / 1024.0
+        );
     }
 }
 
 /// Runs the binary, sampling its peak resident memory (VmHWM) while it runs.
-fn run(bin: &str, dir: &Path, format: &str) -> (Duration, u64, i32) {
+fn run(bin: &str, args: &[&str]) -> (Duration, u64, i32) {
     let t = Instant::now();
     let mut child = Command::new(bin)
-        .args(["check", dir.to_str().unwrap(), "--as-of", "2024-10-20", "--format", format])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -12,10 +12,11 @@ use super::{CommonArgs, Style, resolve, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
 use crate::model::{L10n, Lang};
-use crate::output::{self, Entry, OutDir};
+use crate::output::{self, Entry, FontEntry, OutDir};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
+use crate::render::pdf::{PdfOptions, PdfRenderer};
 use crate::render::xlsx::XlsxRenderer;
 use crate::report::index::{IndexDoc, IndexProject, IndexView, Link, problem_counts};
 use crate::report::{self, DocMeta, ProjectSummary};
@@ -29,8 +30,15 @@ pub struct BuildArgs {
     #[arg(short = 'o', long = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Formats to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutFormat::Html, OutFormat::Xlsx])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [OutFormat::Pdf, OutFormat::Html, OutFormat::Xlsx])]
     pub to: Vec<OutFormat>,
+    /// A font for PDF output (repeatable: a fallback chain tried in order before the system's
+    /// CJK fonts), e.g. --font NotoSansCJK-Regular.ttc.
+    #[arg(long, value_name = "FILE")]
+    pub font: Vec<PathBuf>,
+    /// Write PDF/A-2b (archival: fonts embedded, XMP metadata, sRGB output intent).
+    #[arg(long)]
+    pub pdfa: bool,
     /// A folder of HTML templates overriding the built-in ones file by file (see `dossier templates`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -60,6 +68,7 @@ pub struct TemplatesArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum OutFormat {
+    Pdf,
     Html,
     Xlsx,
 }
@@ -106,12 +115,24 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     };
     let xlsx = XlsxRenderer::new();
     let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
+    let pdf = if formats.contains(&OutFormat::Pdf) {
+        match PdfRenderer::new(PdfOptions { fonts: args.font.clone(), pdfa: args.pdfa }) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("dossier: {e:#}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    } else {
+        None
+    };
     let renderers: Vec<&dyn Renderer> = formats
         .iter()
-        .map(|f| -> &dyn Renderer {
+        .filter_map(|f| -> Option<&dyn Renderer> {
             match f {
-                OutFormat::Html => &html,
-                OutFormat::Xlsx => &xlsx,
+                OutFormat::Pdf => pdf.as_ref().map(|p| p as &dyn Renderer),
+                OutFormat::Html => Some(&html),
+                OutFormat::Xlsx => Some(&xlsx),
             }
         })
         .collect();
@@ -143,7 +164,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             chunk
                 .par_iter()
                 .map(|input| {
-                    let b = build_one(input, &ctx, &renderers, args.common.strict);
+                    let b = build_one(input, &ctx, &renderers, pdf.as_ref());
                     progress.inc(1);
                     b
                 })
@@ -213,7 +234,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let index_bytes = html.render_index(&index, &batch_meta).map_err(|e| io::Error::other(format!("index: {e:#}")))?;
     out.write("index.html", &index_bytes)?;
     let dir = out.root().display().to_string();
-    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), Vec::new())?;
+    let fonts = pdf
+        .as_ref()
+        .map(|p| p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect())
+        .unwrap_or_default();
+    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts)?;
 
     write_total(&mut text, inputs.len(), failed, tally, ctx.lang)?;
     let line = WROTE.fill(
@@ -236,32 +261,37 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     })
 }
 
-/// Checks one project and, when it has no errors, renders its documents in every format.
-fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], _strict: bool) -> Built {
+/// Checks one project and, when it has no errors, renders its documents in every format, and
+/// with PDF the project dossier (every document in one file).
+fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Built {
     let checked = project::check(input, ctx);
     let meta = DocMeta::new(&checked.project, ctx);
     let id = meta.project_id.clone();
     if checked.has_errors() {
         return Built { checked, docs: Ok(Vec::new()), summary: None, id };
     }
-    let mut docs = Vec::new();
-    let mut error = None;
-    for doc in report::documents(&checked.project, ctx) {
-        let mut files = Vec::new();
-        for r in renderers {
-            match r.render(&doc, &meta) {
-                Ok(bytes) => files.push((r.format(), bytes)),
-                Err(e) => {
-                    error = Some(format!("{}.{}: {e:#}", doc.stem, r.format()));
-                    break;
-                }
+    let documents = report::documents(&checked.project, ctx);
+    let rendered = (|| {
+        let mut docs = Vec::new();
+        for doc in &documents {
+            let mut files = Vec::new();
+            for r in renderers {
+                let bytes = r.render(doc, &meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?;
+                files.push((r.format(), bytes));
             }
+            docs.push(RenderedDoc { stem: doc.stem.clone(), title: doc.title.clone(), files });
         }
-        docs.push(RenderedDoc { stem: doc.stem.clone(), title: doc.title.clone(), files });
-    }
+        if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
+            let bytes = pdf.render_dossier(&documents, &meta).map_err(|e| format!("dossier.pdf: {e:#}"))?;
+            docs.push(RenderedDoc { stem: "dossier".into(), title: DOSSIER.get(ctx.lang).into(), files: vec![("pdf", bytes)] });
+        }
+        Ok(docs)
+    })();
     let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs: error.map_or(Ok(docs), Err), summary, id }
+    Built { checked, docs: rendered, summary, id }
 }
+
+const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");
 
 /// `name`, or `name-2`, `name-3` … when a project of the batch already took it.
 fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {

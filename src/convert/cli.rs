@@ -100,6 +100,11 @@ const NOT_CONVERTED: L10n = L10n::new(
     "{source}:有錯誤,未轉換;請先修正上面的錯誤(或用 --map 對應欄名)",
     "{source}: not converted because of the errors above; fix them first (or map the columns with --map)",
 );
+const NOTHING: L10n = L10n::new(
+    "{source}:没有读到任何记录,未转换",
+    "{source}:沒有讀到任何記錄,未轉換",
+    "{source}: no records found, nothing converted",
+);
 const CONVERTED: L10n = L10n::new("{source} → {path}", "{source} → {path}", "{source} → {path}");
 const NOTE: L10n = L10n::new("注意", "注意", "note");
 const MISMATCH: L10n = L10n::new(
@@ -183,10 +188,10 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
         Ok(x) => x,
         Err(e) => return usage(&e),
     };
-    let input_files: BTreeSet<PathBuf> = inputs.iter().flat_map(|i| &i.files).filter_map(|f| f.canonicalize().ok()).collect();
+    let input_files: BTreeSet<PathBuf> =
+        inputs.iter().flat_map(|i| &i.files).filter_map(|f| f.canonicalize().ok()).collect();
     let style = crate::cli::Style::detect();
     let mut out = io::stdout().lock();
-    let mut tally = Tally::default();
     // Check everything first, then write nothing if any target is taken.
     let mut planned: Vec<(Checked, PathBuf, super::Converted)> = Vec::new();
     let mut stems: BTreeSet<String> = BTreeSet::new();
@@ -194,13 +199,16 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
     for input in &inputs {
         let c = project::check(input, &ctx);
         let t = Tally::of(&c.diags);
-        tally.merge(t);
         if !c.diags.is_empty() {
             crate::cli::write_text(&mut out, &c, lang, &style)?;
         }
         if t.errors > 0 || (args.common.strict && t.warnings > 0) {
             writeln!(out, "{}", NOT_CONVERTED.fill(lang, &[("source", &c.project.source)]))?;
             failed += 1;
+            continue;
+        }
+        if is_empty(&c.project) {
+            writeln!(out, "{}", NOTHING.fill(lang, &[("source", &c.project.source)]))?;
             continue;
         }
         let base = super::project_stem(&c.project);
@@ -297,4 +305,13 @@ const NO_INPUT: L10n = L10n::new(
 fn usage(e: &str) -> io::Result<ExitCode> {
     eprintln!("dossier: {e}");
     Ok(ExitCode::from(2))
+}
+
+fn is_empty(p: &crate::model::Project) -> bool {
+    p.requirement.is_none()
+        && p.retrospective.is_none()
+        && p.tasks.is_empty()
+        && p.risks.is_empty()
+        && p.meetings.is_empty()
+        && p.signoffs.is_empty()
 }

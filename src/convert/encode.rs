@@ -39,11 +39,7 @@ fn party_candidates(p: &Party) -> Vec<String> {
 /// A party as `部门/人` (or the spelling that reads back as the same department and person).
 pub fn party(p: &Party) -> String {
     let candidates = party_candidates(p);
-    candidates
-        .iter()
-        .find(|c| parse_parties(c).as_slice() == std::slice::from_ref(p))
-        .unwrap_or(&candidates[0])
-        .clone()
+    candidates.iter().find(|c| parse_parties(c).as_slice() == std::slice::from_ref(p)).unwrap_or(&candidates[0]).clone()
 }
 
 /// Several parties in one cell: `产品部*、销售部/李四`, one per line when that reads back better.

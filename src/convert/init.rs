@@ -43,20 +43,65 @@ static EXAMPLES: &[Example] = &[
             ("department", l("市场部", "市場部", "Marketing")),
             ("initiator", l("市场部*", "市場部*", "Marketing / Li Na")),
             ("contact", same("1385678")),
-            ("goal", l("3个月内实现新品销售额500万元", "3個月內實現新品銷售額500萬元", "5 million in new-product sales within 3 months")),
-            ("departments", l("产品部、销售部、设计部、渠道商A公司", "產品部、銷售部、設計部、渠道商A公司", "Product, Sales, Design, Channel Partner A Ltd")),
-            ("deliverables", l("活动方案、宣传物料、销售数据报告", "活動方案、宣傳物料、銷售數據報告", "Campaign plan, Promotional materials, Sales data report")),
+            (
+                "goal",
+                l(
+                    "3个月内实现新品销售额500万元",
+                    "3個月內實現新品銷售額500萬元",
+                    "5 million in new-product sales within 3 months",
+                ),
+            ),
+            (
+                "departments",
+                l(
+                    "产品部、销售部、设计部、渠道商A公司",
+                    "產品部、銷售部、設計部、渠道商A公司",
+                    "Product, Sales, Design, Channel Partner A Ltd",
+                ),
+            ),
+            (
+                "deliverables",
+                l(
+                    "活动方案、宣传物料、销售数据报告",
+                    "活動方案、宣傳物料、銷售數據報告",
+                    "Campaign plan, Promotional materials, Sales data report",
+                ),
+            ),
             ("start", same("2024-07-15")),
             ("end", same("2024-09-30")),
-            ("resources", l("预算20万元,设计师2名,线下场地5个", "預算20萬元,設計師2名,線下場地5個", "Budget 200,000; 2 designers; 5 venues")),
-            ("risks_foreseen", l("活动流量超载,需备用服务器方案", "活動流量超載,需備用伺服器方案", "Traffic overload during the campaign: a standby server plan is needed")),
+            (
+                "resources",
+                l(
+                    "预算20万元,设计师2名,线下场地5个",
+                    "預算20萬元,設計師2名,線下場地5個",
+                    "Budget 200,000; 2 designers; 5 venues",
+                ),
+            ),
+            (
+                "risks_foreseen",
+                l(
+                    "活动流量超载,需备用服务器方案",
+                    "活動流量超載,需備用伺服器方案",
+                    "Traffic overload during the campaign: a standby server plan is needed",
+                ),
+            ),
             ("priority", l("高", "高", "High")),
             ("status", l("待评审", "待評審", "Pending review")),
             ("coordinator", l("项目管理部*", "專案管理部*", "PMO / David Chen")),
             ("leader", l("市场部*", "市場部*", "Marketing / Li Na")),
-            ("notes", l("需保证活动符合最新广告法规定", "需保證活動符合最新廣告法規定", "The campaign must comply with the latest advertising law")),
+            (
+                "notes",
+                l(
+                    "需保证活动符合最新广告法规定",
+                    "需保證活動符合最新廣告法規定",
+                    "The campaign must comply with the latest advertising law",
+                ),
+            ),
         ],
-        subs: &[("milestones", &[("date", same("2024-08-01")), ("name", l("启动推广", "啟動推廣", "Campaign launch"))])],
+        subs: &[(
+            "milestones",
+            &[("date", same("2024-08-01")), ("name", l("启动推广", "啟動推廣", "Campaign launch"))],
+        )],
     },
     // seed 000 模板2: 任务分工与进度跟踪表, task 1.1
     Example {
@@ -83,13 +128,23 @@ static EXAMPLES: &[Example] = &[
         fields: &[
             ("id", same("001")),
             ("type", l("问题", "問題", "Issue")),
-            ("description", l("宣传物料设计不符合品牌规范", "宣傳物料設計不符合品牌規範", "Promotional material design breaks the brand guidelines")),
+            (
+                "description",
+                l(
+                    "宣传物料设计不符合品牌规范",
+                    "宣傳物料設計不符合品牌規範",
+                    "Promotional material design breaks the brand guidelines",
+                ),
+            ),
             ("impact", l("高", "高", "High")),
             ("owner", l("设计部*", "設計部*", "Design / Sara Kim")),
             ("raised_on", same("2024-08-06")),
             ("due", same("2024-08-07")),
             ("resolved_on", same("2024-08-07")),
-            ("measures", l("重新设计,增加品牌审核环节", "重新設計,增加品牌審核環節", "Redesign and add a brand review step")),
+            (
+                "measures",
+                l("重新设计,增加品牌审核环节", "重新設計,增加品牌審核環節", "Redesign and add a brand review step"),
+            ),
             ("status", l("已解决", "已解決", "Resolved")),
             ("result", l("已解决", "已解決", "Resolved")),
         ],
@@ -100,27 +155,61 @@ static EXAMPLES: &[Example] = &[
     Example {
         kind: "meeting",
         fields: &[
-            ("title", l("2024年Q3新品上市推广启动会", "2024年Q3新品上市推廣啟動會", "Q3 2024 launch campaign kick-off")),
+            (
+                "title",
+                l("2024年Q3新品上市推广启动会", "2024年Q3新品上市推廣啟動會", "Q3 2024 launch campaign kick-off"),
+            ),
             ("type", l("项目启动会", "專案啟動會", "Kick-off")),
             ("start", same("2024-07-12 14:00")),
             ("end", same("2024-07-12 15:30")),
             ("place", l("总部3楼大会议室", "總部3樓大會議室", "Head office, room 3.01")),
             ("host", l("市场部/张三", "市場部/張三", "Marketing / Li Na")),
             ("recorder", l("运营部/周八", "營運部/周八", "PMO / David Chen")),
-            ("departments", l("市场部、产品部、销售部、设计部", "市場部、產品部、銷售部、設計部", "Marketing, Product, Sales, Design")),
-            ("goal", l("明确活动分工、里程碑与预算上限", "明確活動分工、里程碑與預算上限", "Agree owners, milestones and the budget limit")),
+            (
+                "departments",
+                l(
+                    "市场部、产品部、销售部、设计部",
+                    "市場部、產品部、銷售部、設計部",
+                    "Marketing, Product, Sales, Design",
+                ),
+            ),
+            (
+                "goal",
+                l(
+                    "明确活动分工、里程碑与预算上限",
+                    "明確活動分工、里程碑與預算上限",
+                    "Agree owners, milestones and the budget limit",
+                ),
+            ),
             ("agenda_sent_at", same("2024-07-08 10:00")),
-            ("summary", l(
-                "市场部介绍活动整体框架,各部门确认分工与时间节点。",
-                "市場部介紹活動整體框架,各部門確認分工與時間節點。",
-                "Marketing presented the campaign outline; every department confirmed its tasks and dates.",
-            )),
-            ("decisions", l("8月1日启动推广\n活动预算上限20万元", "8月1日啟動推廣\n活動預算上限20萬元", "Launch on 1 August\nBudget limit 200,000")),
+            (
+                "summary",
+                l(
+                    "市场部介绍活动整体框架,各部门确认分工与时间节点。",
+                    "市場部介紹活動整體框架,各部門確認分工與時間節點。",
+                    "Marketing presented the campaign outline; every department confirmed its tasks and dates.",
+                ),
+            ),
+            (
+                "decisions",
+                l(
+                    "8月1日启动推广\n活动预算上限20万元",
+                    "8月1日啟動推廣\n活動預算上限20萬元",
+                    "Launch on 1 August\nBudget limit 200,000",
+                ),
+            ),
             ("next_meeting", same("2024-07-19 14:00")),
             ("minutes_sent_at", same("2024-07-13 10:00")),
         ],
         subs: &[
-            ("attendees", &[("name", l("张三", "張三", "Li Na")), ("department", l("市场部", "市場部", "Marketing")), ("role", l("核心决策者", "核心決策者", "Decision maker"))]),
+            (
+                "attendees",
+                &[
+                    ("name", l("张三", "張三", "Li Na")),
+                    ("department", l("市场部", "市場部", "Marketing")),
+                    ("role", l("核心决策者", "核心決策者", "Decision maker")),
+                ],
+            ),
             (
                 "agenda",
                 &[
@@ -134,10 +223,20 @@ static EXAMPLES: &[Example] = &[
                 "actions",
                 &[
                     ("id", same("A1")),
-                    ("description", l("提交活动方案初稿", "提交活動方案初稿", "Submit the first draft of the campaign plan")),
+                    (
+                        "description",
+                        l("提交活动方案初稿", "提交活動方案初稿", "Submit the first draft of the campaign plan"),
+                    ),
                     ("owner", l("市场部/张三", "市場部/張三", "Marketing / Li Na")),
                     ("due", same("2024-07-25")),
-                    ("standard", l("方案包含执行流程、预算明细与风险预案", "方案包含執行流程、預算明細與風險預案", "The plan covers steps, budget and contingencies")),
+                    (
+                        "standard",
+                        l(
+                            "方案包含执行流程、预算明细与风险预案",
+                            "方案包含執行流程、預算明細與風險預案",
+                            "The plan covers steps, budget and contingencies",
+                        ),
+                    ),
                     ("priority", l("高", "高", "High")),
                     ("status", l("已完成", "已完成", "Done")),
                 ],
@@ -148,27 +247,61 @@ static EXAMPLES: &[Example] = &[
     Example {
         kind: "retrospective",
         fields: &[
-            ("project", l("2024年Q3新品上市推广活动", "2024年Q3新品上市推廣活動", "Q3 2024 new product launch campaign")),
+            (
+                "project",
+                l("2024年Q3新品上市推广活动", "2024年Q3新品上市推廣活動", "Q3 2024 new product launch campaign"),
+            ),
             ("accepted_on", same("2024-10-10")),
             ("department", l("市场部", "市場部", "Marketing")),
             ("panel", l("市场部、销售部、产品部*", "市場部、銷售部、產品部*", "Marketing, Sales, Product")),
-            ("deliverables", l("《推广活动总结报告》\n《销售数据统计表》", "《推廣活動總結報告》\n《銷售數據統計表》", "Campaign report\nSales statistics")),
+            (
+                "deliverables",
+                l(
+                    "《推广活动总结报告》\n《销售数据统计表》",
+                    "《推廣活動總結報告》\n《銷售數據統計表》",
+                    "Campaign report\nSales statistics",
+                ),
+            ),
             ("quality", l("优秀", "優秀", "Excellent")),
-            ("quality_comment", l("方案执行到位,数据完整", "方案執行到位,數據完整", "Plan executed in full, complete data")),
+            (
+                "quality_comment",
+                l("方案执行到位,数据完整", "方案執行到位,數據完整", "Plan executed in full, complete data"),
+            ),
             // seed 000 模板4 numbers the items in one cell: `1.…,…2.…,…`
-            ("highlights", l(
-                "1.跨部门周例会机制高效,信息同步及时2.风险预案完善,场地问题2小时内解决",
-                "1.跨部門週例會機制高效,資訊同步及時2.風險預案完善,場地問題2小時內解決",
-                "1. Weekly cross-department meetings kept everyone informed 2. A venue problem was solved within 2 hours",
-            )),
-            ("problems", l("1.数据监测反馈延迟,影响实时决策", "1.數據監測回饋延遲,影響即時決策", "1. Monitoring data arrived late, which slowed decisions")),
-            ("improvements", l("1.建立“数据日报机制”,指定技术部*专人负责监测", "1.建立「數據日報機制」,指定技術部*專人負責監測", "1. A daily data report, with a named IT owner")),
+            (
+                "highlights",
+                l(
+                    "1.跨部门周例会机制高效,信息同步及时2.风险预案完善,场地问题2小时内解决",
+                    "1.跨部門週例會機制高效,資訊同步及時2.風險預案完善,場地問題2小時內解決",
+                    "1. Weekly cross-department meetings kept everyone informed 2. A venue problem was solved within 2 hours",
+                ),
+            ),
+            (
+                "problems",
+                l(
+                    "1.数据监测反馈延迟,影响实时决策",
+                    "1.數據監測回饋延遲,影響即時決策",
+                    "1. Monitoring data arrived late, which slowed decisions",
+                ),
+            ),
+            (
+                "improvements",
+                l(
+                    "1.建立“数据日报机制”,指定技术部*专人负责监测",
+                    "1.建立「數據日報機制」,指定技術部*專人負責監測",
+                    "1. A daily data report, with a named IT owner",
+                ),
+            ),
             ("reviewer", l("市场部*", "市場部*", "Marketing / Li Na")),
             ("reviewed_on", same("2024-10-15")),
         ],
         subs: &[(
             "metrics",
-            &[("name", l("销售额", "銷售額", "Sales")), ("target", l("500万元", "500萬元", "5000000 USD")), ("actual", l("520万元", "520萬元", "5200000 USD"))],
+            &[
+                ("name", l("销售额", "銷售額", "Sales")),
+                ("target", l("500万元", "500萬元", "5000000 USD")),
+                ("actual", l("520万元", "520萬元", "5200000 USD")),
+            ],
         )],
     },
     // seed 000 二(一): 评审通过后各方签字确认
@@ -258,26 +391,31 @@ pub fn files(lang: Lang, as_of: NaiveDate) -> Result<Vec<InitFile>, String> {
 const README: L10n = L10n::new(
     "# 项目表单\n\n\
 由 `dossier init` 生成。\n\n\
-- `{workbook}`:填写用的工作簿,每种表单一个工作表(需求登记表、任务分工与进度跟踪表、风险与问题登记表、会议纪要与行动项表、成果验收与复盘表、签字确认)。每个工作表已有一行来自模板的示例,可直接改写或删除;表头和字段名已锁定(工作表保护,无密码),下拉列表给出可选值,选中单元格可看到填写说明。\n\
+- `{workbook}`:填写用的工作簿,每种表单一个工作表({sheets})。每个工作表已有一行来自模板的示例,可直接改写或删除;表头和字段名已锁定(工作表保护,无密码),下拉列表给出可选值,选中单元格可看到填写说明。\n\
 - `{md}/`:同样内容的 Markdown 示例,每种表单一个文件(YAML 头部用字段键,注释写明字段名与填写说明)。想用 Markdown 记录时,把需要的文件复制到项目文件夹。\n\n\
 填写提示:日期写成 2024-07-15 或用 Excel 日期;负责部门/人写成“市场部/张三”;子表(参会人员、议程、行动项、目标达成情况、里程碑)的行要连续,中间不留空行。\n\n\
 检查:`dossier check {dir}`;生成文档:`dossier build {dir} -o 输出目录`。\n",
     "# 專案表單\n\n\
 由 `dossier init` 產生。\n\n\
-- `{workbook}`:填寫用的活頁簿,每種表單一個工作表(需求登記表、任務分工與進度跟蹤表、風險與問題登記表、會議紀要與行動項表、成果驗收與複盤表、簽字確認)。每個工作表已有一列來自範本的範例,可直接改寫或刪除;表頭和欄位名已鎖定(工作表保護,無密碼),下拉清單列出可選值,選取儲存格可看到填寫說明。\n\
+- `{workbook}`:填寫用的活頁簿,每種表單一個工作表({sheets})。每個工作表已有一列來自範本的範例,可直接改寫或刪除;表頭和欄位名已鎖定(工作表保護,無密碼),下拉清單列出可選值,選取儲存格可看到填寫說明。\n\
 - `{md}/`:同樣內容的 Markdown 範例,每種表單一個檔案(YAML 頭部用欄位鍵,註解寫明欄位名與填寫說明)。想用 Markdown 記錄時,把需要的檔案複製到專案資料夾。\n\n\
 填寫提示:日期寫成 2024-07-15 或用 Excel 日期;負責部門/人寫成「市場部/張三」;子表(參會人員、議程、行動項、目標達成情況、里程碑)的列要連續,中間不留空列。\n\n\
 檢查:`dossier check {dir}`;產生文件:`dossier build {dir} -o 輸出目錄`。\n",
     "# Project forms\n\n\
 Written by `dossier init`.\n\n\
-- `{workbook}`: the workbook to fill in, one sheet per form (Requirement, Tasks, Risks and issues, Meeting minutes, Acceptance and retrospective, Sign-offs). Each sheet holds one example row from the templates: overwrite or delete it. Headers and labels are locked (sheet protection, no password), drop-downs list the allowed values, and selecting a cell shows its instructions.\n\
+- `{workbook}`: the workbook to fill in, one sheet per form ({sheets}). Each sheet holds one example row from the templates: overwrite or delete it. Headers and labels are locked (sheet protection, no password), drop-downs list the allowed values, and selecting a cell shows its instructions.\n\
 - `{md}/`: the same examples as Markdown, one file per form (front matter with the field keys, comments naming each field and how to fill it). To keep records in Markdown, copy the files you need into the project folder.\n\n\
 Tips: write dates as 2024-07-15 or use Excel dates; owners as “Marketing / Li Na”; keep the rows of a sub-table (attendees, agenda, actions, metrics, milestones) together, without blank rows.\n\n\
 Check: `dossier check {dir}`; build documents: `dossier build {dir} -o out`.\n",
 );
 
 fn readme(lang: Lang) -> String {
-    README.fill(lang, &[("workbook", WORKBOOK.get(lang)), ("md", MD_DIR.get(lang)), ("dir", ".")])
+    let sep = if lang == Lang::En { ", " } else { "、" };
+    let sheets: Vec<&str> = standard_xlsx::top_kinds().map(|k| k.label.get(lang)).collect();
+    README.fill(
+        lang,
+        &[("workbook", WORKBOOK.get(lang)), ("md", MD_DIR.get(lang)), ("dir", "."), ("sheets", &sheets.join(sep))],
+    )
 }
 
 #[cfg(test)]
@@ -305,6 +443,8 @@ mod tests {
             assert_eq!(j["meetings"][0]["actions"][0]["status"], "done");
             // seed 000 模板4: 销售额520万元(目标500万元)
             assert_eq!(j["retrospective"]["metrics"][0]["achievement"], 104);
+            assert_eq!(j["retrospective"]["highlights"].as_array().map(Vec::len), Some(2), "{lang:?}");
+            assert_eq!(j["retrospective"]["problems"].as_array().map(Vec::len), Some(1), "{lang:?}");
             for r in p.tasks.iter().chain(&p.risks).chain(&p.meetings).chain(&p.signoffs) {
                 assert!(r.extra.is_empty(), "{lang:?}: unknown example key in {}", r.kind);
             }

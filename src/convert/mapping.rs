@@ -39,17 +39,17 @@ pub fn suggestions(projects: &[Checked], schema: &Schema) -> Vec<Suggestion> {
     };
     for c in projects {
         let records = all_records(&c.project);
+        // The diagnostics first: they come in column order, and name columns without values.
+        for d in c.diags.iter().filter(|d| d.code == "extra" && d.field.is_none()) {
+            let (Some(header), Some(kind)) = (d.value.as_deref(), kind_near(d, &records)) else { continue };
+            add(kind, header, &mut out);
+        }
         for r in &records {
             if let Some(kind) = schema::kind(r.kind) {
                 for h in r.extra.keys() {
                     add(kind, h, &mut out);
                 }
             }
-        }
-        // Columns with a header but no value in any row are only in the diagnostics.
-        for d in c.diags.iter().filter(|d| d.code == "extra" && d.field.is_none()) {
-            let (Some(header), Some(kind)) = (d.value.as_deref(), kind_near(d, &records)) else { continue };
-            add(kind, header, &mut out);
         }
     }
     out
@@ -68,7 +68,14 @@ fn all_records(p: &crate::model::Project) -> Vec<&Record> {
         }
     }
     let mut out = Vec::new();
-    let tops = p.requirement.iter().chain(&p.tasks).chain(&p.risks).chain(&p.meetings).chain(p.retrospective.iter()).chain(&p.signoffs);
+    let tops = p
+        .requirement
+        .iter()
+        .chain(&p.tasks)
+        .chain(&p.risks)
+        .chain(&p.meetings)
+        .chain(p.retrospective.iter())
+        .chain(&p.signoffs);
     for r in tops {
         walk(r, &mut out);
     }
@@ -136,11 +143,8 @@ pub fn skeleton(existing: &Mapping, suggestions: &[Suggestion], lang: Lang) -> S
     }
     for kind in KINDS {
         let group = group_name(kind);
-        let old: Vec<&(String, String, String)> = existing
-            .entries
-            .iter()
-            .filter(|(k, _, _)| k == kind.key || kind.collection == Some(k.as_str()))
-            .collect();
+        let old: Vec<&(String, String, String)> =
+            existing.entries.iter().filter(|(k, _, _)| k == kind.key || kind.collection == Some(k.as_str())).collect();
         let new: Vec<&Suggestion> = suggestions.iter().filter(|s| s.kind.key == kind.key).collect();
         if old.is_empty() && new.is_empty() {
             continue;

@@ -52,7 +52,9 @@ pub fn files(project: &Project, opts: MdOptions, ctx: &Ctx, notes: &mut Vec<Stri
         match kind.shape {
             Shape::Table => {
                 let name = format!("{}.md", kind.collection.unwrap_or(kind.key));
-                out.push(checked(&name, records, opts, ctx, notes, |w, name, notes| w.list_file(kind, records, name, notes)));
+                out.push(checked(&name, records, opts, ctx, notes, |w, name, notes| {
+                    w.list_file(kind, records, name, notes)
+                }));
             }
             Shape::Form => {
                 let width = records.len().to_string().len();
@@ -65,7 +67,9 @@ pub fn files(project: &Project, opts: MdOptions, ctx: &Ctx, notes: &mut Vec<Stri
                         if id.is_empty() { format!("{stem}.md") } else { format!("{stem}-{id}.md") }
                     };
                     let one = std::slice::from_ref(rec);
-                    out.push(checked(&name, one, opts, ctx, notes, |w, name, notes| w.form_file(kind, rec, name, notes)));
+                    out.push(checked(&name, one, opts, ctx, notes, |w, name, notes| {
+                        w.form_file(kind, rec, name, notes)
+                    }));
                 }
             }
         }
@@ -237,11 +241,15 @@ impl Writer {
         let lang = self.lang();
         let help = super::standard_xlsx::help(f, lang);
         let sep = if lang == Lang::En { ": " } else { ":" };
-        let line = if help.is_empty() {
+        let mut line = if help.is_empty() {
             format!("{} ({})", f.label.get(lang), f.key)
         } else {
             format!("{} ({}){sep}{help}", f.label.get(lang), f.key)
         };
+        // Markdown files hold codes: name them beside their labels.
+        if let Type::Enum(e) = f.ty {
+            line.push_str(&format!(" → {}", e.describe(lang)));
+        }
         out.push_str(&format!("{}# {}\n", " ".repeat(indent), line.replace('\n', " ")));
         // Sub-tables: their columns.
         if let Type::Sub(s) = f.ty
@@ -304,7 +312,10 @@ fn plain_ok(s: &str) -> bool {
         && !s.contains(": ")
         && !s.contains(" #")
         && !s.ends_with(':')
-        && !s.chars().any(|c| c.is_control() || matches!(c, '：' | '\u{3000}' | '\u{A0}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}'))
+        && !s.chars().any(|c| {
+            c.is_control()
+                || matches!(c, '：' | '\u{3000}' | '\u{A0}' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+        })
         && !reserved.contains(&s.to_ascii_lowercase().as_str())
 }
 
@@ -313,7 +324,9 @@ fn literal_ok(s: &str) -> bool {
     s.contains('\n')
         && !s.starts_with([' ', '\t', '\n'])
         && !s.ends_with(['\n', ' ', '\t'])
-        && !s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}'))
+        && !s.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+        })
         && s.lines().all(|l| !l.trim().is_empty() || l.is_empty())
 }
 

@@ -92,7 +92,8 @@ pub fn first_difference(a: &[Record], b: &[Record]) -> Option<String> {
     json_difference("", &Json::Array(ja), &Json::Array(jb))
 }
 
-fn json_difference(path: &str, a: &Json, b: &Json) -> Option<String> {
+/// The first place two JSON values differ, as a path (`tasks[2].owner: a ≠ b`).
+pub fn json_difference(path: &str, a: &Json, b: &Json) -> Option<String> {
     match (a, b) {
         (Json::Object(x), Json::Object(y)) => {
             let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();

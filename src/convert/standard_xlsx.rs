@@ -57,15 +57,25 @@ const HINT_INT: L10n = L10n::new("整数,如 30", "整數,如 30", "a whole numb
 const HINT_PERCENT: L10n = L10n::new("百分比 0–100%,如 80%", "百分比 0–100%,如 80%", "a percentage 0–100%, e.g. 80%");
 const HINT_QUANTITY: L10n =
     L10n::new("数值加单位,如 500万元", "數值加單位,如 500萬元", "number and unit, e.g. 5000000 USD");
-const HINT_PARTY: L10n = L10n::new("部门/姓名,如 市场部/张三", "部門/姓名,如 市場部/張三", "department / name, e.g. Marketing / Li Na");
-const HINT_LIST: L10n = L10n::new("多项用、分隔或每行一项", "多項用、分隔或每行一項", "several items: one per line, or separated by commas");
+const HINT_PARTY: L10n =
+    L10n::new("部门/姓名,如 市场部/张三", "部門/姓名,如 市場部/張三", "department / name, e.g. Marketing / Li Na");
+const HINT_LIST: L10n = L10n::new(
+    "多项用、分隔或每行一项",
+    "多項用、分隔或每行一項",
+    "several items: one per line, or separated by commas",
+);
 const INVALID_TITLE: L10n = L10n::new("请检查输入", "請檢查輸入", "Please check");
-const INVALID_ENUM: L10n = L10n::new("请从下拉列表中选择:{values}", "請從下拉清單中選擇:{values}", "choose from the list: {values}");
+const INVALID_ENUM: L10n =
+    L10n::new("请从下拉列表中选择:{values}", "請從下拉清單中選擇:{values}", "choose from the list: {values}");
 const INVALID_DATE: L10n =
     L10n::new("请输入日期,如 2024-07-15", "請輸入日期,如 2024-07-15", "enter a date, e.g. 2024-07-15");
-const INVALID_PERCENT: L10n =
-    L10n::new("请输入 0% 到 100% 之间的百分比", "請輸入 0% 到 100% 之間的百分比", "enter a percentage between 0% and 100%");
-const INVALID_INT: L10n = L10n::new("请输入不小于 0 的整数", "請輸入不小於 0 的整數", "enter a whole number, 0 or more");
+const INVALID_PERCENT: L10n = L10n::new(
+    "请输入 0% 到 100% 之间的百分比",
+    "請輸入 0% 到 100% 之間的百分比",
+    "enter a percentage between 0% and 100%",
+);
+const INVALID_INT: L10n =
+    L10n::new("请输入不小于 0 的整数", "請輸入不小於 0 的整數", "enter a whole number, 0 or more");
 const TITLE: L10n = L10n::new("dossier 项目表单", "dossier 專案表單", "dossier project forms");
 
 /// Fields a person fills in (not computed, not sub-tables), in catalogue order.
@@ -108,7 +118,8 @@ pub fn help(f: &FieldDef, lang: Lang) -> String {
     }
     if f.required {
         let sep = if lang == Lang::En { "; " } else { ";" };
-        text = if text.is_empty() { REQUIRED.get(lang).to_string() } else { format!("{}{sep}{text}", REQUIRED.get(lang)) };
+        text =
+            if text.is_empty() { REQUIRED.get(lang).to_string() } else { format!("{}{sep}{text}", REQUIRED.get(lang)) };
     }
     text
 }
@@ -187,7 +198,11 @@ impl Styles {
             label: Format::new().set_bold().set_align(FormatAlign::Top),
             label_required: Format::new().set_bold().set_font_color(Color::RGB(0xC00000)).set_align(FormatAlign::Top),
             title: Format::new().set_bold().set_font_size(12).set_align(FormatAlign::Top),
-            help: Format::new().set_italic().set_font_color(Color::RGB(0x7F7F7F)).set_text_wrap().set_align(FormatAlign::Top),
+            help: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x7F7F7F))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             text: input.clone().set_text_wrap(),
             date: input.clone().set_num_format("yyyy-mm-dd"),
             datetime: input.clone().set_num_format("yyyy-mm-dd hh:mm"),
@@ -537,10 +552,8 @@ impl Book {
     fn finish(self) -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
         let created = excel_date(self.created).unwrap_or(ExcelDateTime::from_ymd(2000, 1, 1)?);
-        let props = DocProperties::new()
-            .set_title(TITLE.get(self.lang))
-            .set_author("dossier")
-            .set_creation_datetime(&created);
+        let props =
+            DocProperties::new().set_title(TITLE.get(self.lang)).set_author("dossier").set_creation_datetime(&created);
         wb.set_properties(&props);
         for ws in self.sheets {
             wb.push_worksheet(ws);

@@ -109,7 +109,7 @@ pub struct HostLabels {
 
 const AGENDA_TITLE: L10n = L10n::new("会议议程", "會議議程", "Meeting agenda");
 const MINUTES_TITLE: L10n = L10n::new("会议纪要", "會議紀要", "Meeting minutes");
-const TITLED: L10n = L10n::new("{doc}:{title}", "{doc}:{title}", "{doc}: {title}");
+const TITLED: L10n = L10n::new("{doc}：{title}", "{doc}：{title}", "{doc}: {title}");
 const INFO: L10n = L10n::new("会议基本信息", "會議基本信息", "Meeting details");
 const NO: L10n = L10n::new("序号", "序號", "No.");
 const MINUTES_TOTAL: L10n = L10n::new("合计 {n} 分钟", "合計 {n} 分鐘", "{n} min in all");
@@ -306,7 +306,7 @@ mod tests {
         // seed 003 三(三): 会议纪要与行动项表
         let (doc, v) = view(&seed_project(), Lang::ZhCn);
         assert_eq!(doc.stem, "minutes-2023-09-15");
-        assert_eq!(doc.title, "会议纪要:“双十一大促方案”评审会");
+        assert_eq!(doc.title, "会议纪要：“双十一大促方案”评审会");
         assert!(v.is_minutes);
         let time = v.info.iter().find(|r| r.key == "start").unwrap();
         assert_eq!((time.label.as_str(), time.value.as_str()), ("会议时间", "2023-09-15 14:00–16:00"));

@@ -528,7 +528,7 @@ fn retro(flow: &mut Flow, v: &RetroView, meta: &DocMeta, lang: Lang) {
             r.push("  ", body());
             r.push(&v.quality_comment, body());
         }
-        flow.rich(&r, 2.0, Align::Left);
+        flow.rich(&r, 0.0, Align::Left);
     }
     for (title, items) in
         [(&l.highlights, &v.highlights), (&l.problems, &v.problems), (&l.improvements, &v.improvements)]

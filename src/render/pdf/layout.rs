@@ -763,15 +763,19 @@ impl<'s, 'a> Flow<'s, 'a> {
     /// Lines of rich text as items, `indent` from the left; a first line keeps with the
     /// second, and the last two stay together (no orphans or widows).
     pub fn rich(&mut self, rich: &Rich, indent: f32, align: Align) {
-        let lines = break_lines(self.sh, rich, self.width - indent);
+        // Badge pills reach a little past their text: keep room for them on both sides.
+        let pad = rich.spans.iter().filter(|(_, s)| s.bg.is_some()).map(|(_, s)| s.size * 0.3).fold(0.0, f32::max);
+        let indent = indent + pad;
+        let width = self.width - pad;
+        let lines = break_lines(self.sh, rich, width - indent);
         let n = lines.len();
         for (i, line) in lines.iter().enumerate() {
             let mut ops = Vec::new();
             let x = indent
                 + match align {
                     Align::Left => 0.0,
-                    Align::Center => (self.width - indent - line.width) / 2.0,
-                    Align::Right => self.width - indent - line.width,
+                    Align::Center => (width - indent - line.width) / 2.0,
+                    Align::Right => width - indent - line.width,
                 };
             draw_line(line, x, 0.0, &mut ops);
             let keep = n > 1 && (i == 0 || i + 2 == n);
