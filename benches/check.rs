@@ -40,7 +40,16 @@ fn main() {
         }
         for to in ["html,xlsx", "pdf"] {
             let out = tempfile::tempdir().expect("temp dir");
-            let args = ["build", root.to_str().unwrap(), "-o", out.path().to_str().unwrap(), "--as-of", "2024-10-20", "--to", to];
+            let args = [
+                "build",
+                root.to_str().unwrap(),
+                "-o",
+                out.path().to_str().unwrap(),
+                "--as-of",
+                "2024-10-20",
+                "--to",
+                to,
+            ];
             let (elapsed, peak_kb, code) = run(bin, &args);
             println!(
                 "build --to {to}: {n} projects in {:.3} s = {:.0} projects/s, peak RSS {:.1} MiB, exit {code}",
@@ -55,12 +64,8 @@ fn main() {
 /// Runs the binary, sampling its peak resident memory (VmHWM) while it runs.
 fn run(bin: &str, args: &[&str]) -> (Duration, u64, i32) {
     let t = Instant::now();
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dossier starts");
+    let mut child =
+        Command::new(bin).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("dossier starts");
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {

@@ -5,13 +5,13 @@
 //! → `render` (html, xlsx, pdf) → `output` (atomic writes, manifest) → `cli`.
 
 pub mod cli;
+pub mod convert;
 pub mod diag;
 pub mod ingest;
 pub mod json;
 pub mod model;
 pub mod output;
 pub mod project;
-pub mod convert;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -93,8 +93,13 @@ fn build_writes_every_document_index_summary_and_manifest() {
         "2024-MKT-001/retrospective.xlsx",
     ]
     .into_iter()
-    .chain(formats().contains("pdf").then_some(["summary.pdf", "2024-MKT-001/plan.pdf", "2024-MKT-001/dossier.pdf"]).into_iter().flatten())
-    {
+    .chain(
+        formats()
+            .contains("pdf")
+            .then_some(["summary.pdf", "2024-MKT-001/plan.pdf", "2024-MKT-001/dossier.pdf"])
+            .into_iter()
+            .flatten(),
+    ) {
         assert!(all.contains_key(f), "{f} missing; have {:?}", all.keys().collect::<Vec<_>>());
     }
     // Every document is linked from the index.
@@ -285,11 +290,41 @@ fn written_workbooks_read_back_into_the_same_records() {
     let original = records(&["check", "samples/seed-2024-MKT-001", "--as-of", "2024-10-20", "--format", "json"]);
     let plan = out.join("2024-MKT-001/plan.xlsx");
     let risks = out.join("2024-MKT-001/risks.xlsx");
-    let back = records(&["check", plan.to_str().unwrap(), risks.to_str().unwrap(), "--as-of", "2024-10-20", "--format", "json"]);
+    let back = records(&[
+        "check",
+        plan.to_str().unwrap(),
+        risks.to_str().unwrap(),
+        "--as-of",
+        "2024-10-20",
+        "--format",
+        "json",
+    ]);
     let p = &original["projects"][0];
-    let tasks = back["projects"].as_array().unwrap().iter().find(|q| q["tasks"].as_array().is_some_and(|t| !t.is_empty())).unwrap();
-    let risks_back = back["projects"].as_array().unwrap().iter().find(|q| q["risks"].as_array().is_some_and(|t| !t.is_empty())).unwrap();
-    for key in ["id", "name", "owner", "collaborators", "planned_start", "planned_end", "actual_end", "status", "progress", "priority", "depends_on"] {
+    let tasks = back["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["tasks"].as_array().is_some_and(|t| !t.is_empty()))
+        .unwrap();
+    let risks_back = back["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["risks"].as_array().is_some_and(|t| !t.is_empty()))
+        .unwrap();
+    for key in [
+        "id",
+        "name",
+        "owner",
+        "collaborators",
+        "planned_start",
+        "planned_end",
+        "actual_end",
+        "status",
+        "progress",
+        "priority",
+        "depends_on",
+    ] {
         let a: Vec<_> = p["tasks"].as_array().unwrap().iter().map(|t| t[key].clone()).collect();
         let b: Vec<_> = tasks["tasks"].as_array().unwrap().iter().map(|t| t[key].clone()).collect();
         assert_eq!(a, b, "task {key} differs after the round trip");

@@ -43,7 +43,13 @@ fn build(src: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let mut args = vec!["build", src, "-o", out.to_str().unwrap(), "--as-of", "2024-10-20", "--to", "pdf"];
     args.extend_from_slice(extra);
     let o = dossier(&args);
-    assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     (dir, out)
 }
 
@@ -52,7 +58,12 @@ fn pdfs(out: &Path) -> Vec<PathBuf> {
     for d in fs::read_dir(out).unwrap() {
         let d = d.unwrap().path();
         if d.is_dir() {
-            v.extend(fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "pdf")));
+            v.extend(
+                fs::read_dir(&d)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "pdf")),
+            );
         } else if d.extension().is_some_and(|e| e == "pdf") {
             v.push(d);
         }
@@ -94,7 +105,17 @@ fn chinese_and_english_text_copies_out_exactly() {
     let text = |rel: &str| run("pdftotext", &["-layout", out.join(rel).to_str().unwrap(), "-"]);
     let plan = text("2024-MKT-001/plan.pdf");
     // A cell that wraps (《推广活动 / 方案V1.0》) copies out line by line.
-    for s in ["任务分工与进度报告", "活动方案设计", "产品卖点提炼", "宣传物料制作", "渠道对接", "《推广活动", "方案V1.0》", "2024-07-25", "66.7%"] {
+    for s in [
+        "任务分工与进度报告",
+        "活动方案设计",
+        "产品卖点提炼",
+        "宣传物料制作",
+        "渠道对接",
+        "《推广活动",
+        "方案V1.0》",
+        "2024-07-25",
+        "66.7%",
+    ] {
         assert!(plan.contains(s), "plan.pdf lacks {s}:\n{plan}");
     }
     // poppler drops the spaces next to CJK glyphs when it extracts text.
@@ -103,7 +124,18 @@ fn chinese_and_english_text_copies_out_exactly() {
     for s in ["成果验收与复盘报告", "104", "125"] {
         assert!(retro.contains(s), "retrospective.pdf lacks {s}:\n{retro}");
     }
-    let en = dossier(&["build", "samples/en-website-relaunch", "-o", out.join("en").to_str().unwrap(), "--as-of", "2024-10-20", "--to", "pdf", "--lang", "en"]);
+    let en = dossier(&[
+        "build",
+        "samples/en-website-relaunch",
+        "-o",
+        out.join("en").to_str().unwrap(),
+        "--as-of",
+        "2024-10-20",
+        "--to",
+        "pdf",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(en.status.code(), Some(0));
     let plan_en = run("pdftotext", &["-layout", out.join("en/2024-WEB-007/plan.pdf").to_str().unwrap(), "-"]);
     assert!(plan_en.contains("Page 1 of"), "{plan_en}");
@@ -140,7 +172,10 @@ fn a_long_table_repeats_its_header_on_the_next_page() {
         let text = page(n);
         let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         // Line 0 is the running page header (project, number); the table header comes next.
-        assert!(lines[1].starts_with("任务ID") && lines[1].contains("子任务名称"), "page {n} does not start with the header row:\n{text}");
+        assert!(
+            lines[1].starts_with("任务ID") && lines[1].contains("子任务名称"),
+            "page {n} does not start with the header row:\n{text}"
+        );
         assert!(squeeze(&text).contains(&format!("第{n}页/共{pages}页")), "page {n} footer:\n{text}");
     }
 }

@@ -236,7 +236,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let dir = out.root().display().to_string();
     let fonts = pdf
         .as_ref()
-        .map(|p| p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect())
+        .map(|p| {
+            p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect()
+        })
         .unwrap_or_default();
     let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts)?;
 
@@ -283,7 +285,11 @@ fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: 
         }
         if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
             let bytes = pdf.render_dossier(&documents, &meta).map_err(|e| format!("dossier.pdf: {e:#}"))?;
-            docs.push(RenderedDoc { stem: "dossier".into(), title: DOSSIER.get(ctx.lang).into(), files: vec![("pdf", bytes)] });
+            docs.push(RenderedDoc {
+                stem: "dossier".into(),
+                title: DOSSIER.get(ctx.lang).into(),
+                files: vec![("pdf", bytes)],
+            });
         }
         Ok(docs)
     })();
