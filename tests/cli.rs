@@ -293,3 +293,49 @@ fn workbook_findings_name_sheet_and_cell() {
     let text = String::from_utf8(dossier(&["check", path.to_str().unwrap(), "--as-of", "2024-07-12"]).stdout).unwrap();
     assert!(text.contains("计划表.xlsx › 任务分工与进度跟踪表 › F4"), "{text}");
 }
+
+/// A team's own tracker that dossier does not recognise: `check` says which columns do not
+/// match and what the sheet resembles; `map suggest` proposes a mapping for them; with the
+/// mapping the tasks are read.
+#[test]
+fn an_unrecognised_sheet_gets_a_mapping_skeleton() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tracker.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Tracker").unwrap();
+    for (c, h) in ["Ref", "Task title", "Lead", "Kick-off", "Deadline", "State"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["1", "Draft plan", "PMO / Li Na", "2024-07-01", "2024-07-10", "Done"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let p = path.to_str().unwrap();
+    let out = String::from_utf8(dossier(&["check", p, "--lang", "en"]).stdout).unwrap();
+    assert!(out.contains("it looks like Tasks") && out.contains("unmatched: Ref, Task title"), "{out}");
+    let skeleton = String::from_utf8(dossier(&["map", "suggest", p, "--lang", "en"]).stdout).unwrap();
+    assert!(skeleton.contains("tasks:") && skeleton.contains("\"Task title\": name"), "{skeleton}");
+    let mapping = dir.path().join("mapping.yaml");
+    fs::write(
+        &mapping,
+        "tasks:\n  Ref: id\n  Task title: name\n  Lead: owner\n  Kick-off: planned_start\n  State: status\n",
+    )
+    .unwrap();
+    let doc = json_of(&dossier(&[
+        "check",
+        p,
+        "--map",
+        mapping.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2024-07-15",
+    ]));
+    let task = &doc["projects"][0]["tasks"][0];
+    assert_eq!(
+        (task["id"].as_str(), task["name"].as_str(), task["status"].as_str()),
+        (Some("1"), Some("Draft plan"), Some("done"))
+    );
+    assert_eq!(task["owner"]["department"], "PMO");
+}

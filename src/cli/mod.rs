@@ -98,7 +98,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date; expected YYYY-MM-DD, e.g. 2024-08-15"))
 }
 
-fn parse_lang(s: &str) -> Result<Lang, String> {
+pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("`{s}` is not a supported language; expected zh-CN, zh-TW or en"))
 }
 
@@ -141,7 +141,7 @@ struct CheckOptions {
 }
 
 /// The projects to read and the context to read them in, from the shared options.
-fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInput>, Ctx), String> {
+pub(crate) fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInput>, Ctx), String> {
     let mapping = match &common.map {
         Some(path) => project::read_mapping(path)?,
         None => Mapping::default(),

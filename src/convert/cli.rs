@@ -3,20 +3,18 @@
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use clap::Subcommand;
 
 use super::{Target, init, mapping};
 use crate::cli::CommonArgs;
 use crate::diag::Tally;
-use crate::ingest::Ctx;
 use crate::model::{L10n, Lang};
 use crate::output::write_atomic;
 use crate::project::{self, Checked, ProjectInput};
-use crate::schema::{Mapping, Schema};
+use crate::schema::Mapping;
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -24,7 +22,7 @@ pub struct InitArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// Language of the labels, drop-downs and examples: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = crate::cli::parse_lang)]
     pub lang: Lang,
     /// Overwrite files that already exist.
     #[arg(long)]
@@ -53,7 +51,7 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
     /// Language of the comments: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = crate::cli::parse_lang)]
     pub lang: Lang,
 }
 
@@ -73,10 +71,6 @@ pub struct ConvertArgs {
     pub force: bool,
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("`{s}` is not a supported language; expected zh-CN, zh-TW or en"))
 }
 
 const EXISTS: L10n = L10n::new(
@@ -160,12 +154,13 @@ fn suggest(args: SuggestArgs) -> io::Result<ExitCode> {
         },
         None => Mapping::default(),
     };
-    let (inputs, ctx) = match resolve(&args.paths, &mapping, args.map.as_deref(), args.lang, super::today()) {
+    let common = CommonArgs { as_of: None, strict: false, map: args.map.clone(), lang: args.lang };
+    let (inputs, ctx) = match crate::cli::resolve(&args.paths, &common) {
         Ok(x) => x,
         Err(e) => return usage(&e),
     };
     let checked: Vec<Checked> = inputs.iter().map(|i| project::check(i, &ctx)).collect();
-    let found = mapping::suggestions(&checked, &ctx.schema);
+    let found = mapping::suggestions(&checked, &ctx);
     let mut out = io::stdout().lock();
     out.write_all(mapping::skeleton(&mapping, &found, args.lang).as_bytes())?;
     out.flush()?;
@@ -176,15 +171,7 @@ fn suggest(args: SuggestArgs) -> io::Result<ExitCode> {
 /// under OUT/<project>/, then read back and compared with what was read.
 pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
     let lang = args.common.lang;
-    let mapping = match &args.common.map {
-        Some(path) => match project::read_mapping(path) {
-            Ok(m) => m,
-            Err(e) => return usage(&e),
-        },
-        None => Mapping::default(),
-    };
-    let as_of = args.common.as_of.unwrap_or_else(super::today);
-    let (inputs, ctx) = match resolve(&args.paths, &mapping, args.common.map.as_deref(), lang, as_of) {
+    let (inputs, ctx) = match crate::cli::resolve(&args.paths, &args.common) {
         Ok(x) => x,
         Err(e) => return usage(&e),
     };
@@ -276,31 +263,6 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
     out.flush()?;
     Ok(if failed > 0 || mismatched { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
-
-/// The projects under `paths` and the context to read them in.
-fn resolve(
-    paths: &[PathBuf],
-    mapping: &Mapping,
-    map_path: Option<&Path>,
-    lang: Lang,
-    as_of: NaiveDate,
-) -> Result<(Vec<ProjectInput>, Ctx), String> {
-    let schema = Schema::new(mapping).map_err(|e| match map_path {
-        Some(p) => format!("{}: {e}", p.display()),
-        None => e,
-    })?;
-    let inputs = project::discover(paths)?;
-    if inputs.is_empty() {
-        return Err(NO_INPUT.get(lang).to_string());
-    }
-    Ok((inputs, Ctx::new(lang, as_of, schema)))
-}
-
-const NO_INPUT: L10n = L10n::new(
-    "没有找到输入文件(.xlsx .xlsm .xls .ods .md)",
-    "沒有找到輸入檔案(.xlsx .xlsm .xls .ods .md)",
-    "no input files found (.xlsx .xlsm .xls .ods .md)",
-);
 
 fn usage(e: &str) -> io::Result<ExitCode> {
     eprintln!("dossier: {e}");

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{L10n, Lang, Record, Value};
 use crate::project::Checked;
-use crate::schema::{self, FieldDef, KINDS, KindDef, Mapping, Schema};
+use crate::schema::{self, FieldDef, KINDS, KindDef, Mapping};
 
 /// One header that matched no field, with the fields closest to it.
 #[derive(Clone, Debug)]
@@ -25,7 +25,8 @@ pub fn group_name(kind: &KindDef) -> &'static str {
 }
 
 /// Unmatched headers of checked projects, in the order met, each once per kind.
-pub fn suggestions(projects: &[Checked], schema: &Schema) -> Vec<Suggestion> {
+pub fn suggestions(projects: &[Checked], ctx: &crate::ingest::Ctx) -> Vec<Suggestion> {
+    let schema = &ctx.schema;
     let mut seen: BTreeSet<(&'static str, String)> = BTreeSet::new();
     let mut out = Vec::new();
     let mut add = |kind: &'static KindDef, header: &str, out: &mut Vec<Suggestion>| {
@@ -38,6 +39,17 @@ pub fn suggestions(projects: &[Checked], schema: &Schema) -> Vec<Suggestion> {
         }
     };
     for c in projects {
+        // Sheets no kind claimed that still hold a table: every header of theirs.
+        let mut files: Vec<&str> = c.diags.iter().filter(|d| d.code == "sheet-skipped").map(|d| &*d.loc.file).collect();
+        files.dedup();
+        for file in files {
+            let display: std::sync::Arc<str> = file.into();
+            for r in crate::ingest::xlsx::resemblances(std::path::Path::new(file), &display, ctx) {
+                for (_, header) in &r.headers {
+                    add(r.kind, header, &mut out);
+                }
+            }
+        }
         let records = all_records(&c.project);
         // The diagnostics first: they come in column order, and name columns without values.
         for d in c.diags.iter().filter(|d| d.code == "extra" && d.field.is_none()) {

@@ -399,6 +399,30 @@ mod tests {
         assert_eq!(scalar("行1\n行2"), "\"行1\\n行2\"");
     }
 
+    fn meeting_from(md: &str) -> (Project, Ctx) {
+        let ctx = super::super::plain_ctx(Lang::ZhCn, chrono::NaiveDate::from_ymd_opt(2024, 10, 20).unwrap());
+        let display: Arc<str> = "m.md".into();
+        let read = markdown::read_text(md, &display, &ctx);
+        assert!(read.diags.is_empty(), "{:#?}", read.diags);
+        let mut diags = Vec::new();
+        let meetings = read.records.into_iter().map(|r| values::type_record(r, &ctx, None, &mut diags)).collect();
+        (Project { meetings, ..Project::default() }, ctx)
+    }
+
+    #[test]
+    fn free_text_of_minutes_and_their_sections_read_back_unchanged() {
+        // seed 001 (三): minutes often start with free text before their 讨论内容摘要
+        let (p, ctx) = meeting_from(
+            "---\nkind: meeting\n会议主题: 周例会\n会议时间: 2024-07-12 14:00-15:00\n---\n开场说明背景,\n主持人: 张三。\n\n## 讨论内容摘要\n\n- 进度正常\n- 风险已关闭\n",
+        );
+        assert_eq!(p.meetings[0].extra.get("body").map(String::as_str), Some("开场说明背景,\n主持人: 张三。"));
+        let mut notes = Vec::new();
+        let files = files(&p, MdOptions { lang: Lang::ZhCn, annotate: false }, &ctx, &mut notes);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(files.len(), 1);
+        assert!(files[0].text.contains("\n## 讨论内容摘要\n\n- 进度正常"), "{}", files[0].text);
+    }
+
     #[test]
     fn body_sections_avoid_headings_and_fences() {
         assert!(body_safe("开场时主持人说明会议背景。\n\n**1. 回顾** 已协调对接。"));

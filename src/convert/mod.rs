@@ -52,7 +52,9 @@ pub fn convert(project: &Project, target: Target, stem: &str, ctx: &Ctx) -> Resu
         }
         Target::Md => {
             let opts = markdown_out::MdOptions { lang: ctx.lang, annotate: false };
-            for f in markdown_out::files(project, opts, ctx, &mut out.notes) {
+            // Checked as they will be read: with the catalogue alone, whatever mapping read the input.
+            let plain = plain_ctx(ctx.lang, ctx.as_of);
+            for f in markdown_out::files(project, opts, &plain, &mut out.notes) {
                 out.files.push((PathBuf::from(f.name), f.text.into_bytes()));
             }
         }

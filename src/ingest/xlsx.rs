@@ -119,9 +119,43 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
                 d = d.value(names);
             }
             out.diags.push(d);
+            // Sheets that look like a table of another layout: say what does not match.
+            out.diags.extend(skipped.into_iter().filter(|d| d.expected.is_some()));
         }
     } else {
         out.diags.extend(skipped);
+    }
+    out
+}
+
+/// A sheet that no kind claimed but that holds a table, and the kind it resembles most.
+#[derive(Clone, Debug)]
+pub struct Resemblance {
+    pub sheet: String,
+    pub kind: &'static KindDef,
+    /// Every header cell of its header row, with its location.
+    pub headers: Vec<(Location, String)>,
+    /// How many headers name a field of `kind` already.
+    pub matched: usize,
+}
+
+/// The sheets of a workbook that no kind claimed but that look like a table (for `dossier
+/// map suggest`). Unreadable workbooks and sheets give nothing: `check` reports those.
+pub fn resemblances(path: &Path, display: &Arc<str>, ctx: &Ctx) -> Vec<Resemblance> {
+    let Ok(mut book) = open(path) else { return Vec::new() };
+    let matcher = Matcher::new(ctx);
+    let mut out = Vec::new();
+    for sheet in book.sheets() {
+        if sheet.visible == SheetVisible::VeryHidden || sheet.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let Ok(grid) = book.load(&sheet.name) else { continue };
+        let sh = SheetReader { ctx, m: &matcher, display, name: Arc::from(sheet.name.as_str()), grid: &grid };
+        if let Err(Skip::Nothing) = sh.plan()
+            && let Some(r) = sh.resemblance()
+        {
+            out.push(r);
+        }
     }
     out
 }
@@ -148,6 +182,16 @@ const HINT_NO_SHEET: L10n = L10n::new(
     "把工作表命名为表单名称(如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”),或检查表头行是否使用模板中的列名",
     "把工作表命名為表單名稱(如「任務分工」「風險登記表」「需求登記表」「會議紀要」「複盤表」),或檢查表頭列是否使用範本中的欄名",
     "name the sheet after its form (e.g. Tasks, Risks, Requirement, Minutes, Retrospective) or check that its header row uses the template's column names",
+);
+const MSG_SHEET_RESEMBLES: L10n = L10n::new(
+    "已跳过工作表“{sheet}”:它像一张{kind},但 {n} 列中只有 {m} 列对应到字段;未对应的列:{cols}",
+    "已略過工作表「{sheet}」:它像一張{kind},但 {n} 欄中只有 {m} 欄對應到欄位;未對應的欄:{cols}",
+    "sheet “{sheet}” skipped: it looks like {kind}, but only {m} of its {n} columns match a field; unmatched: {cols}",
+);
+const HINT_SHEET_RESEMBLES: L10n = L10n::new(
+    "运行 dossier map suggest {file} > mapping.yaml 生成映射文件,检查后用 --map mapping.yaml 再运行",
+    "執行 dossier map suggest {file} > mapping.yaml 產生對應檔,檢查後用 --map mapping.yaml 再執行",
+    "run `dossier map suggest {file} > mapping.yaml`, check the file, then run again with --map mapping.yaml",
 );
 const MSG_SHEET_SKIPPED: L10n = L10n::new(
     "已跳过工作表“{sheet}”:表名和表头都不对应任何 PMO 表单",
@@ -1455,6 +1499,45 @@ impl SheetReader<'_> {
         d
     }
 
+    /// What a sheet no kind claimed looks like: its header row (the row, among the first 30,
+    /// with the most text cells, at least 3, with data below) and the table kind whose fields
+    /// its headers name or resemble most (catalogue order breaks ties).
+    fn resemblance(&self) -> Option<Resemblance> {
+        let rows = self.rows();
+        let texts = |r: u32| {
+            self.grid
+                .row(r)
+                .filter(|(c, g)| g.origin.is_none_or(|o| o == (r, *c)) && matches!(g.cell, Cell::Text(_)))
+                .count()
+        };
+        let mut header: Option<(u32, usize)> = None;
+        for &r in rows.iter().take(30) {
+            let n = texts(r);
+            if n >= 3 && header.is_none_or(|(_, best)| n > best) {
+                header = Some((r, n));
+            }
+        }
+        let (hr, _) = header?;
+        rows.iter().any(|&r| r > hr).then_some(())?;
+        let headers: Vec<(Location, String)> = self
+            .grid
+            .row(hr)
+            .filter_map(|(c, _)| self.grid.label(hr, c).map(|t| (self.loc(hr, c), t.into_owned())))
+            .collect();
+        let schema = &self.ctx.schema;
+        let mut best: Option<(usize, usize, &'static KindDef)> = None;
+        for kind in KINDS.iter().filter(|k| k.shape == Shape::Table && k.collection.is_some()) {
+            let matched = headers.iter().filter(|(_, h)| schema.field(kind.key, h).is_some()).count();
+            let near = headers.iter().filter(|(_, h)| !schema.suggest(kind.key, h).is_empty()).count();
+            let score = matched * 2 + near;
+            if score > 0 && best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, matched, kind));
+            }
+        }
+        let (_, matched, kind) = best?;
+        Some(Resemblance { sheet: self.name.to_string(), kind, headers, matched })
+    }
+
     fn truncated(&self) -> Diagnostic {
         let lang = self.lang();
         let msg = MSG_TRUNCATED
@@ -1465,12 +1548,36 @@ impl SheetReader<'_> {
     fn skipped(&self, skip: Skip) -> Diagnostic {
         let lang = self.lang();
         match skip {
-            Skip::Nothing => Diagnostic::info(
-                "sheet-skipped",
-                self.sheet_loc(),
-                MSG_SHEET_SKIPPED.fill(lang, &[("sheet", &self.name)]),
-            )
-            .hint(HINT_NO_SHEET.get(lang)),
+            Skip::Nothing => match self.resemblance() {
+                Some(r) => {
+                    let unmatched: Vec<&str> = r
+                        .headers
+                        .iter()
+                        .filter(|(_, h)| self.ctx.schema.field(r.kind.key, h).is_none())
+                        .map(|(_, h)| h.as_str())
+                        .collect();
+                    let msg = MSG_SHEET_RESEMBLES.fill(
+                        lang,
+                        &[
+                            ("sheet", &self.name),
+                            ("kind", r.kind.label.get(lang)),
+                            ("n", &r.headers.len().to_string()),
+                            ("m", &r.matched.to_string()),
+                            ("cols", &join_names(lang, &unmatched.iter().map(|s| s.to_string()).collect::<Vec<_>>())),
+                        ],
+                    );
+                    Diagnostic::info("sheet-skipped", self.sheet_loc(), msg)
+                        .value(unmatched.join(" | "))
+                        .expected(r.kind.label.get(lang))
+                        .hint(HINT_SHEET_RESEMBLES.fill(lang, &[("file", self.display)]))
+                }
+                None => Diagnostic::info(
+                    "sheet-skipped",
+                    self.sheet_loc(),
+                    MSG_SHEET_SKIPPED.fill(lang, &[("sheet", &self.name)]),
+                )
+                .hint(HINT_NO_SHEET.get(lang)),
+            },
             Skip::NoHeader(kind) => {
                 let labels: Vec<&str> =
                     kind.fields.iter().filter(|f| !f.computed).take(5).map(|f| f.label.get(lang)).collect();
