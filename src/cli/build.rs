@@ -170,6 +170,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 })
                 .collect()
         });
+        // Names are given in input order (deterministic); the files are then written in parallel.
+        let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
         for b in built {
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
@@ -198,24 +200,25 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 }
             };
             let folder = unique(&mut names, &output::safe_name(&b.id));
-            let mut entries: Vec<Entry> = Vec::new();
             for RenderedDoc { stem, title, files } in docs {
                 let mut links = Vec::new();
                 for (format, bytes) in files {
                     let rel = format!("{folder}/{stem}.{format}");
-                    entries.push(out.write_unrecorded(&rel, &bytes)?);
-                    links.push(Link { format: format.to_uppercase(), href: rel });
+                    links.push(Link { format: format.to_uppercase(), href: rel.clone() });
+                    pending.push((rel, bytes));
                 }
                 entry.docs.push(IndexDoc { title, links });
-            }
-            for e in entries {
-                out.record(e);
             }
             if let Some(mut s) = b.summary {
                 s.link = Some(format!("{folder}/"));
                 summaries.push(s);
             }
             index_projects.push(entry);
+        }
+        let written: Vec<io::Result<Entry>> =
+            pool.install(|| pending.par_iter().map(|(rel, bytes)| out.write_unrecorded(rel, bytes)).collect());
+        for e in written {
+            out.record(e?);
         }
     }
     progress.finish_and_clear();
