@@ -339,3 +339,23 @@ fn an_unrecognised_sheet_gets_a_mapping_skeleton() {
     );
     assert_eq!(task["owner"]["department"], "PMO");
 }
+
+/// A PMO numbers requirements across projects: a second project reusing an id is an error
+/// pointing at both (SPEC §3 duplicate-id).
+#[test]
+fn a_requirement_id_used_by_two_projects_of_a_batch_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = "---\nkind: requirement\nid: 2024-MKT-001\ntitle: 新品上市推广\ndepartment: 市场部\ngoal: 3个月内实现新品销售额500万元\ndepartments: 产品部、销售部\n---\n";
+    for p in ["a", "b"] {
+        fs::create_dir_all(dir.path().join(p)).unwrap();
+        fs::write(dir.path().join(p).join("requirement.md"), req).unwrap();
+    }
+    let out = dossier(&["check", dir.path().to_str().unwrap(), "--format", "json", "--as-of", "2024-10-20"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json_of(&out);
+    let dups: Vec<&Value> =
+        doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "duplicate-id").collect();
+    assert_eq!(dups.len(), 1, "{dups:#?}");
+    assert!(dups[0]["file"].as_str().unwrap().contains("/b/"));
+    assert!(dups[0]["message"].as_str().unwrap().contains("/a/"), "{}", dups[0]["message"]);
+}

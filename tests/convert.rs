@@ -323,12 +323,16 @@ fn init_output_checks_clean_in_every_language_and_is_not_overwritten() {
         assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(0), "{lang}: {:#}", doc["diagnostics"]);
         let projects = doc["projects"].as_array().unwrap();
         assert_eq!(projects.len(), 2);
-        // The same examples either way, one of every kind.
+        // The same examples either way, one of every kind; only the requirement number differs,
+        // since a batch must not hold one requirement id twice.
         let strip = |p: &serde_json::Value| {
             let mut p = p.clone();
             p.as_object_mut().unwrap().remove("source");
+            p["requirement"]["id"] = serde_json::Value::Null;
             p
         };
+        assert_eq!(projects[0]["requirement"]["id"], "2024-MKT-001");
+        assert_eq!(projects[1]["requirement"]["id"], "2024-MKT-002");
         assert_eq!(strip(&projects[0]), strip(&projects[1]), "{lang}");
         for kind in ["tasks", "risks", "meetings", "signoffs"] {
             assert_eq!(projects[0][kind].as_array().map(Vec::len), Some(1), "{lang} {kind}");

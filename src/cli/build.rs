@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
-use super::{CommonArgs, Style, resolve, write_text, write_total};
+use super::{BatchIds, CommonArgs, Style, resolve, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
 use crate::model::{L10n, Lang};
@@ -155,6 +155,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut tally = Tally::default();
     let (mut failed, mut render_failed) = (0usize, false);
     let mut names = BTreeSet::new();
+    let mut ids = BatchIds::default();
     let mut summaries = Vec::new();
     let mut index_projects = Vec::new();
     let mut skipped = Vec::new();
@@ -172,7 +173,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         });
         // Names are given in input order (deterministic); the files are then written in parallel.
         let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
-        for b in built {
+        for mut b in built {
+            ids.check(&mut b.checked, &ctx);
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
             progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;

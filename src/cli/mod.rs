@@ -168,6 +168,26 @@ fn source_date_epoch() -> Result<Option<NaiveDate>, String> {
         .ok_or_else(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
 }
 
+/// Requirement ids seen so far in a batch: a PMO numbers requirements across projects, so a
+/// second project reusing one gets a `duplicate-id` error (SPEC §3), in input order.
+#[derive(Default)]
+pub(crate) struct BatchIds {
+    first: std::collections::HashMap<String, crate::model::Record>,
+}
+
+impl BatchIds {
+    pub(crate) fn check(&mut self, c: &mut Checked, ctx: &Ctx) {
+        let Some(req) = &c.project.requirement else { return };
+        let Some(id) = req.id().map(str::to_string) else { return };
+        match self.first.get(&id) {
+            Some(first) => c.diags.extend(crate::validate::duplicate_requirements(&[first, req], ctx)),
+            None => {
+                self.first.insert(id, req.clone());
+            }
+        }
+    }
+}
+
 /// Projects checked at once: enough to keep every core busy, few enough that memory stays
 /// flat however many projects a batch holds.
 const CHUNK: usize = 64;
@@ -195,9 +215,11 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
         out.write_all(b"{\"projects\":[")?;
     }
     let mut first = true;
+    let mut ids = BatchIds::default();
     for chunk in opts.inputs.chunks(CHUNK) {
         let checked: Vec<Checked> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
-        for c in checked {
+        for mut c in checked {
+            ids.check(&mut c, &opts.ctx);
             let t = Tally::of(&c.diags);
             if t.errors > 0 {
                 failed_projects += 1;

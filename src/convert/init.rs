@@ -365,6 +365,9 @@ const WORKBOOK: L10n = l("项目表单.xlsx", "專案表單.xlsx", "project-form
 /// requirement, a second task 1.1 … of the same project.
 const MD_DIR: L10n = l("markdown示例", "markdown範例", "markdown-examples");
 
+/// The requirement number of the Markdown examples (the workbook's is the seed's 2024-MKT-001).
+const MD_REQUIREMENT_ID: &str = "2024-MKT-002";
+
 /// A file `init` writes: path relative to DIR and bytes.
 pub struct InitFile {
     pub path: PathBuf,
@@ -381,7 +384,14 @@ pub fn files(lang: Lang, as_of: NaiveDate) -> Result<Vec<InitFile>, String> {
     let ctx = Ctx::new(lang, as_of, Schema::default());
     let mut notes = Vec::new();
     let md_dir = Path::new(MD_DIR.get(lang));
-    for f in markdown_out::files(&project, MdOptions { lang, annotate: true }, &ctx, &mut notes) {
+    // The Markdown folder is a project of its own in a batch, and a PMO numbers requirements
+    // across projects: the examples there take the next number, so `check DIR` stays clean.
+    let mut md_project = project.clone();
+    if let Some(id) = md_project.requirement.as_mut().and_then(|r| r.fields.get_mut("id")) {
+        id.value = crate::model::Value::Text(MD_REQUIREMENT_ID.into());
+        id.raw = MD_REQUIREMENT_ID.into();
+    }
+    for f in markdown_out::files(&md_project, MdOptions { lang, annotate: true }, &ctx, &mut notes) {
         out.push(InitFile { path: md_dir.join(&f.name), bytes: f.text.into_bytes() });
     }
     out.push(InitFile { path: PathBuf::from("README.md"), bytes: readme(lang).into_bytes() });
