@@ -868,6 +868,20 @@ impl Loader {
             self.grid.put(r, c, GCell { cell, origin: None, formula: true });
         }
     }
+
+    /// The second pass over a sheet with empty cells: which of them are formulas without a
+    /// saved result. `next` yields (position, formula text) from either calamine reader.
+    fn formulas<E>(&mut self, mut next: impl FnMut() -> Result<Option<((u32, u32), String)>, E>) -> Result<(), E> {
+        let mut visits = 0usize;
+        while let Some((pos, formula)) = next()? {
+            visits += 1;
+            if pos.0 >= MAX_ROWS || visits > MAX_VISITS {
+                break;
+            }
+            self.formula(pos, &formula);
+        }
+        Ok(())
+    }
 }
 
 fn load_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str) -> Result<Grid, XlsxError> {
@@ -893,15 +907,7 @@ fn load_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str) -> Result<Grid, X
     }
     if ld.saw_empty {
         let mut reader = book.worksheet_cells_reader(name)?;
-        let mut visits = 0usize;
-        while let Some(cell) = reader.next_formula()? {
-            visits += 1;
-            let pos = cell.get_position();
-            if pos.0 >= MAX_ROWS || visits > MAX_VISITS {
-                break;
-            }
-            ld.formula(pos, cell.get_value());
-        }
+        ld.formulas(|| reader.next_formula().map(|c| c.map(|c| (c.get_position(), c.get_value().clone()))))?;
     }
     Ok(ld.grid)
 }
@@ -919,15 +925,7 @@ fn load_xlsb<RS: Read + Seek>(book: &mut Xlsb<RS>, name: &str) -> Result<Grid, c
     }
     if ld.saw_empty {
         let mut reader = book.worksheet_cells_reader(name)?;
-        let mut visits = 0usize;
-        while let Some(cell) = reader.next_formula()? {
-            visits += 1;
-            let pos = cell.get_position();
-            if pos.0 >= MAX_ROWS || visits > MAX_VISITS {
-                break;
-            }
-            ld.formula(pos, cell.get_value());
-        }
+        ld.formulas(|| reader.next_formula().map(|c| c.map(|c| (c.get_position(), c.get_value().clone()))))?;
     }
     Ok(ld.grid)
 }
