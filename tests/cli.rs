@@ -304,7 +304,7 @@ fn an_unrecognised_sheet_gets_a_mapping_skeleton() {
     let path = dir.path().join("tracker.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("Tracker").unwrap();
-    for (c, h) in ["Ref", "Task title", "Lead", "Kick-off", "Deadline", "State"].iter().enumerate() {
+    for (c, h) in ["Item", "What", "Who", "From", "Deadline", "Where we are"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (c, v) in ["1", "Draft plan", "PMO / Li Na", "2024-07-01", "2024-07-10", "Done"].iter().enumerate() {
@@ -313,13 +313,16 @@ fn an_unrecognised_sheet_gets_a_mapping_skeleton() {
     wb.save(&path).unwrap();
     let p = path.to_str().unwrap();
     let out = String::from_utf8(dossier(&["check", p, "--lang", "en"]).stdout).unwrap();
-    assert!(out.contains("it looks like Tasks") && out.contains("unmatched: Ref, Task title"), "{out}");
+    assert!(
+        out.contains("it looks like Tasks") && out.contains("unmatched: Item, What, Who, From, Where we are"),
+        "{out}"
+    );
     let skeleton = String::from_utf8(dossier(&["map", "suggest", p, "--lang", "en"]).stdout).unwrap();
-    assert!(skeleton.contains("tasks:") && skeleton.contains("\"Task title\": name"), "{skeleton}");
+    assert!(skeleton.contains("tasks:") && skeleton.contains("\"Where we are\""), "{skeleton}");
     let mapping = dir.path().join("mapping.yaml");
     fs::write(
         &mapping,
-        "tasks:\n  Ref: id\n  Task title: name\n  Lead: owner\n  Kick-off: planned_start\n  State: status\n",
+        "tasks:\n  Item: id\n  What: name\n  Who: owner\n  From: planned_start\n  Where we are: status\n",
     )
     .unwrap();
     let doc = json_of(&dossier(&[
@@ -358,4 +361,30 @@ fn a_requirement_id_used_by_two_projects_of_a_batch_is_an_error() {
     assert_eq!(dups.len(), 1, "{dups:#?}");
     assert!(dups[0]["file"].as_str().unwrap().contains("/b/"));
     assert!(dups[0]["message"].as_str().unwrap().contains("/a/"), "{}", dups[0]["message"]);
+}
+
+/// Common English tracker headers are aliases in the catalogue: no mapping needed.
+#[test]
+fn a_common_english_tracker_reads_without_a_mapping() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tracker.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Tracker").unwrap();
+    for (c, h) in ["Ref", "Task title", "Lead", "Kick-off", "Deadline", "State", "Done %"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in
+        ["1", "Draft plan", "PMO / Li Na", "2024-07-01", "2024-07-10", "In progress", "40%"].iter().enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let doc = json_of(&dossier(&["check", path.to_str().unwrap(), "--format", "json", "--as-of", "2024-07-05"]));
+    let t = &doc["projects"][0]["tasks"][0];
+    assert_eq!(
+        (t["id"].as_str(), t["name"].as_str(), t["status"].as_str()),
+        (Some("1"), Some("Draft plan"), Some("in_progress"))
+    );
+    assert_eq!((t["planned_start"].as_str(), t["progress"].as_f64()), (Some("2024-07-01"), Some(40.0)));
 }

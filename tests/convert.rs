@@ -508,7 +508,7 @@ fn a_suggested_mapping_passed_back_makes_the_columns_match() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("Tasks").unwrap();
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (c, h) in ["ID", "Task", "Owner", "Percent done", "Mitigation", "Hours"].iter().enumerate() {
+    for (c, h) in ["ID", "Task", "Owner", "Percentage done", "Mitigation", "Hours"].iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     ws.write_string(1, 0, "1").unwrap();
@@ -523,7 +523,7 @@ fn a_suggested_mapping_passed_back_makes_the_columns_match() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let yaml = String::from_utf8(out.stdout).unwrap();
     assert!(yaml.contains("tasks:\n"), "{yaml}");
-    assert!(yaml.contains("\"Percent done\": progress"), "{yaml}");
+    assert!(yaml.contains("\"Percentage done\": progress"), "{yaml}");
     // Nothing close to `Hours` or `Mitigation` among task fields: left for the user, commented.
     assert!(yaml.contains("# \"Hours\": ~"), "{yaml}");
     let map = tmp.path().join("mapping.yaml");
@@ -548,7 +548,7 @@ fn a_suggested_mapping_passed_back_makes_the_columns_match() {
         .filter(|d| d["code"] == "extra")
         .map(|d| d["value"].as_str().unwrap())
         .collect();
-    assert!(!extras.contains(&"Percent done"), "{extras:?}");
+    assert!(!extras.contains(&"Percentage done"), "{extras:?}");
     assert!(extras.contains(&"Hours"), "{extras:?}");
 
     // The user fills in the commented line; the column is read as that field.
@@ -571,7 +571,7 @@ fn a_suggested_mapping_passed_back_makes_the_columns_match() {
     let out = dossier(&["map", "suggest", book.to_str().unwrap(), "--map", map.to_str().unwrap(), "--lang", "en"]);
     let again = String::from_utf8(out.stdout).unwrap();
     assert!(again.contains("\"Hours\": next_step"), "{again}");
-    assert!(again.contains("\"Percent done\": progress"), "{again}");
+    assert!(again.contains("\"Percentage done\": progress"), "{again}");
 }
 
 // ---------------------------------------------------------------------------------------------

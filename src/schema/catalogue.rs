@@ -304,11 +304,11 @@ pub static KINDS: &[KindDef] = &[
         fields: &[
             f("id", l("任务ID", "任務ID", "Task ID"), Type::Text)
                 .req()
-                .aka(&["任务编号", "任務編號", "序号", "编号", "ID", "WBS", "no", "#"])
+                .aka(&["任务编号", "任務編號", "序号", "编号", "ID", "WBS", "no", "#", "ref", "reference"])
                 .help(l("层级编号,如1、1.1、2.1.3", "層級編號,如1、1.1、2.1.3", "Hierarchical number: 1, 1.1, 2.1.3")),
             f("name", l("子任务名称", "子任務名稱", "Task"), Type::Text)
                 .req()
-                .aka(&["任务名称", "任務名稱", "任务", "工作内容", "task name", "title"])
+                .aka(&["任务名称", "任務名稱", "任务", "工作内容", "task name", "task title", "title"])
                 .help(l("可执行的子任务", "可執行的子任務", "An executable sub-task")),
             f("owner", l("负责部门/人", "負責部門/人", "Owner"), Type::Party)
                 .req()
@@ -323,6 +323,8 @@ pub static KINDS: &[KindDef] = &[
                     "assignee",
                     "assigned to",
                     "responsible",
+                    "lead",
+                    "task lead",
                 ])
                 .help(l(
                     "唯一主负责人,如“市场部*”",
@@ -343,6 +345,8 @@ pub static KINDS: &[KindDef] = &[
                     "計畫開始時間",
                     "start",
                     "start date",
+                    "kick-off",
+                    "begin",
                 ])
                 .help(l("YYYY-MM-DD", "YYYY-MM-DD", "YYYY-MM-DD")),
             f("planned_end", l("计划结束时间", "計劃結束時間", "Planned end"), Type::Date)
@@ -364,14 +368,26 @@ pub static KINDS: &[KindDef] = &[
                 .aka(&["完成时间", "完成時間", "实际结束时间", "actual finish", "completed on"])
                 .help(l("完成后填写", "完成後填寫", "Filled in when done")),
             f("status", l("当前状态", "當前狀態", "Status"), Type::Enum(&TASK_STATUS))
-                .aka(&["状态", "狀態", "任务状态", "進度狀態", "进度状态"])
+                .aka(&["状态", "狀態", "任务状态", "進度狀態", "进度状态", "state"])
                 .help(l(
                     "未开始/进行中/待审核/已完成/阻塞/延期",
                     "未開始/進行中/待審核/已完成/阻塞/延期",
                     "Not started / In progress / In review / Done / Blocked / Delayed",
                 )),
             f("progress", l("完成比例", "完成比例", "Progress"), Type::Percent)
-                .aka(&["完成进度", "完成進度", "进度", "進度", "完成率", "percent complete", "% complete"])
+                .aka(&[
+                    "完成进度",
+                    "完成進度",
+                    "进度",
+                    "進度",
+                    "完成率",
+                    "percent complete",
+                    "% complete",
+                    "done %",
+                    "% done",
+                    "percent done",
+                    "completion",
+                ])
                 .help(l("0–100%", "0–100%", "0–100%")),
             f("deliverable", l("交付成果", "交付成果", "Deliverable"), Type::Text)
                 .aka(&["交付物", "交付标准", "output"])
