@@ -148,24 +148,21 @@ pub(crate) fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<Pro
     };
     let schema = Schema::new(&mapping)
         .map_err(|e| format!("{}: {e}", common.map.as_ref().map_or(String::new(), |p| p.display().to_string())))?;
+    // An unusable SOURCE_DATE_EPOCH matters only when it would give "today".
+    let epoch = match crate::ingest::source_date_epoch() {
+        Ok(epoch) => epoch,
+        Err(_) if common.as_of.is_some() => None,
+        Err(e) => return Err(e),
+    };
     let as_of = match common.as_of {
         Some(d) => d,
-        None => source_date_epoch()?.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        None => epoch.map_or_else(|| chrono::Local::now().date_naive(), |at| at.date()),
     };
     let inputs = project::discover(paths)?;
     if inputs.is_empty() {
         return Err(NO_PROJECT.get(common.lang).to_string());
     }
-    Ok((inputs, Ctx::new(common.lang, as_of, schema)))
-}
-
-/// The date of `SOURCE_DATE_EPOCH` (reproducible builds), when set.
-fn source_date_epoch() -> Result<Option<NaiveDate>, String> {
-    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(None) };
-    let secs: i64 = v.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))?;
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|dt| Some(dt.date_naive()))
-        .ok_or_else(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
+    Ok((inputs, Ctx::new(common.lang, as_of, schema).with_stamp(epoch)))
 }
 
 /// Requirement ids seen so far in a batch: a PMO numbers requirements across projects, so a

@@ -115,11 +115,7 @@ pub fn json_difference(path: &str, a: &Json, b: &Json) -> Option<String> {
 
 /// "Today" for commands without `--as-of`: `SOURCE_DATE_EPOCH`'s date when set, else today.
 pub(crate) fn today() -> NaiveDate {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .map_or_else(|| chrono::Local::now().date_naive(), |d| d.date_naive())
+    crate::ingest::source_date_epoch().ok().flatten().map_or_else(|| chrono::Local::now().date_naive(), |at| at.date())
 }
 
 /// A Ctx reading with the catalogue alone (no mapping): how converted files are read back.

@@ -8,7 +8,7 @@ pub mod xlsx;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::diag::Diagnostic;
 use crate::model::{Lang, Location};
@@ -21,12 +21,33 @@ pub struct Ctx {
     /// "Today" for date rules and documents (`--as-of`).
     pub as_of: NaiveDate,
     pub schema: Schema,
+    /// The instant stamped into files' metadata: `SOURCE_DATE_EPOCH` when the run has one
+    /// ([`Ctx::with_stamp`]), else `as_of` at 00:00 — never the wall clock.
+    pub stamp: NaiveDateTime,
 }
 
 impl Ctx {
     pub fn new(lang: Lang, as_of: NaiveDate, schema: Schema) -> Ctx {
-        Ctx { lang, as_of, schema }
+        Ctx { lang, as_of, schema, stamp: as_of.and_time(NaiveTime::MIN) }
     }
+
+    /// Stamps files with `epoch` (from [`source_date_epoch`]) instead of the as-of date.
+    pub fn with_stamp(mut self, epoch: Option<NaiveDateTime>) -> Ctx {
+        if let Some(at) = epoch {
+            self.stamp = at;
+        }
+        self
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` (reproducible builds) as a UTC date-time, when set; an error names a
+/// value that is not a number of seconds in range.
+pub fn source_date_epoch() -> Result<Option<NaiveDateTime>, String> {
+    let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(None) };
+    let secs: i64 = v.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))?;
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|dt| Some(dt.naive_utc()))
+        .ok_or_else(|| format!("SOURCE_DATE_EPOCH=`{v}` is out of range"))
 }
 
 /// A value as found in the input, before typing.

@@ -20,35 +20,20 @@ use crate::report::{
 };
 use crate::schema::{self, EnumDef, Type};
 
-/// Renders workbooks. The creation date stamped in the document properties is
-/// `SOURCE_DATE_EPOCH` when set, else the documents' as-of date — never the wall clock.
+/// Renders workbooks. The creation date in the document properties is the documents'
+/// stamp ([`DocMeta::stamp`]: `SOURCE_DATE_EPOCH` or the as-of date), never the wall clock.
 #[derive(Clone, Debug, Default)]
-pub struct XlsxRenderer {
-    /// Seconds since 1970-01-01 UTC (`SOURCE_DATE_EPOCH`).
-    epoch: Option<i64>,
-}
+pub struct XlsxRenderer;
 
 impl XlsxRenderer {
-    /// Reads `SOURCE_DATE_EPOCH` once; an unset or unparsable value falls back to the as-of date.
     pub fn new() -> XlsxRenderer {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok());
-        XlsxRenderer { epoch }
-    }
-
-    /// A renderer with the given `SOURCE_DATE_EPOCH` (tests, or a caller that resolved it).
-    pub fn with_source_date_epoch(epoch: Option<i64>) -> XlsxRenderer {
-        XlsxRenderer { epoch }
+        XlsxRenderer
     }
 
     /// The creation date-time of the document properties.
     fn created(&self, meta: &DocMeta) -> ExcelDateTime {
-        let at = self
-            .epoch
-            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-            .map(|d| d.naive_utc())
-            .or_else(|| parse_date(&meta.generated).map(|d| d.and_time(chrono::NaiveTime::MIN)));
-        at.and_then(|at| excel_datetime(at).ok())
-            .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid constant date"))
+        excel_datetime(meta.stamp)
+            .unwrap_or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid constant date"))
     }
 }
 
@@ -1784,7 +1769,7 @@ mod tests {
 
     /// Every document of `p` written to `dir` as `<stem>.xlsx`.
     fn write_all(p: &Project, c: &Ctx, dir: &Path) -> Vec<PathBuf> {
-        let r = XlsxRenderer::with_source_date_epoch(None);
+        let r = XlsxRenderer::new();
         let meta = DocMeta::new(p, c);
         report::documents(p, c)
             .iter()
@@ -1908,7 +1893,7 @@ mod tests {
         let c = ctx(Lang::ZhCn);
         let p = seed_project();
         let meta = DocMeta::new(&p, &c);
-        let r = XlsxRenderer::with_source_date_epoch(None);
+        let r = XlsxRenderer::new();
         let docs = report::documents(&p, &c);
         let s = summary(&[project_summary(&p, &c)], &c);
         let batch = DocMeta::batch(&c);
@@ -1921,13 +1906,14 @@ mod tests {
         // Across a second boundary: a wall-clock stamp would show.
         std::thread::sleep(std::time::Duration::from_millis(1100));
         assert!(first == all(), "two renders differ");
-        let stamped =
-            XlsxRenderer::with_source_date_epoch(Some(1_700_000_000)).render(&docs[1], &meta).expect("render");
+        let mut epoch_meta = meta.clone();
+        epoch_meta.stamp = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("in range").naive_utc();
+        let stamped = r.render(&docs[1], &epoch_meta).expect("render");
         assert!(first[1] != stamped, "SOURCE_DATE_EPOCH is stamped");
         // The creation date is the as-of date, or SOURCE_DATE_EPOCH (2023-11-14T22:13:20Z).
         let as_of = excel_date(day("2024-08-10")).map(|d| d.to_excel());
         assert_eq!(Some(r.created(&meta).to_excel()), as_of);
-        let epoch = XlsxRenderer::with_source_date_epoch(Some(1_700_000_000)).created(&meta).to_excel();
+        let epoch = r.created(&epoch_meta).to_excel();
         let want = excel_datetime(day("2023-11-14").and_hms_opt(22, 13, 20).expect("time")).expect("date").to_excel();
         assert!((epoch - want).abs() < 1e-9);
     }

@@ -71,6 +71,10 @@ pub struct DocMeta {
     /// The generation date: `--as-of`, never the wall clock, so output is reproducible.
     pub generated: String,
     pub generator: &'static str,
+    /// The instant stamped into file metadata (PDF dates, XLSX properties): the run's
+    /// [`Ctx::stamp`], resolved once; templates do not see it.
+    #[serde(skip)]
+    pub stamp: chrono::NaiveDateTime,
     pub ui: Ui,
 }
 
@@ -120,6 +124,7 @@ impl DocMeta {
             lang: lang.code(),
             generated: format::date(Some(ctx.as_of)),
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+            stamp: ctx.stamp,
             ui: Ui {
                 colon: COLON.get(lang).into(),
                 project: PROJECT.get(lang).into(),

@@ -21,8 +21,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
-
 use self::draw::{Bookmark, Op, Page, Stroke};
 use self::fonts::{FontChain, FontInfo};
 use self::layout::{Flow, Geometry, INK, MUTED, RULE, Shaper, Style, paginate};
@@ -55,19 +53,6 @@ const PAGES: L10n = L10n::new("页数", "頁數", "Pages");
 
 fn lang_of(meta: &DocMeta) -> Lang {
     Lang::parse(meta.lang).unwrap_or(Lang::ZhCn)
-}
-
-/// The date stamped in the file: `SOURCE_DATE_EPOCH` when set, else the documents' date
-/// (`--as-of`); never the clock.
-fn stamp(meta: &DocMeta) -> NaiveDateTime {
-    if let Some(d) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|t| DateTime::from_timestamp(t, 0))
-    {
-        return d.naive_utc();
-    }
-    NaiveDate::parse_from_str(&meta.generated, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default()
 }
 
 /// One document laid out: its pages and bookmarks (page indexes relative to the section).
@@ -144,7 +129,7 @@ impl PdfRenderer {
             keywords: keywords.to_string(),
             creator: meta.generator.to_string(),
             lang: meta.lang.to_string(),
-            date: stamp(meta),
+            date: meta.stamp,
             pdfa: self.opts.pdfa,
         };
         let chain = sh.chain();
@@ -392,6 +377,8 @@ impl Renderer for PdfRenderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
+
     use crate::ingest::Ctx;
     use crate::report::fixtures::{ctx, seed_project};
     use crate::schema::Schema;
