@@ -226,7 +226,7 @@ pub fn is_placeholder(text: &str) -> bool {
     // Every placeholder starts with one of these (after width folding): a cheap test that
     // lets ordinary short cells (`市场部*`, `1.1`, `P0`) through without any work.
     let first = t.chars().next().map(|c| crate::schema::halfwidth(c).to_ascii_lowercase());
-    if !first.is_some_and(|c| "/\\-—–_ntn?无無没沒不待暂暫未".contains(c)) {
+    if !first.is_some_and(|c| "/\\-—–_nt?无無没沒不待暂暫未".contains(c)) {
         return false;
     }
     let t = norm(text).to_lowercase();
