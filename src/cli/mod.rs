@@ -48,6 +48,10 @@ pub enum Command {
     /// Write projects in the standard form (the `init` workbook, or Markdown), read back to
     /// prove nothing was lost.
     Convert(crate::convert::cli::ConvertArgs),
+    /// Reads one workbook and exits: dossier runs itself this way to read .xls and .ods files
+    /// in a child process with a memory limit (see `ingest::isolate`).
+    #[command(name = "__read-probe", hide = true)]
+    ReadProbe { path: PathBuf },
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,6 +108,12 @@ pub(crate) fn parse_lang(s: &str) -> Result<Lang, String> {
 
 /// Runs the command line; the exit code is decided here and nowhere else.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Command::ReadProbe { path } = &cli.command {
+        return crate::ingest::isolate::read_in_child(path);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        crate::ingest::isolate::enable(exe);
+    }
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build::build(args),
@@ -113,6 +123,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => crate::convert::cli::init(args),
         Command::Map(args) => crate::convert::cli::map(args),
         Command::Convert(args) => crate::convert::cli::convert(args),
+        Command::ReadProbe { .. } => Ok(ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,8 @@
 //! Reading inputs: workbooks and Markdown files become raw records (cells with their
 //! locations), which [`values`] then types against the schema.
 
+pub mod guard;
+pub mod isolate;
 pub mod markdown;
 pub mod values;
 pub mod xlsx;

@@ -16,7 +16,8 @@ use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xl
 use chrono::{NaiveDate, NaiveTime, Timelike};
 
 use crate::diag::Diagnostic;
-use crate::ingest::{Cell, Ctx, FileRead, RawField, RawRecord, file_error};
+use crate::ingest::guard::{self, Refusal};
+use crate::ingest::{Cell, Ctx, FileRead, RawField, RawRecord, file_error, isolate};
 use crate::model::{L10n, Lang, Location, cell_name};
 use crate::schema::{self, FieldDef, KINDS, KindDef, Shape, Type, normalize};
 
@@ -292,6 +293,8 @@ enum Problem {
     Unknown,
     NoSheets,
     Unreadable(String),
+    /// Over a budget of [`guard`], or the reader failed in its child process ([`isolate`]).
+    Budget(Refusal),
 }
 
 impl Problem {
@@ -462,6 +465,7 @@ impl Problem {
                 l("工作簿已损坏,无法解析", "活頁簿已損毀,無法解析", "the workbook is damaged and cannot be parsed").get(lang).to_string(),
                 resave,
             ),
+            Problem::Budget(refusal) => refusal.texts(lang),
         }
     }
 
@@ -506,15 +510,18 @@ fn open(path: &Path) -> Result<Book, Problem> {
     if meta.len() == 0 {
         return Err(Problem::Empty);
     }
+    guard::file_size(meta.len()).map_err(Problem::Budget)?;
     let mut head = Vec::with_capacity(2048);
     file.by_ref().take(2048).read_to_end(&mut head).map_err(io)?;
     let reopen = || File::open(path).map(BufReader::new).map_err(io);
 
     if head.starts_with(ZIP_MAGIC) || head.starts_with(ZIP_EMPTY) {
+        guard::zip(path).map_err(Problem::Budget)?;
         if let Some(mime) = odf_mimetype(&head) {
             if !mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
                 return Err(Problem::OtherOdf);
             }
+            isolate::probe(path).map_err(Problem::Budget)?;
             return match Ods::new(reopen()?) {
                 Ok(b) => Ok(Book::Ods(Box::new(b))),
                 Err(calamine::OdsError::Password) => Err(Problem::Password),
@@ -550,6 +557,8 @@ fn open(path: &Path) -> Result<Book, Problem> {
         return Ok(book);
     }
     if head.starts_with(CFB_MAGIC) {
+        guard::cfb(path).map_err(Problem::Budget)?;
+        isolate::probe(path).map_err(Problem::Budget)?;
         // An encrypted .xlsx is an OLE container holding an `EncryptedPackage` stream; calamine's
         // xlsx reader recognises it before trying to unzip.
         if let Err(XlsxError::Password) = Xlsx::new(reopen()?) {

@@ -1,0 +1,421 @@
+//! Budgets a workbook must fit before calamine reads it. A workbook is a container whose
+//! numbers (entry sizes, string counts, sector chains) calamine trusts when it allocates; a
+//! file whose numbers its own size cannot back is refused here with one clear diagnostic,
+//! so no file can make the process abort (a failed allocation cannot be caught) or loop.
+//!
+//! - ZIP (.xlsx .xlsm .xlsb .ods): entry count, the declared inflated size of every part a
+//!   reader parses (the zip crate stops any entry that inflates past its declared size, so
+//!   the declared size is the real bound), a compression ratio deflate cannot produce, and
+//!   the shared-string counts calamine reserves memory for.
+//! - CFB (.xls and encrypted workbooks): the FAT, the DIFAT and every sector chain must be
+//!   acyclic and inside the file, and every stream no larger than the file. calamine reads
+//!   these formats whole; [`super::isolate`] also reads them in a child process first.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use crate::model::{L10n, Lang};
+
+/// Largest workbook file read at all.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Entries of a ZIP container (real workbooks hold tens, rarely a thousand).
+pub const MAX_ENTRIES: usize = 10_000;
+/// Declared inflated size of one part a reader parses (XML, relationships, binary records).
+/// Real sheets are KB to tens of MB; a reader holds a part's largest element in memory
+/// several times over, so this bounds memory per file.
+pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+/// Declared inflated size of all parsed parts together: bounds the time spent inflating.
+pub const MAX_PARSED_BYTES: u64 = 128 * 1024 * 1024;
+/// Deflate cannot compress more than 1032:1; an entry claiming more lies about its size.
+const MAX_RATIO: u64 = 1_100;
+/// The shortest shared string element, `<si/>`: a count of strings the part cannot hold is false.
+const MIN_SI_BYTES: u64 = 5;
+/// The shortest reference to a shared string, `<v>0</v>`.
+const MIN_REF_BYTES: u64 = 8;
+
+/// Why a workbook is refused before it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    FileTooLarge(u64),
+    TooManyEntries(usize),
+    /// A part inflates to more than [`MAX_PART_BYTES`]: (part, declared size).
+    PartTooLarge(String, u64),
+    /// All parts together inflate to more than [`MAX_PARSED_BYTES`].
+    TooMuchData(u64),
+    /// A part declares a size its compressed data cannot produce: (part, declared, compressed).
+    ImpossibleRatio(String, u64, u64),
+    /// A count the file cannot back: (part, attribute, value as written).
+    Claim(String, &'static str, String),
+    /// The OLE container's structure is broken: what was found.
+    Structure(String),
+    /// The reader ran out of its memory budget or time in a separate process.
+    Crashed,
+    TooSlow(u64),
+}
+
+fn mib(bytes: u64) -> String {
+    let m = bytes as f64 / (1024.0 * 1024.0);
+    if m >= 10.0 { format!("{m:.0} MiB") } else { format!("{m:.1} MiB") }
+}
+
+const L_FILE_TOO_LARGE: L10n = L10n::new(
+    "文件大小 {size},超过工作簿 {max} 的上限",
+    "檔案大小 {size},超過活頁簿 {max} 的上限",
+    "the file is {size}, over the {max} limit for a workbook",
+);
+const L_TOO_MANY_ENTRIES: L10n = L10n::new(
+    "工作簿的 ZIP 容器有 {n} 个部件,超过 {max} 个的上限",
+    "活頁簿的 ZIP 容器有 {n} 個部件,超過 {max} 個的上限",
+    "the workbook's ZIP container holds {n} parts, over the limit of {max}",
+);
+const L_PART_TOO_LARGE: L10n = L10n::new(
+    "工作簿部件 {part} 解压后有 {size},超过 {max} 的上限(可能是“ZIP 炸弹”)",
+    "活頁簿部件 {part} 解壓後有 {size},超過 {max} 的上限(可能是「ZIP 炸彈」)",
+    "the workbook part {part} inflates to {size}, over the {max} limit (a zip bomb?)",
+);
+const L_TOO_MUCH_DATA: L10n = L10n::new(
+    "工作簿各部件解压后共 {size},超过 {max} 的上限",
+    "活頁簿各部件解壓後共 {size},超過 {max} 的上限",
+    "the workbook's parts inflate to {size} in all, over the {max} limit",
+);
+const L_RATIO: L10n = L10n::new(
+    "工作簿部件 {part} 声称解压后有 {size},但压缩数据只有 {packed},不可能解压出这么多:文件已损坏或被篡改",
+    "活頁簿部件 {part} 聲稱解壓後有 {size},但壓縮資料只有 {packed},不可能解壓出這麼多:檔案已損毀或遭竄改",
+    "the workbook part {part} claims to inflate to {size} from {packed} of compressed data, which is impossible: the file is damaged or tampered with",
+);
+const L_CLAIM: L10n = L10n::new(
+    "工作簿部件 {part} 的 {attr}=\"{value}\" 与文件大小不符:文件已损坏或被篡改",
+    "活頁簿部件 {part} 的 {attr}=\"{value}\" 與檔案大小不符:檔案已損毀或遭竄改",
+    "the workbook part {part} claims {attr}=\"{value}\", more than its size can hold: the file is damaged or tampered with",
+);
+const L_STRUCTURE: L10n = L10n::new(
+    "工作簿的 OLE 容器结构已损坏({what})",
+    "活頁簿的 OLE 容器結構已損毀({what})",
+    "the workbook's OLE container is damaged ({what})",
+);
+const L_CRASHED: L10n = L10n::new(
+    "文件已损坏:读取器无法在 {max} 内存以内读完它",
+    "檔案已損毀:讀取器無法在 {max} 記憶體以內讀完它",
+    "the file is damaged: the reader could not read it within {max} of memory",
+);
+const L_TOO_SLOW: L10n = L10n::new(
+    "文件已损坏:读取器 {secs} 秒内没有读完它",
+    "檔案已損毀:讀取器 {secs} 秒內沒有讀完它",
+    "the file is damaged: the reader did not finish it within {secs} s",
+);
+const H_LARGE: L10n = L10n::new(
+    "PMO 表单只需几百 KB:删除多余的工作表、图片和大范围的空白格式,或把数据拆分到多个工作簿",
+    "PMO 表單只需幾百 KB:刪除多餘的工作表、圖片與大範圍的空白格式,或把資料拆分到多個活頁簿",
+    "a PMO form needs a few hundred KB: delete spare sheets, pictures and formatting over empty ranges, or split the data across workbooks",
+);
+const H_DAMAGED: L10n = L10n::new(
+    "重新复制或下载该文件;如果 Excel 能打开它,另存为新的 .xlsx 后重试",
+    "重新複製或下載該檔案;如果 Excel 能開啟它,另存為新的 .xlsx 後重試",
+    "copy or download the file again; if Excel can open it, save it as a new .xlsx and try again",
+);
+
+impl Refusal {
+    /// (what, how to fix) in `lang`.
+    pub fn texts(&self, lang: Lang) -> (String, &'static str) {
+        match self {
+            Refusal::FileTooLarge(size) => (
+                L_FILE_TOO_LARGE.fill(lang, &[("size", &mib(*size)), ("max", &mib(MAX_FILE_BYTES))]),
+                H_LARGE.get(lang),
+            ),
+            Refusal::TooManyEntries(n) => (
+                L_TOO_MANY_ENTRIES.fill(lang, &[("n", &n.to_string()), ("max", &MAX_ENTRIES.to_string())]),
+                H_LARGE.get(lang),
+            ),
+            Refusal::PartTooLarge(part, size) => (
+                L_PART_TOO_LARGE.fill(lang, &[("part", part), ("size", &mib(*size)), ("max", &mib(MAX_PART_BYTES))]),
+                H_LARGE.get(lang),
+            ),
+            Refusal::TooMuchData(size) => (
+                L_TOO_MUCH_DATA.fill(lang, &[("size", &mib(*size)), ("max", &mib(MAX_PARSED_BYTES))]),
+                H_LARGE.get(lang),
+            ),
+            Refusal::ImpossibleRatio(part, size, packed) => (
+                L_RATIO.fill(lang, &[("part", part), ("size", &mib(*size)), ("packed", &mib(*packed))]),
+                H_DAMAGED.get(lang),
+            ),
+            Refusal::Claim(part, attr, value) => {
+                (L_CLAIM.fill(lang, &[("part", part), ("attr", attr), ("value", value)]), H_DAMAGED.get(lang))
+            }
+            Refusal::Structure(what) => (L_STRUCTURE.fill(lang, &[("what", what)]), H_DAMAGED.get(lang)),
+            Refusal::Crashed => {
+                (L_CRASHED.fill(lang, &[("max", &mib(super::isolate::MEMORY_BYTES))]), H_DAMAGED.get(lang))
+            }
+            Refusal::TooSlow(secs) => (L_TOO_SLOW.fill(lang, &[("secs", &secs.to_string())]), H_DAMAGED.get(lang)),
+        }
+    }
+}
+
+/// The file size every workbook must fit.
+pub fn file_size(len: u64) -> Result<(), Refusal> {
+    if len > MAX_FILE_BYTES { Err(Refusal::FileTooLarge(len)) } else { Ok(()) }
+}
+
+/// Parts a workbook reader parses (as opposed to pictures, fonts, printer settings).
+fn is_parsed(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".xml", ".rels", ".bin", ".vml"].iter().any(|e| lower.ends_with(e)) && !lower.contains("printersettings")
+}
+
+/// Checks a ZIP container's central directory against the budgets, and the shared-string
+/// counts calamine reserves memory for. A container the zip crate cannot read passes: the
+/// reader reports it as damaged.
+pub fn zip(path: &Path) -> Result<(), Refusal> {
+    let Ok(file) = File::open(path) else { return Ok(()) };
+    let Ok(mut archive) = zip::ZipArchive::new(BufReader::new(file)) else { return Ok(()) };
+    if archive.len() > MAX_ENTRIES {
+        return Err(Refusal::TooManyEntries(archive.len()));
+    }
+    let mut parsed = 0u64;
+    let mut sst: Option<(usize, String, u64)> = None;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_data(i) else { continue };
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let (size, packed) = (entry.size(), entry.compressed_size());
+        if size > packed.saturating_mul(MAX_RATIO).saturating_add(4096) {
+            return Err(Refusal::ImpossibleRatio(name, size, packed));
+        }
+        if !is_parsed(&name) {
+            continue;
+        }
+        if size > MAX_PART_BYTES {
+            return Err(Refusal::PartTooLarge(name, size));
+        }
+        parsed += size;
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            sst = Some((i, name, size));
+        }
+    }
+    if parsed > MAX_PARSED_BYTES {
+        return Err(Refusal::TooMuchData(parsed));
+    }
+    if let Some((i, name, size)) = sst {
+        let mut head = Vec::new();
+        if let Ok(entry) = archive.by_index(i) {
+            // A read error here is the reader's to report.
+            let _ = entry.take(4096).read_to_end(&mut head);
+        }
+        let (count, unique) = sst_counts(&head);
+        if let Some(n) = unique.filter(|n| claim(n) > size / MIN_SI_BYTES + 1) {
+            return Err(Refusal::Claim(name, "uniqueCount", n));
+        }
+        if let Some(n) = count.filter(|n| claim(n) > parsed / MIN_REF_BYTES + 1) {
+            return Err(Refusal::Claim(name, "count", n));
+        }
+    }
+    Ok(())
+}
+
+/// A count as written; more digits than a u64 holds is a claim beyond any file.
+fn claim(digits: &str) -> u64 {
+    digits.parse().unwrap_or(u64::MAX)
+}
+
+/// `count` and `uniqueCount` of the `<sst>` start tag at the head of `sharedStrings.xml`
+/// (any namespace prefix): their leading digits, as calamine reads them.
+fn sst_counts(head: &[u8]) -> (Option<String>, Option<String>) {
+    let text = String::from_utf8_lossy(head);
+    let Some(tag) = text.match_indices('<').map(|(i, _)| &text[i + 1..]).find(|t| {
+        let name: &str = t.split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or("");
+        name == "sst" || name.ends_with(":sst")
+    }) else {
+        return (None, None);
+    };
+    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+    let attr = |name: &str| -> Option<String> {
+        let mut rest = tag;
+        while let Some(at) = rest.find(name) {
+            let before = rest[..at].chars().next_back();
+            let after = rest[at + name.len()..].trim_start();
+            rest = &rest[at + name.len()..];
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let Some(value) = after.strip_prefix('=') else { continue };
+            let value = value.trim_start();
+            let quote = value.chars().next()?;
+            let digits: String = value[quote.len_utf8()..].chars().take_while(char::is_ascii_digit).collect();
+            return (!digits.is_empty()).then_some(digits);
+        }
+        None
+    };
+    (attr("count"), attr("uniqueCount"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compound File Binary (MS-CFB)
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const FREESECT: u32 = 0xFFFF_FFFF;
+const MAXREGSECT: u32 = 0xFFFF_FFFA;
+
+/// Checks an OLE container: sector size, DIFAT and FAT inside the file, and every chain
+/// calamine follows (directory, mini FAT, mini stream, each stream) acyclic and in range.
+pub fn cfb(path: &Path) -> Result<(), Refusal> {
+    let bad = |what: &str| Refusal::Structure(what.to_string());
+    let Ok(mut file) = File::open(path) else { return Ok(()) };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut h = [0u8; 512];
+    if file.read_exact(&mut h).is_err() {
+        return Err(bad("truncated header"));
+    }
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let ss: u64 = match u16_at(&h, 30) {
+        9 => 512,
+        12 => 4096,
+        _ => return Err(bad("sector size")),
+    };
+    // Sectors that start inside the file (the last may be short); sector i is at (i+1)·ss.
+    let n = len.saturating_sub(ss).div_ceil(ss);
+    let sector = |file: &mut File, id: u32| -> Result<Vec<u8>, Refusal> {
+        if u64::from(id) >= n {
+            return Err(Refusal::Structure(format!("sector {id} lies past the end of the file")));
+        }
+        let mut buf = vec![0u8; ss as usize];
+        file.seek(SeekFrom::Start((u64::from(id) + 1) * ss)).map_err(|_| bad("unreadable sector"))?;
+        let mut got = 0;
+        while got < buf.len() {
+            match file.read(&mut buf[got..]) {
+                Ok(0) => break,
+                Ok(k) => got += k,
+                Err(_) => return Err(bad("unreadable sector")),
+            }
+        }
+        Ok(buf)
+    };
+    let words = |b: &[u8]| b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect::<Vec<_>>();
+
+    // FAT sector ids: 109 in the header, the rest in the DIFAT chain.
+    let mut fat_ids: Vec<u32> = words(&h[76..512]);
+    let mut next = u32_at(&h, 68);
+    let mut seen_difat = 0u64;
+    while next < MAXREGSECT {
+        seen_difat += 1;
+        if seen_difat > n {
+            return Err(bad("the DIFAT chain loops"));
+        }
+        let mut w = words(&sector(&mut file, next)?);
+        next = w.pop().unwrap_or(ENDOFCHAIN);
+        fat_ids.extend(w);
+    }
+    let fat_ids: Vec<u32> = fat_ids.into_iter().filter(|&id| id < MAXREGSECT).collect();
+    if fat_ids.len() as u64 > n {
+        return Err(bad("more FAT sectors than the file holds"));
+    }
+    let mut fat = Vec::with_capacity(fat_ids.len() * ss as usize / 4);
+    for id in fat_ids {
+        fat.extend(words(&sector(&mut file, id)?));
+    }
+
+    let mut fat = Chains::new(fat);
+    let dir_links = fat.follow(u32_at(&h, 48), "directory", true)?;
+    let mut dir = Vec::new();
+    let mut id = u32_at(&h, 48);
+    for _ in 0..dir_links {
+        dir.extend(sector(&mut file, id)?);
+        id = fat.table[id as usize];
+    }
+    let mini_fat_links = fat.follow(u32_at(&h, 60), "mini FAT", true)?;
+    let mut minifat = Vec::new();
+    let mut id = u32_at(&h, 60);
+    for _ in 0..mini_fat_links {
+        minifat.extend(words(&sector(&mut file, id)?));
+        id = fat.table[id as usize];
+    }
+    let mut minifat = Chains::new(minifat);
+    for (i, e) in dir.chunks_exact(128).enumerate() {
+        let kind = e[66];
+        if kind != 2 && kind != 5 {
+            continue;
+        }
+        let start = u32_at(e, 116);
+        let size = if ss == 512 {
+            u64::from(u32_at(e, 120))
+        } else {
+            u32_at(e, 120) as u64 | (u64::from(u32_at(e, 124)) << 32)
+        };
+        if size > len {
+            return Err(Refusal::Structure(format!("stream {i} claims {size} bytes in a {len}-byte file")));
+        }
+        // The root entry's chain is the mini stream; streams under 4096 bytes live in it.
+        if kind == 5 || size >= 4096 {
+            fat.follow(start, "stream", false)?;
+        } else if size > 0 {
+            minifat.follow(start, "mini stream", false)?;
+        }
+    }
+    Ok(())
+}
+
+/// A FAT or mini FAT, and which walk first passed each sector: chains are followed in
+/// linear time overall, however many streams share sectors.
+struct Chains {
+    table: Vec<u32>,
+    marks: Vec<u32>,
+    walk: u32,
+}
+
+impl Chains {
+    fn new(table: Vec<u32>) -> Chains {
+        let marks = vec![0; table.len()];
+        Chains { table, marks, walk: 0 }
+    }
+
+    /// The number of links of the chain from `start`, or why it is broken. A chain that runs
+    /// into one followed before ends there (the rest was checked then), unless `own` says it
+    /// must not share sectors.
+    fn follow(&mut self, start: u32, what: &str, own: bool) -> Result<u64, Refusal> {
+        self.walk += 1;
+        let (mut id, mut links) = (start, 0u64);
+        while id != ENDOFCHAIN && id != FREESECT {
+            let Some(mark) = self.marks.get_mut(id as usize) else {
+                return Err(Refusal::Structure(format!("the {what} chain leaves the file")));
+            };
+            if *mark == self.walk {
+                return Err(Refusal::Structure(format!("the {what} chain loops")));
+            }
+            if *mark != 0 {
+                if own {
+                    return Err(Refusal::Structure(format!("the {what} chain overlaps another")));
+                }
+                break;
+            }
+            *mark = self.walk;
+            links += 1;
+            id = self.table[id as usize];
+        }
+        Ok(links)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_string_counts_are_read_from_the_start_tag() {
+        let head = br#"<?xml version="1.0"?><sst xmlns="x" count="217" uniqueCount="99999999999"><si><t>a</t></si>"#;
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(sst_counts(head), (s("217"), s("99999999999")));
+        let prefixed = br#"<x:sst xmlns:x="x" uniqueCount = '3'><x:si/>"#;
+        assert_eq!(sst_counts(prefixed), (None, s("3")));
+        assert_eq!(sst_counts(b"<sst/>"), (None, None));
+        assert_eq!(claim("999999999999999999999999"), u64::MAX);
+    }
+
+    #[test]
+    fn parsed_parts_are_told_from_media() {
+        assert!(is_parsed("xl/worksheets/sheet1.xml"));
+        assert!(is_parsed("xl/_rels/workbook.xml.rels"));
+        assert!(is_parsed("xl/worksheets/sheet1.bin"));
+        assert!(!is_parsed("xl/media/image1.png"));
+        assert!(!is_parsed("xl/printerSettings/printerSettings1.bin"));
+    }
+}

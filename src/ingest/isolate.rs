@@ -1,0 +1,104 @@
+//! Reading a workbook in a child process first, for the formats calamine reads whole into
+//! memory (.xls and the other OLE files, .ods): their size comes from counts inside the file
+//! (cell ranges, repeated rows, sector chains), and a failed allocation aborts the process,
+//! which no panic handler can catch. The child (`dossier __read-probe FILE`) reads the file
+//! under an address-space limit and a deadline; only when it finishes is the file read in
+//! the batch's own process, which then needs no more memory than the child did. Zip
+//! containers read as streams (.xlsx .xlsb) are bounded by [`super::guard`] instead and are
+//! never spawned for, so a batch of them pays nothing.
+//!
+//! Off until the binary turns it on ([`enable`]): the library alone (tests, other programs)
+//! reads in-process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use super::guard::Refusal;
+
+/// Address space of the child: the memory one workbook may take.
+pub const MEMORY_BYTES: u64 = 512 * 1024 * 1024;
+/// Time the child may take to read one workbook (real .xls files take well under a second).
+pub const SECONDS: u64 = 4;
+/// The hidden subcommand the child runs.
+pub const PROBE_COMMAND: &str = "__read-probe";
+
+static EXE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Reads eager formats in a child first, running `exe` (the `dossier` binary itself).
+pub fn enable(exe: PathBuf) {
+    let _ = EXE.set(exe);
+}
+
+/// Reads `path` in a child process under [`MEMORY_BYTES`] and [`SECONDS`]; `Ok` when it
+/// finished (or when isolation is off, or the child could not be started at all).
+pub fn probe(path: &Path) -> Result<(), Refusal> {
+    let Some(exe) = EXE.get() else { return Ok(()) };
+    let mut cmd = Command::new(exe);
+    cmd.arg(PROBE_COMMAND).arg(path).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    limit_memory(&mut cmd);
+    // A machine that cannot start a process reads in-process, guarded as before.
+    let Ok(mut child) = cmd.spawn() else { return Ok(()) };
+    let start = Instant::now();
+    let mut nap = Duration::from_millis(1);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(_)) => return Err(Refusal::Crashed),
+            Ok(None) if start.elapsed() >= Duration::from_secs(SECONDS) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Refusal::TooSlow(SECONDS));
+            }
+            Ok(None) => {
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(20));
+            }
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn limit_memory(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs between fork and exec and only calls getrlimit/setrlimit,
+    // which are async-signal-safe system calls.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            if libc::getrlimit(libc::RLIMIT_AS, &mut lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let cap = (MEMORY_BYTES as libc::rlim_t).min(lim.rlim_max);
+            let lim = libc::rlimit { rlim_cur: cap, rlim_max: cap };
+            if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Without an address-space limit the child still keeps an abort out of the batch, and the
+/// deadline bounds its time.
+#[cfg(not(unix))]
+fn limit_memory(_cmd: &mut Command) {}
+
+/// The child's side: reads `path` as a batch would and exits 0. An abort, a kill at the
+/// deadline or any other exit tells the parent the file cannot be read safely.
+pub fn read_in_child(path: &Path) -> std::process::ExitCode {
+    let Ok(schema) = crate::schema::Schema::new(&crate::schema::Mapping::default()) else {
+        return std::process::ExitCode::FAILURE;
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let ctx = super::Ctx::new(crate::model::Lang::En, today, schema);
+    let display: std::sync::Arc<str> = std::sync::Arc::from(path.display().to_string().as_str());
+    super::read_file(path, &display, &ctx);
+    std::process::ExitCode::SUCCESS
+}
