@@ -140,6 +140,33 @@ const HINT_PARTY: L10n = L10n::new(
     "寫成「部門/姓名」,如 市場部/張三",
     "write “department / name”, e.g. Marketing / Li Na",
 );
+const MSG_TOO_LONG: L10n = L10n::new(
+    "“{field}”的值有 {n} 个字符,超过一个 Excel 单元格可容纳的 32767 个字符(开头为“{start}”)",
+    "「{field}」的值有 {n} 個字元,超過一個 Excel 儲存格可容納的 32767 個字元(開頭為「{start}」)",
+    "{field}: the value has {n} characters, more than the 32,767 an Excel cell holds (it starts “{start}”)",
+);
+const EXP_TOO_LONG: L10n = L10n::new("至多 32767 个字符", "至多 32767 個字元", "at most 32,767 characters");
+const HINT_TOO_LONG: L10n = L10n::new(
+    "缩短该内容,或把详细内容放到附件中、这里只写摘要",
+    "縮短該內容,或把詳細內容放到附件中、這裡只寫摘要",
+    "shorten it, or keep the details in an attachment and write a summary here",
+);
+
+/// Excel's limit on the text of one cell. Every field must fit one: the documents write
+/// each into an XLSX cell, and a longer text is an error when read, never cut silently.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// The number of characters of a cell's text when it is over [`MAX_CELL_CHARS`].
+fn too_long(cell: &Cell) -> Option<usize> {
+    let chars = |s: &str| if s.len() <= MAX_CELL_CHARS { 0 } else { s.chars().count() };
+    let n = match cell {
+        Cell::Text(s) | Cell::Error(s) => chars(s),
+        // Items are shown joined by one separator.
+        Cell::List(items) => items.iter().map(|c| too_long(c).unwrap_or_else(|| c.display().chars().count()) + 1).sum(),
+        _ => 0,
+    };
+    (n > MAX_CELL_CHARS).then_some(n)
+}
 
 // ---------------------------------------------------------------------------------------
 // Text cleanup
@@ -1099,6 +1126,10 @@ fn party(department: Option<&str>, person: Option<&str>) -> Party {
     Party { department: department.and_then(dept), person: person.and_then(dept) }
 }
 
+/// The longest department name looked for at the start of a name (`上海市浦东新区人民政府办公室`
+/// has 14 characters).
+const MAX_DEPT_PREFIX: usize = 32;
+
 /// One party written without list separators; several when `/` or spaces join names.
 fn parse_one(s: &str) -> Vec<Party> {
     let s = s.trim();
@@ -1173,8 +1204,9 @@ fn parse_one(s: &str) -> Vec<Party> {
         return vec![party(Some(unstarred), Some(&s[unstarred.len()..]))];
     }
     // `市场部经理*`, `市场部张三`: the longest department prefix (Chinese suffixes only:
-    // English words inside names are not departments).
-    let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).collect();
+    // English words inside names are not departments), among the first
+    // [`MAX_DEPT_PREFIX`] characters, so a long text costs linear time.
+    let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).take(MAX_DEPT_PREFIX).collect();
     for &i in bounds.iter().rev() {
         let (head, rest) = s.split_at(i);
         if head.ends_with(is_cjk) && is_department(head) && !rest.starts_with(['长', '長', '门', '門']) {
@@ -1570,6 +1602,21 @@ impl Typer<'_> {
         Typed::failed()
     }
 
+    /// A text longer than an Excel cell holds; the value shown is its start.
+    fn too_long(&mut self, def: &FieldDef, rf: &RawField, n: usize) {
+        let lang = self.lang();
+        let start: String = match &rf.cell {
+            Cell::Text(s) => s.chars().take(40).collect(),
+            c => c.display().chars().take(40).collect(),
+        };
+        let msg = MSG_TOO_LONG.fill(lang, &[("field", def.label.get(lang)), ("n", &n.to_string()), ("start", &start)]);
+        let d = self
+            .error("type", def, rf, msg, &format!("{start}…"))
+            .expected(EXP_TOO_LONG.get(lang))
+            .hint(HINT_TOO_LONG.get(lang));
+        self.diags.push(d);
+    }
+
     fn warn(&mut self, code: &'static str, def: &FieldDef, rf: &RawField, msg: String, hint: String) {
         let d = Diagnostic::warning(code, rf.loc.clone(), msg).field(self.key(def)).value(rf.cell.display()).hint(hint);
         self.diags.push(d);
@@ -1917,6 +1964,11 @@ fn type_inner(
             continue;
         };
         if def.computed {
+            continue;
+        }
+        if let Some(n) = too_long(&rf.cell) {
+            t.too_long(def, rf, n);
+            failed.insert(def.key);
             continue;
         }
         if matches!(def.ty, Type::Sub(_)) {

@@ -11,6 +11,13 @@ use crate::model::{L10n, Lang};
 
 pub use catalogue::{ENUMS, KINDS};
 
+/// Texts longer than this (in bytes) are never compared for "did you mean" hints: names
+/// are short, and edit distance costs the product of the two lengths.
+const MAX_SUGGEST_BYTES: usize = 120;
+/// Longer texts (in bytes) name no field or kind, however much bracketed help a header
+/// carries; a cell of text is not looked up as a label.
+const MAX_LABEL_BYTES: usize = 512;
+
 /// How a kind is laid out in a sheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -183,6 +190,9 @@ impl EnumDef {
 
     /// The code whose names are closest to `text`, for "did you mean" hints.
     pub fn nearest(&self, text: &str) -> Option<&'static EnumValue> {
+        if text.len() > MAX_SUGGEST_BYTES {
+            return None;
+        }
         let n = normalize(text);
         let values: &'static [EnumValue] = self.values;
         values
@@ -399,6 +409,9 @@ impl Schema {
 
     /// The field a header or label names within a kind.
     pub fn field(&self, kind: &str, label: &str) -> Option<&'static FieldDef> {
+        if label.len() > MAX_LABEL_BYTES {
+            return None;
+        }
         let kind = KINDS.iter().find(|k| k.key == kind)?.key;
         let n = normalize(label);
         if n.is_empty() {
@@ -410,6 +423,9 @@ impl Schema {
     /// The kind a sheet name (or sub-table title) names: exact match first, then containment
     /// (`2024任务分工与进度跟踪表(更新)` names tasks).
     pub fn kind_for_sheet(&self, name: &str) -> Option<&'static KindDef> {
+        if name.len() > MAX_LABEL_BYTES {
+            return None;
+        }
         let n = normalize(name);
         if n.is_empty() {
             return None;
@@ -426,6 +442,9 @@ impl Schema {
 
     /// The closest fields of a kind to an unmatched header, best first.
     pub fn suggest(&self, kind: &str, label: &str) -> Vec<&'static FieldDef> {
+        if label.len() > MAX_SUGGEST_BYTES {
+            return Vec::new();
+        }
         let n = normalize(label);
         let mut scored: Vec<(f64, &'static FieldDef)> = Vec::new();
         for ((k, name), f) in &self.fields {

@@ -95,10 +95,15 @@ pub(super) fn dangling(c: &mut Check<'_>) {
 
 /// The existing task id closest to a dangling entry (`1.l` → `1.1`), if any is close.
 fn nearest<'a>(g: &'a Graph<'_>, entry: &str) -> Option<&'a str> {
+    // Edit distance costs the product of the lengths; ids are short.
+    if entry.len() > 64 {
+        return None;
+    }
     let k = key(entry);
     g.tasks
         .iter()
         .filter_map(|t| t.id().map(str::trim))
+        .filter(|id| id.len() <= 64)
         .map(|id| (strsim::normalized_levenshtein(&k, &key(id)), id))
         .filter(|(s, _)| *s >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
