@@ -1373,9 +1373,9 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
             f.row += 1;
         }
     }
-    if let Some(html) = &v.summary_html {
+    if let Some(md) = &v.summary_html {
         f.gap();
-        f.field(&book.st, &v.labels.summary, V::text(&html_to_text(html)))?;
+        f.field(&book.st, &v.labels.summary, V::text(&md.text()))?;
     }
     if !v.decisions.is_empty() {
         f.gap();
@@ -1455,58 +1455,6 @@ fn split_span(s: &str) -> (V, V) {
         return (V::text(s), V::Empty);
     }
     (V::when(s), V::Empty)
-}
-
-/// Plain text of the safe HTML the views render Markdown to: paragraphs and list items on
-/// their own lines, ordered items numbered, entities decoded, tags dropped.
-fn html_to_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut counters: Vec<Option<u32>> = Vec::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&decode(&rest[..lt]));
-        let Some(gt) = rest[lt..].find('>') else {
-            rest = &rest[lt..];
-            break;
-        };
-        let tag = &rest[lt + 1..lt + gt];
-        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        let closing = tag.starts_with('/');
-        match (name.as_str(), closing) {
-            ("ol", false) => counters.push(Some(0)),
-            ("ul", false) => counters.push(None),
-            ("ol" | "ul", true) => {
-                counters.pop();
-            }
-            ("li", false) => {
-                if !out.is_empty() && !out.ends_with('\n') {
-                    out.push('\n');
-                }
-                out.push_str(&"  ".repeat(counters.len().saturating_sub(1)));
-                match counters.last_mut() {
-                    Some(Some(n)) => {
-                        *n += 1;
-                        out.push_str(&format!("{n}. "));
-                    }
-                    _ => out.push_str("- "),
-                }
-            }
-            ("p" | "h3" | "h4" | "h5" | "h6" | "pre" | "blockquote" | "tr", true) | ("br", _) | ("li", true)
-                if !out.ends_with('\n') =>
-            {
-                out.push('\n');
-            }
-            ("td" | "th", true) => out.push(' '),
-            _ => {}
-        }
-        rest = &rest[lt + gt + 1..];
-    }
-    out.push_str(&decode(rest));
-    out.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n")
-}
-
-fn decode(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1970,12 +1918,6 @@ mod tests {
         assert_eq!(widths(&t)[0], 14.0, "12 columns of text + padding");
         assert_eq!(lines_in("很长".repeat(30).as_str(), 31.0), 4);
         assert_eq!(shorten("活动方案设计与执行", 10.0), "活动方案…");
-    }
-
-    #[test]
-    fn markdown_bodies_become_plain_lines() {
-        let html = format::markdown("1. 市场部汇报 <b>框架</b>\n2. 销售部 & 财务部\n\n段落一\n\n- 甲\n- 乙");
-        assert_eq!(html_to_text(&html), "1. 市场部汇报 <b>框架</b>\n2. 销售部 & 财务部\n段落一\n- 甲\n- 乙");
     }
 
     #[test]

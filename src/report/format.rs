@@ -2,7 +2,6 @@
 //! Chinese, lists joined the way the language joins them, Markdown made safe.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::ingest::trim_float;
 use crate::model::{Lang, Quantity, Record, Value};
@@ -153,52 +152,6 @@ fn strip_number(s: &str) -> &str {
     }
 }
 
-/// Markdown to HTML that is safe to insert as is: raw HTML in the source is shown as text,
-/// images become links (a document makes no requests), links keep only web and mail
-/// schemes, and headings start at `<h3>` so they sit under the document's own.
-pub fn markdown(src: &str) -> String {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    // Whether each open link or image was kept, to drop its end tag with it.
-    let mut kept: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(src, opts).filter_map(|ev| match ev {
-        Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(s)),
-        Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
-        Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Some(Event::Start(Tag::Heading { level: demote(level), id, classes, attrs }))
-        }
-        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demote(level)))),
-        Event::Start(Tag::Link { link_type, dest_url, title, id } | Tag::Image { link_type, dest_url, title, id }) => {
-            let keep = safe_url(&dest_url);
-            kept.push(keep);
-            keep.then_some(Event::Start(Tag::Link { link_type, dest_url, title, id }))
-        }
-        Event::End(TagEnd::Link | TagEnd::Image) => kept.pop().unwrap_or(false).then_some(Event::End(TagEnd::Link)),
-        other => Some(other),
-    });
-    let mut out = String::with_capacity(src.len() * 2);
-    pulldown_cmark::html::push_html(&mut out, events);
-    out
-}
-
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    }
-}
-
-/// `http(s):`, `mailto:` and relative links; never `javascript:` or `data:`.
-fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    match lower.split_once(':') {
-        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => matches!(scheme, "http" | "https" | "mailto"),
-        _ => true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,18 +182,5 @@ mod tests {
         let list =
             ["1.《推广活动总结报告》", "2、销售数据", "（3）反馈", "2024年复盘", "3.", "1.5倍"].map(String::from);
         assert_eq!(items(&list), ["《推广活动总结报告》", "销售数据", "反馈", "2024年复盘", "3.", "1.5倍"]);
-    }
-
-    #[test]
-    fn markdown_escapes_raw_html_and_drops_requests() {
-        let html = markdown(
-            "1. 市场部汇报 <script>alert(1)</script>\n\n<div onclick=x>块</div>\n\n![logo](https://cdn.example/x.png) [bad](javascript:alert(1))\n\n# 标题",
-        );
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
-        assert!(html.contains("&lt;div onclick=x&gt;"), "{html}");
-        assert!(!html.contains("<script") && !html.contains("<div") && !html.contains("<img"), "{html}");
-        assert!(!html.contains("javascript:"), "{html}");
-        assert!(html.contains("<a href=\"https://cdn.example/x.png\">logo</a>"), "{html}");
-        assert!(html.contains("<h3>标题</h3>"), "{html}");
     }
 }

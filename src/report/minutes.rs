@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::markdown::Markdown;
 use super::{Badge, DocView, Document, Rate, RateView, Row, badge, format, stem_part};
 use crate::ingest::Ctx;
 use crate::model::{L10n, Lang, Record};
@@ -18,8 +19,8 @@ pub struct MinutesView {
     pub agenda: Vec<AgendaRow>,
     /// `合计 40 分钟`, empty when no item gives its length.
     pub agenda_total: String,
-    /// The summary rendered from Markdown, raw HTML escaped; insert as is.
-    pub summary_html: Option<String>,
+    /// The summary read from Markdown; it serializes as safe HTML for templates to insert as is.
+    pub summary_html: Option<Markdown>,
     pub decisions: Vec<String>,
     pub actions: Vec<ActionRow>,
     /// Actions done, of all actions.
@@ -235,7 +236,7 @@ pub(super) fn document(m: &Record, index: usize, signoffs: &[Record], ctx: &Ctx)
         attendees,
         agenda,
         agenda_total,
-        summary_html: (!summary.is_empty()).then(|| format::markdown(&summary)),
+        summary_html: (!summary.is_empty()).then(|| Markdown::parse(&summary)),
         decisions: format::items(m.list("decisions")),
         actions,
         actions_done: Rate::new(done, actions_in.len() as u32).into(),
@@ -313,7 +314,7 @@ mod tests {
         assert_eq!(v.agenda_total, "合计 40 分钟");
         assert_eq!(v.attendees[0].role, "核心决策者");
         assert_eq!(v.decisions.len(), 2);
-        assert!(v.summary_html.as_deref().unwrap().starts_with("<ol>"));
+        assert!(v.summary_html.as_ref().unwrap().html().starts_with("<ol>"));
         assert_eq!((v.actions_done.done, v.actions_done.of, v.actions_done.text.as_str()), (1, 2, "50%"));
         // 2023 actions are long past "today" (2024-08-10): the open one is overdue.
         assert_eq!(v.actions.iter().map(|a| a.overdue).collect::<Vec<_>>(), [false, true]);

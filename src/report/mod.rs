@@ -4,6 +4,7 @@
 
 pub mod format;
 pub mod index;
+pub mod markdown;
 pub mod minutes;
 pub mod plan;
 pub mod retro;
@@ -234,8 +235,8 @@ pub struct Row {
     pub key: &'static str,
     pub label: String,
     pub value: String,
-    /// Markdown fields rendered to safe HTML (raw HTML escaped); templates insert it as is.
-    pub html: Option<String>,
+    /// Markdown fields read into blocks; they serialize as safe HTML for templates to insert as is.
+    pub html: Option<markdown::Markdown>,
 }
 
 /// The form of a record: one row per catalogue field that holds a value, in catalogue order.
@@ -249,7 +250,7 @@ pub fn form_rows(rec: &Record, lang: Lang, skip: &[&str]) -> Vec<Row> {
             if value.is_empty() {
                 return None;
             }
-            let html = (f.ty == schema::Type::Markdown).then(|| format::markdown(&value));
+            let html = (f.ty == schema::Type::Markdown).then(|| markdown::Markdown::parse(&value));
             Some(Row { key: f.key, label: f.label.get(lang).to_string(), value, html })
         })
         .collect()

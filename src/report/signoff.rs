@@ -37,6 +37,7 @@ mod tests {
     use super::super::fixtures::*;
     use super::*;
     use crate::model::Lang;
+    use crate::report::markdown::Markdown;
 
     fn view(lang: Lang) -> SignoffView {
         let p = seed_project();
@@ -70,6 +71,6 @@ mod tests {
         assert_eq!(row("priority"), Some(("Priority", "High")));
         assert_eq!(row("contact"), None);
         let notes = v.form.iter().find(|r| r.key == "notes").unwrap();
-        assert_eq!(notes.html.as_deref(), Some("<p>需保证活动符合最新广告法规定</p>\n"));
+        assert_eq!(notes.html.as_ref().map(Markdown::html).as_deref(), Some("<p>需保证活动符合最新广告法规定</p>\n"));
     }
 }

@@ -8,6 +8,7 @@ use super::layout::{
     break_lines, draw_line,
 };
 use crate::model::{L10n, Lang};
+use crate::report::markdown::{Block, Mark, Markdown, Span, plain};
 use crate::report::{
     Badge, DocMeta, DocView, Document, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid, SignoffView,
     SummaryView,
@@ -120,7 +121,7 @@ fn form(flow: &mut Flow, rows: &[Row], status: Option<&Badge>) {
         .map(|r| {
             let cell = match (r.key, status, &r.html) {
                 ("status", Some(b), _) => Cell::rich(badge(b, TABLE)),
-                (_, _, Some(html)) => markdown_cell(html),
+                (_, _, Some(md)) => markdown_cell(md),
                 _ => Cell::text(&r.value, Style::new(9.0, INK)),
             };
             (r.label.clone(), cell)
@@ -400,9 +401,9 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
             rows,
         );
     }
-    if let Some(html) = &v.summary_html {
+    if let Some(md) = &v.summary_html {
         flow.heading(&l.summary, 0);
-        markdown(flow, html);
+        markdown(flow, md);
     }
     if !v.decisions.is_empty() {
         flow.heading(&l.decisions, 0);
@@ -612,209 +613,111 @@ pub fn summary(flow: &mut Flow, v: &SummaryView, meta: &DocMeta) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Markdown, from the safe HTML the views carry
+// Markdown, from the block model the views carry
 
-/// One block of Markdown text: a paragraph, a heading or a list item (marker and depth).
-#[derive(Debug, PartialEq)]
-pub enum MdBlock {
-    Para(Vec<(String, bool)>),
-    Heading(String),
-    Item { marker: String, depth: usize, text: Vec<(String, bool)> },
-}
-
-fn decode(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
-}
-
-/// Reads the HTML that `report::format::markdown` makes (pulldown-cmark output, raw HTML
-/// already escaped) back into blocks of text with bold spans.
-pub fn md_blocks(html: &str) -> Vec<MdBlock> {
-    enum Open {
-        None,
-        Para,
-        Heading,
-        Item(String, usize),
-    }
-    let mut out = Vec::new();
-    let mut lists: Vec<(bool, usize)> = Vec::new();
-    let mut spans: Vec<(String, bool)> = Vec::new();
-    let mut open = Open::None;
-    let mut bold = 0usize;
-    let mut in_cell = false;
-    let flush = |open: &mut Open, spans: &mut Vec<(String, bool)>, out: &mut Vec<MdBlock>| {
-        let text: String = spans.iter().map(|(s, _)| s.as_str()).collect();
-        if !text.trim().is_empty() {
-            let sp = std::mem::take(spans);
-            out.push(match std::mem::replace(open, Open::None) {
-                Open::Heading => MdBlock::Heading(text.trim().to_string()),
-                Open::Item(marker, depth) => MdBlock::Item { marker, depth, text: sp },
-                _ => MdBlock::Para(sp),
-            });
-        } else {
-            spans.clear();
-            // An item whose text is all in nested blocks keeps its marker for the first.
-            if !matches!(open, Open::Item(..)) {
-                *open = Open::None;
+/// Appends the spans of a Markdown block: bold set apart, hard breaks as new lines.
+fn push_spans(r: &mut Rich, spans: &[Span], style: Style) {
+    for sp in spans {
+        match sp {
+            Span::Text { text, marks, .. } => {
+                r.push(text, if marks.bold { style.bold() } else { style });
+            }
+            Span::Break => {
+                r.push("\n", style);
             }
         }
-    };
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            let t = decode(rest);
-            push_text(&mut spans, &t, bold > 0);
-            break;
-        };
-        if lt > 0 {
-            let t = decode(&rest[..lt]);
-            push_text(&mut spans, &t, bold > 0);
-        }
-        let Some(gt) = rest[lt..].find('>') else { break };
-        let tag = &rest[lt + 1..lt + gt];
-        rest = &rest[lt + gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match (name.as_str(), closing) {
-            // Paragraphs inside a list item stay in the item.
-            ("p" | "blockquote" | "pre" | "tr" | "table", false) if !matches!(open, Open::Item(..)) => {
-                flush(&mut open, &mut spans, &mut out);
-                open = Open::Para;
-            }
-            ("p" | "blockquote" | "pre" | "tr", true) if !matches!(open, Open::Item(..)) => {
-                flush(&mut open, &mut spans, &mut out);
-            }
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
-                flush(&mut open, &mut spans, &mut out);
-                open = Open::Heading;
-            }
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", true) => flush(&mut open, &mut spans, &mut out),
-            ("ul" | "ol", false) => {
-                flush(&mut open, &mut spans, &mut out);
-                let start = tag
-                    .split("start=\"")
-                    .nth(1)
-                    .and_then(|s| s.split('"').next())
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .unwrap_or(1);
-                lists.push((name == "ol", start));
-            }
-            ("ul" | "ol", true) => {
-                flush(&mut open, &mut spans, &mut out);
-                lists.pop();
-            }
-            ("li", false) => {
-                flush(&mut open, &mut spans, &mut out);
-                let depth = lists.len().saturating_sub(1);
-                let marker = match lists.last_mut() {
-                    Some((true, n)) => {
-                        let m = format!("{n}.");
-                        *n += 1;
-                        m
-                    }
-                    _ => "•".to_string(),
-                };
-                open = Open::Item(marker, depth);
-            }
-            ("li", true) => flush(&mut open, &mut spans, &mut out),
-            ("strong" | "b", false) => bold += 1,
-            ("strong" | "b", true) => bold = bold.saturating_sub(1),
-            ("br", _) => push_text(&mut spans, "\n", false),
-            ("td" | "th", false) => {
-                if in_cell {
-                    push_text(&mut spans, " | ", false);
-                }
-                in_cell = true;
-                if name == "th" {
-                    bold += 1;
-                }
-            }
-            ("th", true) => bold = bold.saturating_sub(1),
-            ("input", _) if tag.contains("checked") => push_text(&mut spans, "☑ ", false),
-            ("input", _) => push_text(&mut spans, "☐ ", false),
-            ("hr", _) => flush(&mut open, &mut spans, &mut out),
-            _ => {}
-        }
-        if name == "tr" {
-            in_cell = false;
-        }
-    }
-    flush(&mut open, &mut spans, &mut out);
-    out
-}
-
-fn push_text(spans: &mut Vec<(String, bool)>, t: &str, bold: bool) {
-    // New lines between tags are layout of the HTML, not of the text.
-    let t = if t.trim().is_empty() && t.contains('\n') { "" } else { t };
-    if t.is_empty() {
-        return;
-    }
-    match spans.last_mut() {
-        Some((s, b)) if *b == bold => s.push_str(t),
-        _ => spans.push((t.to_string(), bold)),
     }
 }
 
-fn rich_of(spans: &[(String, bool)], style: Style) -> Rich {
+/// The spans of a Markdown block as rich text, without trailing line breaks.
+fn rich_of(spans: &[Span], style: Style) -> Rich {
     let mut r = Rich { text: String::new(), spans: Vec::new() };
-    for (s, b) in spans {
-        let s = s.trim_end_matches('\n');
-        r.push(s, if *b { style.bold() } else { style });
-    }
+    push_spans(&mut r, spans, style);
+    let end = r.text.trim_end_matches('\n').len();
+    r.text.truncate(end);
+    r.spans.retain(|(at, _)| *at < end.max(1));
     if r.spans.is_empty() {
         r.spans.push((0, style));
     }
     r
 }
 
-/// Markdown as flowing text: paragraphs, headings, list items.
-pub fn markdown(flow: &mut Flow, html: &str) {
+/// The marker drawn before a list item.
+fn marker(mark: Mark) -> String {
+    match mark {
+        Mark::Bullet => "•".to_string(),
+        Mark::Number(n) => format!("{n}."),
+        Mark::None => String::new(),
+    }
+}
+
+/// A table row of Markdown as one line: cells joined by ` | `, the head in bold.
+fn table_row(cells: &[Vec<Span>], style: Style) -> Rich {
+    let mut r = Rich { text: String::new(), spans: vec![(0, style)] };
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            r.push(" | ", style);
+        }
+        r.push(&plain(c), style);
+    }
+    r
+}
+
+/// Markdown as flowing text: paragraphs, headings, list items, code, table rows.
+pub fn markdown(flow: &mut Flow, md: &Markdown) {
     let style = body();
-    for (i, b) in md_blocks(html).iter().enumerate() {
+    for (i, b) in md.blocks.iter().enumerate() {
+        let gap = if i > 0 { 4.0 } else { 0.0 };
         match b {
-            MdBlock::Para(spans) => {
-                flow.space(if i > 0 { 4.0 } else { 0.0 });
-                flow.rich(&rich_of(spans, style), 0.0, Align::Left);
+            Block::Para { spans, quote } => {
+                flow.space(gap);
+                let indent = if *quote { style.size * 1.8 } else { 0.0 };
+                flow.rich(&rich_of(spans, style), indent, Align::Left);
             }
-            MdBlock::Heading(t) => {
+            Block::Heading { spans, .. } => {
                 flow.space(6.0);
-                flow.para(t, style.bold());
+                flow.para(&plain(spans), style.bold());
             }
-            MdBlock::Item { marker, depth, text } => {
+            Block::Item { mark, depth, spans, .. } => {
                 flow.space(2.0);
-                flow.item(marker, &rich_of(text, style), *depth as f32 * style.size * 1.8);
+                flow.item(&marker(*mark), &rich_of(spans, style), *depth as f32 * style.size * 1.8);
+            }
+            Block::Code(code) => {
+                flow.space(gap);
+                flow.para(code, style);
+            }
+            Block::Rule => flow.space(gap),
+            Block::Table { head, rows } => {
+                flow.space(gap);
+                flow.rich(&table_row(head, style.bold()), 0.0, Align::Left);
+                for row in rows {
+                    flow.rich(&table_row(row, style), 0.0, Align::Left);
+                }
             }
         }
     }
 }
 
 /// A Markdown field inside a form cell: its blocks as parts of the cell.
-fn markdown_cell(html: &str) -> Cell {
+fn markdown_cell(md: &Markdown) -> Cell {
     let style = Style::new(9.0, INK);
     let mut cell = Cell::default();
-    for b in md_blocks(html) {
-        let r = match b {
-            MdBlock::Para(spans) => rich_of(&spans, style),
-            MdBlock::Heading(t) => Rich::new(&t, style.bold()),
-            MdBlock::Item { marker, depth, text } => {
-                let mut r = Rich::new(&format!("{}{marker} ", "  ".repeat(depth)), style.color(MUTED));
-                for (s, b) in text {
-                    r.push(&s, if b { style.bold() } else { style });
-                }
-                r
+    for b in &md.blocks {
+        match b {
+            Block::Para { spans, .. } => cell.parts.push(rich_of(spans, style)),
+            Block::Heading { spans, .. } => cell.parts.push(Rich::new(&plain(spans), style.bold())),
+            Block::Item { mark, depth, spans, .. } => {
+                let mut r = Rich::new(&format!("{}{} ", "  ".repeat(*depth), marker(*mark)), style.color(MUTED));
+                push_spans(&mut r, spans, style);
+                cell.parts.push(r);
             }
-        };
-        cell.parts.push(r);
+            Block::Code(code) => cell.parts.push(Rich::new(code, style)),
+            Block::Rule => {}
+            Block::Table { head, rows } => {
+                cell.parts.push(table_row(head, style.bold()));
+                cell.parts.extend(rows.iter().map(|r| table_row(r, style)));
+            }
+        }
     }
     cell
 }
@@ -823,34 +726,13 @@ fn markdown_cell(html: &str) -> Cell {
 mod tests {
     use super::*;
 
-    fn texts(b: &[MdBlock]) -> Vec<String> {
-        b.iter()
-            .map(|b| match b {
-                MdBlock::Para(s) => s.iter().map(|(t, _)| t.as_str()).collect(),
-                MdBlock::Heading(t) => format!("# {t}"),
-                MdBlock::Item { marker, depth, text } => {
-                    format!(
-                        "{}{marker} {}",
-                        "  ".repeat(*depth),
-                        text.iter().map(|(t, _)| t.as_str()).collect::<String>()
-                    )
-                }
-            })
-            .collect()
-    }
-
     #[test]
-    fn markdown_html_reads_back_as_blocks() {
-        let html = crate::report::format::markdown(
-            "1. 市场部汇报 <b>x</b> & 数据\n2. 技术部**确认**\n   - 子项\n\n段落一\n第二行\n\n## 小结",
-        );
-        let b = md_blocks(&html);
-        assert_eq!(
-            texts(&b),
-            ["1. 市场部汇报 <b>x</b> & 数据", "2. 技术部确认", "  • 子项", "段落一\n第二行", "# 小结"],
-            "{html}"
-        );
-        let MdBlock::Item { text, .. } = &b[1] else { panic!() };
-        assert_eq!(text[1], ("确认".to_string(), true));
+    fn markdown_items_keep_their_markers_and_bold_runs() {
+        let md = Markdown::parse("1. 市场部汇报\n2. 技术部**确认**\n   - 子项");
+        let cell = markdown_cell(&md);
+        let texts: Vec<&str> = cell.parts.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["1. 市场部汇报", "2. 技术部确认", "  • 子项"]);
+        let bold = cell.parts[1].spans.iter().find(|(_, s)| s.bold).map(|(at, _)| &cell.parts[1].text[*at..]);
+        assert_eq!(bold, Some("确认"));
     }
 }

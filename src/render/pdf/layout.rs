@@ -232,12 +232,15 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
             }
             if trim > max_w + 0.01 {
                 // No break opportunity in a stretch wider than the line: cut it by characters.
+                // The width of what is left is kept as a running total, so a stretch of any
+                // length is cut in linear time.
                 let mut i = seg_start;
+                let tail = full - trim;
+                let mut rest_w = full;
                 loop {
-                    let rest = &chars[i..end];
-                    if trimmed(rest) <= max_w + 0.01 {
+                    if rest_w - tail <= max_w + 0.01 {
                         line_start = i;
-                        line_w = width(rest);
+                        line_w = rest_w;
                         break;
                     }
                     let mut k = 0;
@@ -257,6 +260,7 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
                         k -= 1;
                     }
                     lines.push(make_line(&chars[i..i + k], &styles));
+                    rest_w -= width(&chars[i..i + k]);
                     i += k;
                 }
             } else {
