@@ -179,28 +179,33 @@ pub fn install_quiet_panic_hook() {
 
 /// Reads one input file. Never panics: a broken file gives one file-level diagnostic.
 pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
-    READING.with(|r| r.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if is_markdown(path) { markdown::read(path, display, ctx) } else { xlsx::read(path, display, ctx) }
-    }));
-    READING.with(|r| r.set(false));
-    result.unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        let problem = MALFORMED.fill(ctx.lang, &[("detail", &what)]);
+    let read =
+        quietly(|| if is_markdown(path) { markdown::read(path, display, ctx) } else { xlsx::read(path, display, ctx) });
+    read.unwrap_or_else(|| {
         let mut read = FileRead::default();
-        read.diags.push(file_error(ctx.lang, display, &problem));
+        read.diags.push(file_error(ctx.lang, display, DAMAGED.get(ctx.lang)).hint(RESAVE.get(ctx.lang)));
         read
     })
 }
 
-const MALFORMED: crate::model::L10n = crate::model::L10n::new(
-    "文件结构损坏,读取器无法解析({detail});请用 Excel 或 LibreOffice 打开后另存为 .xlsx 再试",
-    "檔案結構損壞,讀取器無法解析({detail});請用 Excel 或 LibreOffice 開啟後另存為 .xlsx 再試",
-    "the file is malformed and the reader gave up ({detail}); open it in Excel or LibreOffice and save it again as .xlsx",
+/// Runs a reader; `None` when it panicked (a reader's panic is a damaged file, and its
+/// message, internal to the reader, is not the user's business).
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let was = READING.with(|r| r.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    READING.with(|r| r.set(was));
+    result.ok()
+}
+
+const DAMAGED: crate::model::L10n = crate::model::L10n::new(
+    "文件已损坏,读取器无法读取它",
+    "檔案已損毀,讀取器無法讀取它",
+    "the file is damaged and the reader could not read it",
+);
+const RESAVE: crate::model::L10n = crate::model::L10n::new(
+    "用 Excel 或 LibreOffice 打开它并另存为新的 .xlsx,或重新复制该文件",
+    "用 Excel 或 LibreOffice 開啟它並另存為新的 .xlsx,或重新複製該檔案",
+    "open it in Excel or LibreOffice and save it as a new .xlsx, or copy the file again",
 );
 
 /// The one diagnostic for a file that cannot be read at all.

@@ -67,6 +67,13 @@ const HINT_SERIAL: L10n = L10n::new(
     "把儲存格設為日期格式,或寫成 YYYY-MM-DD",
     "format the cell as a date, or write YYYY-MM-DD",
 );
+const HINT_SERIAL_RANGE: L10n = L10n::new(
+    "Excel 的日期从 1900-01-01 到 9999-12-31(序号 1 到 2958465);请填写这个范围内的日期",
+    "Excel 的日期從 1900-01-01 到 9999-12-31(序號 1 到 2958465);請填寫這個範圍內的日期",
+    "Excel dates run from 1900-01-01 to 9999-12-31 (serials 1 to 2958465); enter a date in that range",
+);
+/// The serial of 9999-12-31, Excel's last date.
+const MAX_EXCEL_SERIAL: f64 = 2_958_465.0;
 const HINT_DATE_NUMBER: L10n = L10n::new(
     "{value} 像是把“月.日”写成了数字;请写完整日期,如 {example}",
     "{value} 像是把「月.日」寫成了數字;請寫完整日期,如 {example}",
@@ -1752,6 +1759,9 @@ impl Typer<'_> {
                     .map(|d| d.format("%Y-%m-%d").to_string());
                 let hint = match example {
                     Some(example) => HINT_DATE_NUMBER.fill(lang, &[("value", &shown), ("example", &example)]),
+                    // A date cell whose serial lies outside Excel's calendar (xlsx ingest reads
+                    // it as its number).
+                    None if !(1.0..=MAX_EXCEL_SERIAL).contains(&v) => HINT_SERIAL_RANGE.get(lang).to_string(),
                     None => hint.get(lang).to_string(),
                 };
                 self.type_error(def, rf, exp, hint)

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsb, Xlsx, XlsxError};
-use chrono::{NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 use crate::diag::Diagnostic;
 use crate::ingest::guard::{self, Refusal};
@@ -63,10 +63,15 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
         if sheet.visible == SheetVisible::VeryHidden || sheet.typ != SheetType::WorkSheet {
             continue;
         }
-        let grid = match book.load(&sheet.name) {
-            Ok(grid) => grid,
-            Err(detail) => {
+        // A reader that panics on one sheet leaves the others readable.
+        let grid = match crate::ingest::quietly(|| book.load(&sheet.name)) {
+            Some(Ok(grid)) => grid,
+            Some(Err(detail)) => {
                 failures.push((sheet.name.clone(), detail));
+                continue;
+            }
+            None => {
+                failures.push((sheet.name.clone(), String::new()));
                 continue;
             }
         };
@@ -81,8 +86,8 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
                     Plan::Table(kind, header) => sh.read_table(kind, &header, &mut out),
                     Plan::Form(kind) => sh.read_form(kind, &mut out),
                 }
-                if grid.truncated {
-                    out.diags.push(sh.truncated());
+                if let Some(cut) = grid.truncated {
+                    out.diags.push(sh.truncated(cut));
                 }
             }
             Err(skip) => {
@@ -92,17 +97,14 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
         }
     }
     if let Some((sheet, detail)) = failures.first() {
+        // Named by sheet; the reader's own words are shown only when it gave an error (a
+        // panic's message is internal to the reader).
         let lang = ctx.lang;
-        let mut d = if matched == 0 && skipped_names.is_empty() {
-            Problem::Unreadable(detail.clone()).diagnostic(lang, display, path)
-        } else {
-            let names: Vec<String> = failures.iter().map(|(n, _)| n.clone()).collect();
-            let problem = MSG_SHEETS_UNREADABLE.fill(lang, &[("sheets", &join_names(lang, &names))]);
-            let mut d = file_error(lang, display, &problem).hint(HINT_RESAVE.get(lang)).value(detail.clone());
-            d.loc.sheet = Some(Arc::from(sheet.as_str()));
-            d
-        };
-        if d.value.is_none() {
+        let names: Vec<String> = failures.iter().map(|(n, _)| n.clone()).collect();
+        let problem = MSG_SHEETS_UNREADABLE.fill(lang, &[("sheets", &join_names(lang, &names))]);
+        let mut d = file_error(lang, display, &problem).hint(HINT_RESAVE.get(lang));
+        d.loc.sheet = Some(Arc::from(sheet.as_str()));
+        if !detail.is_empty() {
             d = d.value(detail.clone());
         }
         out.diags.push(d);
@@ -210,9 +212,14 @@ const HINT_SHEET_NO_HEADER: L10n = L10n::new(
     "a header row needs at least two recognisable column names, e.g. {labels}",
 );
 const MSG_TRUNCATED: L10n = L10n::new(
-    "工作表“{sheet}”超出读取范围({rows} 行 × {cols} 列),超出部分未读取",
-    "工作表「{sheet}」超出讀取範圍({rows} 列 × {cols} 欄),超出部分未讀取",
-    "sheet “{sheet}” extends beyond what is read ({rows} rows × {cols} columns); the rest was not read",
+    "工作表“{sheet}”超出读取上限({rows} 行 × {cols} 列):已读取 {read} 行,{cell} 处及之后的内容没有读取",
+    "工作表「{sheet}」超出讀取上限({rows} 列 × {cols} 欄):已讀取 {read} 列,{cell} 處及之後的內容沒有讀取",
+    "sheet “{sheet}” is larger than dossier reads ({rows} rows × {cols} columns): {read} rows were read, and the content at {cell} and beyond was not",
+);
+const MSG_TOO_MANY_CELLS: L10n = L10n::new(
+    "工作表“{sheet}”的单元格(含有格式的空单元格)超过 {cells} 个:读到第 {row} 行为止,之后的内容没有读取",
+    "工作表「{sheet}」的儲存格(含有格式的空儲存格)超過 {cells} 個:讀到第 {row} 列為止,之後的內容沒有讀取",
+    "sheet “{sheet}” has more than {cells} cells (formatted empty ones included): it was read up to row {row}, and the rest was not",
 );
 const HINT_TRUNCATED: L10n = L10n::new(
     "删除表格下方或右侧多余的内容和格式,或把数据拆分到多个工作表",
@@ -255,9 +262,9 @@ const HINT_FORMULA: L10n = L10n::new(
 );
 const EXPECTED_FORMULA: L10n = L10n::new("公式的计算结果", "公式的計算結果", "the formula's saved result");
 const MSG_SHEETS_UNREADABLE: L10n = L10n::new(
-    "工作表 {sheets} 已损坏,无法读取",
-    "工作表 {sheets} 已損毀,無法讀取",
-    "sheet(s) {sheets} are damaged and cannot be read",
+    "文件已损坏,工作表 {sheets} 无法读取",
+    "檔案已損毀,工作表 {sheets} 無法讀取",
+    "the file is damaged: sheet(s) {sheets} cannot be read",
 );
 const HINT_RESAVE: L10n = L10n::new(
     "在 Excel 中打开并另存为新的 .xlsx 文件后重试",
@@ -719,10 +726,19 @@ struct GCell {
 #[derive(Default, Debug)]
 struct Grid {
     rows: BTreeMap<u32, BTreeMap<u32, GCell>>,
-    /// Content beyond the caps was not read.
-    truncated: bool,
+    /// Content beyond the caps was not read: where reading was cut.
+    truncated: Option<Cut>,
     /// Reading stopped before the end of the sheet (rows beyond the cap, or the visit budget).
     partial: bool,
+}
+
+/// Why a sheet was not read to its end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cut {
+    /// Content at (row, column) lies beyond [`MAX_ROWS`] × [`MAX_COLS`] (the first found).
+    Beyond(u32, u32),
+    /// The visit budget ran out at this row.
+    Visits(u32),
 }
 
 impl Grid {
@@ -848,13 +864,13 @@ impl Loader {
     fn take(&mut self, (r, c): (u32, u32), cell: Option<Cell>) -> bool {
         self.visits += 1;
         if self.visits > MAX_VISITS {
-            self.grid.truncated = true;
+            self.grid.truncated.get_or_insert(Cut::Visits(r));
             self.grid.partial = true;
             return false;
         }
         if r >= MAX_ROWS || c >= MAX_COLS {
             if cell.is_some() {
-                self.grid.truncated = true;
+                self.grid.truncated.get_or_insert(Cut::Beyond(r, c));
                 // Rows come in order: nothing after this row is kept.
                 if r >= MAX_ROWS {
                     self.grid.partial = true;
@@ -987,7 +1003,12 @@ fn to_cell(value: Data, fmt: Fmt) -> Option<Cell> {
                 // A time of day without a date (`14:00`): the date part would be 1899-12-30.
                 Cell::Text(clock(serial, false))
             } else {
-                match dt.as_datetime() {
+                // Excel's dates run from 1900-01-01 to 9999-12-31; a serial outside them is read
+                // as its number (a `type` error in a date field), never as a date outside them.
+                // The bound also keeps calamine's conversion from overflowing (it panics).
+                let in_range = serial.abs() < 1e7;
+                let date = in_range.then(|| dt.as_datetime()).flatten().filter(|d| (1900..=9999).contains(&d.year()));
+                match date {
                     Some(value) => {
                         let time = fmt.time || value.time().num_seconds_from_midnight() != 0;
                         Cell::DateTime { value, time }
@@ -1545,11 +1566,28 @@ impl SheetReader<'_> {
         Some(Resemblance { sheet: self.name.to_string(), kind, headers, matched })
     }
 
-    fn truncated(&self) -> Diagnostic {
+    /// A sheet not read to its end is an error: its data would be incomplete.
+    fn truncated(&self, cut: Cut) -> Diagnostic {
         let lang = self.lang();
-        let msg = MSG_TRUNCATED
-            .fill(lang, &[("sheet", &self.name), ("rows", &MAX_ROWS.to_string()), ("cols", &MAX_COLS.to_string())]);
-        Diagnostic::warning("sheet-truncated", self.sheet_loc(), msg).hint(HINT_TRUNCATED.get(lang))
+        let read = self.grid.rows.keys().next_back().map_or(0, |r| r + 1).to_string();
+        let (msg, loc) = match cut {
+            Cut::Beyond(r, c) => {
+                let cell = cell_name(r, c);
+                let args = [
+                    ("sheet", &*self.name),
+                    ("rows", &MAX_ROWS.to_string()),
+                    ("cols", &MAX_COLS.to_string()),
+                    ("read", &read),
+                    ("cell", &cell),
+                ];
+                (MSG_TRUNCATED.fill(lang, &args), self.loc(r, c))
+            }
+            Cut::Visits(r) => {
+                let args = [("sheet", &*self.name), ("cells", &MAX_VISITS.to_string()), ("row", &(r + 1).to_string())];
+                (MSG_TOO_MANY_CELLS.fill(lang, &args), self.sheet_loc())
+            }
+        };
+        Diagnostic::error("sheet-truncated", loc, msg).value(read).hint(HINT_TRUNCATED.get(lang))
     }
 
     fn skipped(&self, skip: Skip) -> Diagnostic {
@@ -2767,7 +2805,11 @@ mod tests {
         assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
         assert_eq!(of_kind(&read, "task").len(), 1);
         assert_eq!(codes(&read), ["sheet-truncated"]);
-        assert_eq!(read.diags[0].severity, Severity::Warning);
+        let d = &read.diags[0];
+        assert_eq!(d.severity, Severity::Error);
+        // The first content past the cap, and how many rows were read.
+        assert_eq!(d.loc.cell.as_deref(), Some("XFD1"));
+        assert_eq!(d.value.as_deref(), Some("2"));
     }
 
     /// Formatted but empty cells below the cap (a whole formatted column) are not content.
