@@ -13,59 +13,232 @@ use crate::schema::{self, Mapping};
 use crate::validate;
 
 /// One project to read: a workbook, a Markdown file, or a folder of input files.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProjectInput {
     /// The path as the user gave it (or as found under a folder they gave).
     pub source: String,
     pub files: Vec<PathBuf>,
+    /// What the folder walk left out here, and why: reported with the project.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A path the folder walk did not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// Not a regular file or folder: a named pipe, a socket, a device (which).
+    Special(PathBuf, L10n),
+    /// A link to a folder or file already read under another path (that path).
+    Again(PathBuf, PathBuf),
+    /// A link that points nowhere.
+    Dangling(PathBuf),
+    /// A folder dossier wrote (it holds dossier's `manifest.json`): documents, not forms.
+    Output(PathBuf),
+    /// A folder that cannot be listed: the error. (A file that cannot be read is reported
+    /// by its reader.)
+    Unreadable(PathBuf, String),
 }
 
 /// Finds the projects under `paths`: a file is a project; a folder with input files is a
 /// project; a folder of folders is a batch (searched recursively). Order is deterministic
-/// (sorted by name). Fails with a message naming the path that does not exist.
+/// (sorted by name). Fails with a message naming a path that does not exist.
+///
+/// The walk reads regular files only (named pipes, sockets and devices are skipped with a
+/// note, never opened). Links are followed, but every real folder and file is read once:
+/// a link back to a folder already read (a cycle) or to a file already read is skipped with
+/// a note. A folder holding dossier's `manifest.json` is an output folder and is skipped. A
+/// folder that cannot be listed becomes a project of its own with an error, and the walk
+/// goes on. Notes found in a folder with no input files go to the nearest project above it,
+/// else to a project named after the path given, holding only those notes.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<ProjectInput>, String> {
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(format!("{}: {e}", path.display())),
+            Err(e) => {
+                out.push(unreadable(path, &e));
+                continue;
+            }
+        };
+        let root = out.len();
+        let mut notes = Vec::new();
         if meta.is_file() {
-            out.push(ProjectInput { source: path.display().to_string(), files: vec![path.clone()] });
+            if seen.first(path, &meta).is_none() {
+                out.push(ProjectInput {
+                    source: path.display().to_string(),
+                    files: vec![path.clone()],
+                    ..Default::default()
+                });
+            }
+        } else if meta.is_dir() {
+            if let Some(first) = seen.first(path, &meta) {
+                notes.push(Skipped::Again(path.clone(), first));
+            } else {
+                walk(path, &mut seen, &mut out, None, &mut notes);
+            }
         } else {
-            discover_dir(path, &mut out).map_err(|e| format!("{}: {e}", path.display()))?;
+            notes.push(Skipped::Special(path.clone(), special_kind(&meta)));
+        }
+        if !notes.is_empty() {
+            out.insert(root, ProjectInput { source: path.display().to_string(), skipped: notes, ..Default::default() });
         }
     }
     Ok(out)
 }
 
-fn discover_dir(dir: &Path, out: &mut Vec<ProjectInput>) -> std::io::Result<()> {
+/// Real folders and files met so far, with the path each was first met under.
+#[derive(Default)]
+struct Seen(std::collections::HashMap<FileId, PathBuf>);
+
+impl Seen {
+    /// None the first time `path`'s folder or file is met; else the path it was met under.
+    fn first(&mut self, path: &Path, meta: &fs::Metadata) -> Option<PathBuf> {
+        let id = file_id(path, meta)?;
+        match self.0.get(&id) {
+            Some(first) => Some(first.clone()),
+            None => {
+                self.0.insert(id, path.to_path_buf());
+                None
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(unix)]
+fn file_id(_path: &Path, meta: &fs::Metadata) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _meta: &fs::Metadata) -> Option<FileId> {
+    fs::canonicalize(path).ok()
+}
+
+fn special_kind(meta: &fs::Metadata) -> L10n {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return L10n::new("命名管道", "具名管道", "a named pipe");
+        }
+        if t.is_socket() {
+            return L10n::new("套接字", "通訊端", "a socket");
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return L10n::new("设备文件", "裝置檔案", "a device");
+        }
+    }
+    let _ = meta;
+    L10n::new("特殊文件", "特殊檔案", "a special file")
+}
+
+fn unreadable(dir: &Path, e: &std::io::Error) -> ProjectInput {
+    ProjectInput {
+        source: dir.display().to_string(),
+        skipped: vec![Skipped::Unreadable(dir.to_path_buf(), e.to_string())],
+        ..Default::default()
+    }
+}
+
+/// Whether `dir` is an output folder of dossier: its `manifest.json` names dossier as generator.
+fn is_output(dir: &Path) -> bool {
+    let Ok(f) = fs::File::open(dir.join(crate::output::MANIFEST)) else { return false };
+    let mut head = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 1024), &mut head);
+    let head = String::from_utf8_lossy(&head);
+    head.split_whitespace().collect::<String>().contains("\"generator\":\"dossier")
+}
+
+/// Reads one folder: its input files make a project; its folders are walked in turn.
+/// `home` is the nearest project above (an index into `out`), for notes.
+fn walk(dir: &Path, seen: &mut Seen, out: &mut Vec<ProjectInput>, home: Option<usize>, notes: &mut Vec<Skipped>) {
+    if is_output(dir) {
+        note(out, home, notes, Skipped::Output(dir.to_path_buf()));
+        return;
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            out.push(unreadable(dir, &e));
+            return;
+        }
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => names.push(entry.file_name()),
+            Err(e) => {
+                out.push(unreadable(dir, &e));
+                return;
+            }
+        }
+    }
+    names.sort();
     let mut files = Vec::new();
     let mut dirs = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
+    let mut here = Vec::new();
+    for name in names {
+        let shown = name.to_string_lossy();
         // Hidden files, and Office's `~$` lock files beside an open workbook.
         // A README beside the data documents the folder; it is not a form.
-        if name.starts_with('.') || name.starts_with("~$") || is_readme(&name) {
+        if shown.starts_with('.') || shown.starts_with("~$") || is_readme(&shown) {
             continue;
         }
-        let path = entry.path();
-        let ft = entry.file_type()?;
-        let is_dir = ft.is_dir() || (ft.is_symlink() && path.is_dir());
-        if is_dir {
-            dirs.push(path);
-        } else if ingest::is_input(&path) {
-            files.push(path);
+        let path = dir.join(&name);
+        let meta = match fs::metadata(&path) {
+            Ok(meta) => meta,
+            // A link that points nowhere; any other entry that vanished is not worth a note.
+            Err(_) => {
+                if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    here.push(Skipped::Dangling(path));
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            match seen.first(&path, &meta) {
+                Some(first) => here.push(Skipped::Again(path, first)),
+                None => dirs.push(path),
+            }
+        } else if !ingest::is_input(&path) {
+            continue;
+        } else if !meta.is_file() {
+            here.push(Skipped::Special(path, special_kind(&meta)));
+        } else {
+            match seen.first(&path, &meta) {
+                Some(first) => here.push(Skipped::Again(path, first)),
+                None => files.push(path),
+            }
         }
     }
-    files.sort();
-    dirs.sort();
-    if !files.is_empty() {
-        out.push(ProjectInput { source: dir.display().to_string(), files });
+    let home = if files.is_empty() {
+        home
+    } else {
+        out.push(ProjectInput { source: dir.display().to_string(), files, ..Default::default() });
+        Some(out.len() - 1)
+    };
+    for n in here {
+        note(out, home, notes, n);
     }
     for d in dirs {
-        discover_dir(&d, out)?;
+        walk(&d, seen, out, home, notes);
     }
-    Ok(())
+}
+
+/// Files a note with the project `home`, or with the notes of the path given.
+fn note(out: &mut [ProjectInput], home: Option<usize>, notes: &mut Vec<Skipped>, n: Skipped) {
+    match home.and_then(|i| out.get_mut(i)) {
+        Some(p) => p.skipped.push(n),
+        None => notes.push(n),
+    }
 }
 
 fn is_readme(name: &str) -> bool {
@@ -105,8 +278,59 @@ const TOO_MANY_HINT: L10n = L10n::new(
     "merge the two, or put them in two project folders",
 );
 
+const SKIPPED_SPECIAL: L10n = L10n::new(
+    "已跳过:这是{kind},不是普通文件",
+    "已略過:這是{kind},不是一般檔案",
+    "skipped: this is {kind}, not a regular file",
+);
+const SKIPPED_AGAIN: L10n = L10n::new(
+    "已跳过:它指向已读取的 {first}(链接)",
+    "已略過:它指向已讀取的 {first}(連結)",
+    "skipped: it leads to {first}, which is read already (a link)",
+);
+const SKIPPED_DANGLING: L10n =
+    L10n::new("已跳过:链接指向的文件不存在", "已略過:連結指向的檔案不存在", "skipped: a link to nothing");
+const SKIPPED_OUTPUT: L10n = L10n::new(
+    "已跳过:这是 dossier 生成的输出文件夹(含 manifest.json),不是表单",
+    "已略過:這是 dossier 產生的輸出資料夾(含 manifest.json),不是表單",
+    "skipped: an output folder of dossier (it holds manifest.json), not forms",
+);
+const SKIPPED_OUTPUT_HINT: L10n = L10n::new(
+    "把输出文件夹(-o)放在输入文件夹之外",
+    "把輸出資料夾(-o)放在輸入資料夾之外",
+    "keep the output folder (-o) outside the input folders",
+);
+const UNREADABLE_DIR: L10n =
+    L10n::new("无法列出文件夹内容:{error}", "無法列出資料夾內容:{error}", "cannot list the folder: {error}");
+const UNREADABLE_DIR_HINT: L10n = L10n::new(
+    "检查该文件夹的读取和执行权限,或以有权限的用户运行",
+    "檢查該資料夾的讀取與執行權限,或以有權限的使用者執行",
+    "check the folder's read and execute permissions, or run as a user who may read it",
+);
+
+impl Skipped {
+    /// The note (or, for a folder that cannot be listed, the error) in `lang`.
+    pub fn diagnostic(&self, lang: crate::model::Lang) -> Diagnostic {
+        let at = |p: &Path| crate::model::Location::file(&Arc::from(p.display().to_string().as_str()));
+        match self {
+            Skipped::Special(p, kind) => {
+                Diagnostic::info("skipped", at(p), SKIPPED_SPECIAL.fill(lang, &[("kind", kind.get(lang))]))
+            }
+            Skipped::Again(p, first) => {
+                Diagnostic::info("skipped", at(p), SKIPPED_AGAIN.fill(lang, &[("first", &first.display().to_string())]))
+            }
+            Skipped::Dangling(p) => Diagnostic::info("skipped", at(p), SKIPPED_DANGLING.get(lang).to_string()),
+            Skipped::Output(p) => Diagnostic::info("skipped", at(p), SKIPPED_OUTPUT.get(lang).to_string())
+                .hint(SKIPPED_OUTPUT_HINT.get(lang)),
+            Skipped::Unreadable(p, e) => Diagnostic::error("file", at(p), UNREADABLE_DIR.fill(lang, &[("error", e)]))
+                .hint(UNREADABLE_DIR_HINT.get(lang)),
+        }
+    }
+}
+
 /// Reads every file of a project and groups the typed records by kind.
 pub fn load(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
+    diags.extend(input.skipped.iter().map(|s| s.diagnostic(ctx.lang)));
     let mut raws = Vec::new();
     for path in &input.files {
         let display: Arc<str> = path.display().to_string().into();

@@ -90,6 +90,8 @@ struct Built {
     docs: Result<Vec<RenderedDoc>, String>,
     summary: Option<ProjectSummary>,
     id: String,
+    /// Only notes of the folder walk, no input files: nothing to build or index.
+    notes_only: bool,
 }
 
 const WROTE: L10n = L10n::new(
@@ -99,13 +101,18 @@ const WROTE: L10n = L10n::new(
 );
 
 pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
-    let (inputs, ctx) = match resolve(&args.paths, &args.common) {
+    let (mut inputs, ctx) = match resolve(&args.paths, &args.common) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("dossier: {e}");
             return Ok(ExitCode::from(2));
         }
     };
+    // The output folder is never input, even before it holds a manifest (an interrupted run).
+    if let Ok(out) = std::fs::canonicalize(&args.out) {
+        let inside = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p.starts_with(&out));
+        inputs.retain(|i| i.files.is_empty() || !i.files.iter().all(|f| inside(f)));
+    }
     let html = match HtmlRenderer::new(args.templates.as_deref()) {
         Ok(h) => h,
         Err(e) => {
@@ -153,7 +160,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut text = io::BufWriter::new(stdout.lock());
     let style = Style::detect();
     let mut tally = Tally::default();
-    let (mut failed, mut render_failed) = (0usize, false);
+    let (mut failed, mut render_failed, mut notes_only) = (0usize, false, 0usize);
     let mut names = BTreeSet::new();
     let mut ids = BatchIds::default();
     let mut summaries = Vec::new();
@@ -191,6 +198,10 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             if t.errors > 0 {
                 failed += 1;
                 skipped.push(entry);
+                continue;
+            }
+            if b.notes_only {
+                notes_only += 1;
                 continue;
             }
             let docs = match b.docs {
@@ -253,7 +264,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         &[
             ("files", &(manifest.files.len() + 1).to_string()),
             ("dir", &dir),
-            ("built", &(inputs.len() - failed).to_string()),
+            ("built", &(inputs.len() - failed - notes_only).to_string()),
             ("skipped", &failed.to_string()),
         ],
     );
@@ -274,8 +285,9 @@ fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: 
     let checked = project::check(input, ctx);
     let meta = DocMeta::new(&checked.project, ctx);
     let id = meta.project_id.clone();
-    if checked.has_errors() {
-        return Built { checked, docs: Ok(Vec::new()), summary: None, id };
+    let notes_only = input.files.is_empty();
+    if checked.has_errors() || notes_only {
+        return Built { checked, docs: Ok(Vec::new()), summary: None, id, notes_only };
     }
     let documents = report::documents(&checked.project, ctx);
     let rendered = (|| {
@@ -299,7 +311,7 @@ fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: 
         Ok(docs)
     })();
     let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs: rendered, summary, id }
+    Built { checked, docs: rendered, summary, id, notes_only }
 }
 
 const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");

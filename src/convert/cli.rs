@@ -243,7 +243,11 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
             writeln!(out, "  {}: {note}", NOTE.get(lang))?;
         }
         // Read what was written, as `check` will: it must be the same records.
-        let back = project::load(&ProjectInput { source: shown.clone(), files: written }, &reread, &mut Vec::new());
+        let back = project::load(
+            &ProjectInput { source: shown.clone(), files: written, ..Default::default() },
+            &reread,
+            &mut Vec::new(),
+        );
         if let Some(what) = super::project_difference(&c.project, &back) {
             mismatched = true;
             writeln!(out, "  {}: {}", NOTE.get(lang), MISMATCH.fill(lang, &[("path", &shown), ("what", &what)]))?;

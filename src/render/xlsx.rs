@@ -1732,7 +1732,7 @@ mod tests {
 
     fn load(files: Vec<PathBuf>, c: &Ctx) -> (Project, Vec<crate::diag::Diagnostic>) {
         let mut diags = Vec::new();
-        let input = ProjectInput { source: "out".into(), files };
+        let input = ProjectInput { source: "out".into(), files, ..Default::default() };
         let p = project::load(&input, c, &mut diags);
         (p, diags)
     }
