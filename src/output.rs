@@ -9,11 +9,37 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::model::{L10n, Lang};
+
 /// The manifest's own name inside the output folder.
 pub const MANIFEST: &str = "manifest.json";
 
+/// Longest file or folder name dossier writes, in bytes: a temporary name adds a dot, the
+/// process id and `.tmp`, and every common file system allows 255 bytes.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// `name` when it fits in `max` bytes; else its start, cut at a character boundary, and a
+/// hash of the whole name, so that distinct long names stay distinct from run to run.
+pub fn fit(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_string();
+    }
+    let hash = &sha256_hex(name.as_bytes())[..8];
+    let mut cut = max.saturating_sub(hash.len() + 1);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{hash}", name[..cut].trim_end_matches(['-', '.', ' ']))
+}
+
+/// The file name `stem.ext`, the stem shortened by [`fit`] so the whole fits [`MAX_NAME_BYTES`].
+pub fn file_name(stem: &str, ext: &str) -> String {
+    format!("{}.{ext}", fit(stem, MAX_NAME_BYTES - ext.len() - 1))
+}
+
 /// A folder or file name made from an id or title: no path separators, no `..`, no control
-/// or reserved characters, no Windows device names, at most 80 characters, never empty.
+/// or reserved characters, no Windows device names, at most 80 characters and (with room
+/// for a `-2` suffix) [`MAX_NAME_BYTES`] bytes, never empty.
 pub fn safe_name(raw: &str) -> String {
     let mut out = String::new();
     for c in raw.trim().chars() {
@@ -39,23 +65,94 @@ pub fn safe_name(raw: &str) -> String {
     if reserved {
         out.push('_');
     }
-    if out.is_empty() { "project".to_string() } else { out }
+    if out.is_empty() { "project".to_string() } else { fit(&out, MAX_NAME_BYTES - 8) }
+}
+
+/// What writing a file was doing when it failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    CreateFolder,
+    Create,
+    Write,
+    Rename,
+}
+
+/// An output file that could not be written: the operation, the path, the system's reason.
+/// Carried inside the `io::Error` [`write_atomic`] returns; [`WriteError::message`] says it
+/// in the user's language.
+#[derive(Debug)]
+pub struct WriteError {
+    pub op: Op,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+const OP_CREATE_FOLDER: L10n = L10n::new(
+    "无法创建文件夹 {path}:{error}",
+    "無法建立資料夾 {path}:{error}",
+    "cannot create the folder {path}: {error}",
+);
+const OP_CREATE: L10n =
+    L10n::new("无法创建文件 {path}:{error}", "無法建立檔案 {path}:{error}", "cannot create {path}: {error}");
+const OP_WRITE: L10n = L10n::new("无法写入 {path}:{error}", "無法寫入 {path}:{error}", "cannot write {path}: {error}");
+const OP_RENAME: L10n = L10n::new(
+    "无法把临时文件改名为 {path}:{error}",
+    "無法把暫存檔改名為 {path}:{error}",
+    "cannot rename the temporary file to {path}: {error}",
+);
+
+impl WriteError {
+    pub fn message(&self, lang: Lang) -> String {
+        let l = match self.op {
+            Op::CreateFolder => OP_CREATE_FOLDER,
+            Op::Create => OP_CREATE,
+            Op::Write => OP_WRITE,
+            Op::Rename => OP_RENAME,
+        };
+        l.fill(lang, &[("path", &self.path.display().to_string()), ("error", &self.source.to_string())])
+    }
+
+    /// The message of any error a write returned, in `lang` when it is a [`WriteError`].
+    pub fn describe(e: &io::Error, lang: Lang) -> String {
+        match e.get_ref().and_then(|inner| inner.downcast_ref::<WriteError>()) {
+            Some(w) => w.message(lang),
+            None => e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+fn failed(op: Op, path: &Path) -> impl FnOnce(io::Error) -> io::Error {
+    let path = path.to_path_buf();
+    move |source| io::Error::new(source.kind(), WriteError { op, path, source })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
 /// interrupted run never leaves a half-written file under the final name. No fsync per file:
 /// a batch writes thousands, and the rename alone already guarantees that a killed run leaves
-/// either the old file or the new one (`verify` catches what a power cut might leave).
+/// either the old file or the new one (`verify` catches what a power cut might leave). An
+/// error names the path and the operation ([`WriteError`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    fs::create_dir_all(dir).map_err(failed(Op::CreateFolder, dir))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = dir.join(format!(".{}.{}.tmp", fit(&name, MAX_NAME_BYTES), std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut f = fs::File::create(&tmp).map_err(failed(Op::Create, path))?;
+        f.write_all(bytes).map_err(failed(Op::Write, path))?;
         drop(f);
-        fs::rename(&tmp, path)
+        fs::rename(&tmp, path).map_err(failed(Op::Rename, path))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -256,7 +353,36 @@ mod tests {
         assert_eq!(safe_name("com1.txt"), "com1.txt_");
         assert_eq!(safe_name("  "), "project");
         assert_eq!(safe_name("门市开幕 专案"), "门市开幕-专案");
-        assert_eq!(safe_name(&"长".repeat(200)).chars().count(), 80);
+        assert_eq!(safe_name(&"x".repeat(200)).chars().count(), 80);
+        // 80 ideographs are 240 bytes: shortened further, with a hash.
+        assert!(safe_name(&"长".repeat(200)).len() <= MAX_NAME_BYTES - 8);
+    }
+
+    #[test]
+    fn long_names_are_shortened_with_a_stable_hash() {
+        let a = format!("minutes-{}", "中".repeat(78));
+        let b = format!("minutes-{}乙", "中".repeat(77));
+        let (fa, fb) = (file_name(&a, "html"), file_name(&b, "html"));
+        assert!(fa.len() <= MAX_NAME_BYTES && fb.len() <= MAX_NAME_BYTES, "{fa} {fb}");
+        assert_ne!(fa, fb);
+        assert_eq!(fa, file_name(&a, "html"));
+        assert!(fa.starts_with("minutes-中中") && fa.ends_with(".html"), "{fa}");
+        assert_eq!(file_name("plan", "pdf"), "plan.pdf");
+        assert!(safe_name(&"中".repeat(80)).len() <= MAX_NAME_BYTES - 8);
+        // The temporary name fits too: the file is written.
+        let dir = tempfile::tempdir().unwrap();
+        write_atomic(&dir.path().join(&fa), b"x").unwrap();
+    }
+
+    #[test]
+    fn write_errors_name_the_path_and_the_operation() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("file"), b"x").unwrap();
+        // A folder cannot be created where a file is.
+        let e = write_atomic(&dir.path().join("file/sub/a.html"), b"x").unwrap_err();
+        let msg = WriteError::describe(&e, Lang::En);
+        assert!(msg.starts_with("cannot create the folder ") && msg.contains("file/sub"), "{msg}");
+        assert!(WriteError::describe(&e, Lang::ZhCn).starts_with("无法创建文件夹 "));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::{BatchIds, CommonArgs, Style, resolve, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
 use crate::model::{L10n, Lang};
-use crate::output::{self, Entry, FontEntry, OutDir};
+use crate::output::{self, Entry, FontEntry, OutDir, WriteError};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
@@ -72,6 +72,20 @@ pub enum OutFormat {
     Html,
     Xlsx,
 }
+
+/// One project's files, rendered and named, waiting to be written.
+struct Pending {
+    entry: IndexProject,
+    summary: Option<ProjectSummary>,
+    folder: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+const NOT_WRITTEN: L10n = L10n::new(
+    "{error};该项目未生成,其余项目照常生成",
+    "{error};該專案未產生,其餘專案照常產生",
+    "{error}; this project was not built, the others are",
+);
 
 /// Projects rendered at once: every core busy, memory bounded whatever the batch size.
 const CHUNK: usize = 64;
@@ -160,7 +174,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut text = io::BufWriter::new(stdout.lock());
     let style = Style::detect();
     let mut tally = Tally::default();
-    let (mut failed, mut render_failed, mut notes_only) = (0usize, false, 0usize);
+    // Projects with errors, projects rendered or written in vain, notes-only entries.
+    let (mut failed, mut broken, mut notes_only) = (0usize, 0usize, 0usize);
     let mut names = BTreeSet::new();
     let mut ids = BatchIds::default();
     let mut summaries = Vec::new();
@@ -179,7 +194,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 .collect()
         });
         // Names are given in input order (deterministic); the files are then written in parallel.
-        let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
         for mut b in built {
             ids.check(&mut b.checked, &ctx);
             let t = Tally::of(&b.checked.diags);
@@ -207,35 +222,58 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             let docs = match b.docs {
                 Ok(docs) => docs,
                 Err(e) => {
-                    render_failed = true;
+                    broken += 1;
                     progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
                     continue;
                 }
             };
             let folder = unique(&mut names, &output::safe_name(&b.id));
-            for RenderedDoc { stem, title, files } in docs {
+            let mut files = Vec::new();
+            for RenderedDoc { stem, title, files: formats } in docs {
                 let mut links = Vec::new();
-                for (format, bytes) in files {
-                    let rel = format!("{folder}/{stem}.{format}");
+                for (format, bytes) in formats {
+                    let rel = format!("{folder}/{}", output::file_name(&stem, format));
                     links.push(Link { format: format.to_uppercase(), href: rel.clone() });
-                    pending.push((rel, bytes));
+                    files.push((rel, bytes));
                 }
                 entry.docs.push(IndexDoc { title, links });
             }
-            if let Some(mut s) = b.summary {
+            let summary = b.summary.map(|mut s| {
                 s.link = Some(format!("{folder}/"));
-                summaries.push(s);
-            }
-            index_projects.push(entry);
+                s
+            });
+            pending.push(Pending { entry, summary, folder, files });
         }
-        let written: Vec<io::Result<Entry>> =
-            pool.install(|| pending.par_iter().map(|(rel, bytes)| out.write_unrecorded(rel, bytes)).collect());
-        for e in written {
-            out.record(e?);
+        let written: Vec<Vec<io::Result<Entry>>> = pool.install(|| {
+            pending
+                .par_iter()
+                .map(|p| p.files.par_iter().map(|(rel, bytes)| out.write_unrecorded(rel, bytes)).collect())
+                .collect()
+        });
+        // A project whose files cannot all be written is reported and left out whole (index,
+        // summary, manifest); the batch goes on.
+        for (p, results) in pending.into_iter().zip(written) {
+            if let Some(e) = results.iter().find_map(|r| r.as_ref().err()) {
+                broken += 1;
+                let error = WriteError::describe(e, ctx.lang);
+                let msg = NOT_WRITTEN.fill(ctx.lang, &[("error", &error)]);
+                progress.suspend(|| eprintln!("dossier: {}: {msg}", p.entry.source));
+                for entry in results.iter().flatten() {
+                    let _ = std::fs::remove_file(out.root().join(&entry.path));
+                }
+                let _ = std::fs::remove_dir(out.root().join(&p.folder));
+                continue;
+            }
+            for entry in results.into_iter().flatten() {
+                out.record(entry);
+            }
+            summaries.extend(p.summary);
+            index_projects.push(p.entry);
         }
     }
     progress.finish_and_clear();
 
+    let localized = |e: io::Error| io::Error::new(e.kind(), WriteError::describe(&e, ctx.lang));
     let batch_meta = DocMeta::batch(&ctx);
     let summary_view = report::summary(&summaries, &ctx);
     let mut summary_links = Vec::new();
@@ -243,12 +281,12 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         let bytes =
             r.render_summary(&summary_view, &batch_meta).map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
         let rel = format!("summary.{}", r.format());
-        out.write(&rel, &bytes)?;
+        out.write(&rel, &bytes).map_err(localized)?;
         summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
     }
     let index = IndexView::new(ctx.lang, summary_links, index_projects, skipped);
     let index_bytes = html.render_index(&index, &batch_meta).map_err(|e| io::Error::other(format!("index: {e:#}")))?;
-    out.write("index.html", &index_bytes)?;
+    out.write("index.html", &index_bytes).map_err(localized)?;
     let dir = out.root().display().to_string();
     let fonts = pdf
         .as_ref()
@@ -256,7 +294,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect()
         })
         .unwrap_or_default();
-    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts)?;
+    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts).map_err(localized)?;
 
     write_total(&mut text, inputs.len(), failed, tally, ctx.lang)?;
     let line = WROTE.fill(
@@ -264,13 +302,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         &[
             ("files", &(manifest.files.len() + 1).to_string()),
             ("dir", &dir),
-            ("built", &(inputs.len() - failed - notes_only).to_string()),
+            ("built", &(inputs.len() - failed - notes_only - broken).to_string()),
             ("skipped", &failed.to_string()),
         ],
     );
     writeln!(text, "{line}")?;
     text.flush()?;
-    Ok(if render_failed {
+    Ok(if broken > 0 {
         ExitCode::from(2)
     } else if tally.errors > 0 || (args.common.strict && tally.warnings > 0) {
         ExitCode::from(1)
