@@ -152,6 +152,34 @@ impl Refusal {
     }
 }
 
+/// A read that may take this much memory or more is a heavy one: heavy reads take turns
+/// ([`heavy`]), so the batch's threads never hold several at once.
+pub const HEAVY_BYTES: u64 = 64 * 1024 * 1024;
+/// Parsed parts of a ZIP container beyond which its read counts as heavy: a sheet's cells
+/// take a few times their XML in memory.
+pub const HEAVY_PARSED_BYTES: u64 = 16 * 1024 * 1024;
+
+static LANE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    static HELD: std::cell::RefCell<Option<std::sync::MutexGuard<'static, ()>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Waits for the heavy-read lane and holds it on this thread until [`release`]: one heavy
+/// workbook is read at a time, whatever the number of threads.
+pub fn heavy() {
+    if HELD.with(|h| h.borrow().is_some()) {
+        return;
+    }
+    let guard = LANE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    HELD.with(|h| *h.borrow_mut() = Some(guard));
+}
+
+/// Gives the lane back, if this thread holds it (called when a file has been read).
+pub fn release() {
+    HELD.with(|h| h.borrow_mut().take());
+}
+
 /// The file size every workbook must fit.
 pub fn file_size(len: u64) -> Result<(), Refusal> {
     if len > MAX_FILE_BYTES { Err(Refusal::FileTooLarge(len)) } else { Ok(()) }
@@ -164,11 +192,11 @@ fn is_parsed(name: &str) -> bool {
 }
 
 /// Checks a ZIP container's central directory against the budgets, and the shared-string
-/// counts calamine reserves memory for. A container the zip crate cannot read passes: the
-/// reader reports it as damaged.
-pub fn zip(path: &Path) -> Result<(), Refusal> {
-    let Ok(file) = File::open(path) else { return Ok(()) };
-    let Ok(mut archive) = zip::ZipArchive::new(BufReader::new(file)) else { return Ok(()) };
+/// counts calamine reserves memory for; gives the declared size of the parts a reader
+/// parses. A container the zip crate cannot read passes: the reader reports it as damaged.
+pub fn zip(path: &Path) -> Result<u64, Refusal> {
+    let Ok(file) = File::open(path) else { return Ok(0) };
+    let Ok(mut archive) = zip::ZipArchive::new(BufReader::new(file)) else { return Ok(0) };
     if archive.len() > MAX_ENTRIES {
         return Err(Refusal::TooManyEntries(archive.len()));
     }
@@ -196,12 +224,8 @@ pub fn zip(path: &Path) -> Result<(), Refusal> {
         return Err(Refusal::TooMuchData(parsed));
     }
     if let Some((i, name, size)) = sst {
-        let mut head = Vec::new();
-        if let Ok(entry) = archive.by_index(i) {
-            // A read error here is the reader's to report.
-            let _ = entry.take(4096).read_to_end(&mut head);
-        }
-        let (count, unique) = sst_counts(&head);
+        // A part that cannot be inflated is the reader's to report.
+        let (count, unique) = archive.by_index(i).map(sst_counts).unwrap_or_default();
         if let Some(n) = unique.filter(|n| claim(n) > size / MIN_SI_BYTES + 1) {
             return Err(Refusal::Claim(name, "uniqueCount", n));
         }
@@ -209,7 +233,7 @@ pub fn zip(path: &Path) -> Result<(), Refusal> {
             return Err(Refusal::Claim(name, "count", n));
         }
     }
-    Ok(())
+    Ok(parsed)
 }
 
 /// A count as written; more digits than a u64 holds is a claim beyond any file.
@@ -217,35 +241,29 @@ fn claim(digits: &str) -> u64 {
     digits.parse().unwrap_or(u64::MAX)
 }
 
-/// `count` and `uniqueCount` of the `<sst>` start tag at the head of `sharedStrings.xml`
-/// (any namespace prefix): their leading digits, as calamine reads them.
-fn sst_counts(head: &[u8]) -> (Option<String>, Option<String>) {
-    let text = String::from_utf8_lossy(head);
-    let Some(tag) = text.match_indices('<').map(|(i, _)| &text[i + 1..]).find(|t| {
-        let name: &str = t.split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or("");
-        name == "sst" || name.ends_with(":sst")
-    }) else {
-        return (None, None);
-    };
-    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-    let attr = |name: &str| -> Option<String> {
-        let mut rest = tag;
-        while let Some(at) = rest.find(name) {
-            let before = rest[..at].chars().next_back();
-            let after = rest[at + name.len()..].trim_start();
-            rest = &rest[at + name.len()..];
-            if !before.is_some_and(char::is_whitespace) {
-                continue;
+/// `count` and `uniqueCount` of the `<sst>` start tag of `sharedStrings.xml`, found the way
+/// calamine finds it (the first start tag named `sst`, whatever comes before it): their
+/// leading digits.
+fn sst_counts(part: impl Read) -> (Option<String>, Option<String>) {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "sst" => {
+                let attr = |name: &str| {
+                    e.attributes().with_checks(false).flatten().find(|a| a.key.as_ref() == name).and_then(|a| {
+                        let digits: String = a.value.chars().take_while(char::is_ascii_digit).collect();
+                        (!digits.is_empty()).then_some(digits)
+                    })
+                };
+                return (attr("count"), attr("uniqueCount"));
             }
-            let Some(value) = after.strip_prefix('=') else { continue };
-            let value = value.trim_start();
-            let quote = value.chars().next()?;
-            let digits: String = value[quote.len_utf8()..].chars().take_while(char::is_ascii_digit).collect();
-            return (!digits.is_empty()).then_some(digits);
+            Ok(Event::Eof) | Err(_) => return (None, None),
+            Ok(_) => {}
         }
-        None
-    };
-    (attr("count"), attr("uniqueCount"))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,10 +421,13 @@ mod tests {
     fn shared_string_counts_are_read_from_the_start_tag() {
         let head = br#"<?xml version="1.0"?><sst xmlns="x" count="217" uniqueCount="99999999999"><si><t>a</t></si>"#;
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(sst_counts(head), (s("217"), s("99999999999")));
+        assert_eq!(sst_counts(&head[..]), (s("217"), s("99999999999")));
         let prefixed = br#"<x:sst xmlns:x="x" uniqueCount = '3'><x:si/>"#;
-        assert_eq!(sst_counts(prefixed), (None, s("3")));
-        assert_eq!(sst_counts(b"<sst/>"), (None, None));
+        assert_eq!(sst_counts(&prefixed[..]), (None, s("3")));
+        assert_eq!(sst_counts(&b"<sst/>"[..]), (None, None));
+        // Whatever comes first, as calamine reads it.
+        let late = format!("<?xml version=\"1.0\"?>{}<sst uniqueCount=\"7\">", "/".repeat(100_000));
+        assert_eq!(sst_counts(late.as_bytes()), (None, s("7")));
         assert_eq!(claim("999999999999999999999999"), u64::MAX);
     }
 

@@ -10,6 +10,7 @@
 //! Off until the binary turns it on ([`enable`]): the library alone (tests, other programs)
 //! reads in-process.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -31,20 +32,37 @@ pub fn enable(exe: PathBuf) {
     let _ = EXE.set(exe);
 }
 
-/// Reads `path` in a child process under [`MEMORY_BYTES`] and [`SECONDS`]; `Ok` when it
-/// finished (or when isolation is off, or the child could not be started at all).
-pub fn probe(path: &Path) -> Result<(), Refusal> {
+/// Reads `path` in a child process first (when isolation is on) and admits it to be read
+/// here: `Ok` when the child finished (or isolation is off, or no child could be started).
+/// A file whose read took [`super::guard::HEAVY_BYTES`] or more (or an unknown amount) is
+/// read in the heavy lane.
+pub fn admit(path: &Path) -> Result<(), Refusal> {
     let Some(exe) = EXE.get() else { return Ok(()) };
+    match probe(exe, path)? {
+        Some(peak) if peak < super::guard::HEAVY_BYTES => {}
+        _ => super::guard::heavy(),
+    }
+    Ok(())
+}
+
+/// Runs the child on `path`; its peak memory when it reported one.
+fn probe(exe: &Path, path: &Path) -> Result<Option<u64>, Refusal> {
     let mut cmd = Command::new(exe);
-    cmd.arg(PROBE_COMMAND).arg(path).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.arg(PROBE_COMMAND).arg(path).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
     limit_memory(&mut cmd);
     // A machine that cannot start a process reads in-process, guarded as before.
-    let Ok(mut child) = cmd.spawn() else { return Ok(()) };
+    let Ok(mut child) = cmd.spawn() else { return Ok(None) };
     let start = Instant::now();
     let mut nap = Duration::from_millis(1);
     loop {
         match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) if status.success() => {
+                let mut report = String::new();
+                if let Some(out) = child.stdout.as_mut() {
+                    let _ = out.take(64).read_to_string(&mut report);
+                }
+                return Ok(report.trim().strip_prefix("peak ").and_then(|n| n.parse().ok()));
+            }
             Ok(Some(_)) => return Err(Refusal::Crashed),
             Ok(None) if start.elapsed() >= Duration::from_secs(SECONDS) => {
                 let _ = child.kill();
@@ -58,7 +76,7 @@ pub fn probe(path: &Path) -> Result<(), Refusal> {
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Ok(());
+                return Ok(None);
             }
         }
     }
@@ -90,8 +108,9 @@ fn limit_memory(cmd: &mut Command) {
 #[cfg(not(unix))]
 fn limit_memory(_cmd: &mut Command) {}
 
-/// The child's side: reads `path` as a batch would and exits 0. An abort, a kill at the
-/// deadline or any other exit tells the parent the file cannot be read safely.
+/// The child's side: reads `path` as a batch would, prints `peak BYTES` (its peak memory)
+/// and exits 0. An abort, a kill at the deadline or any other exit tells the parent the file
+/// cannot be read safely.
 pub fn read_in_child(path: &Path) -> std::process::ExitCode {
     let Ok(schema) = crate::schema::Schema::new(&crate::schema::Mapping::default()) else {
         return std::process::ExitCode::FAILURE;
@@ -100,5 +119,26 @@ pub fn read_in_child(path: &Path) -> std::process::ExitCode {
     let ctx = super::Ctx::new(crate::model::Lang::En, today, schema);
     let display: std::sync::Arc<str> = std::sync::Arc::from(path.display().to_string().as_str());
     super::read_file(path, &display, &ctx);
+    if let Some(peak) = peak_memory() {
+        println!("peak {peak}");
+    }
     std::process::ExitCode::SUCCESS
+}
+
+/// This process's peak resident memory, in bytes.
+#[cfg(unix)]
+fn peak_memory() -> Option<u64> {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return None;
+    }
+    let max = u64::try_from(usage.ru_maxrss).ok()?;
+    // Linux reports KiB, macOS bytes.
+    Some(if cfg!(target_os = "macos") { max } else { max * 1024 })
+}
+
+#[cfg(not(unix))]
+fn peak_memory() -> Option<u64> {
+    None
 }

@@ -523,12 +523,14 @@ fn open(path: &Path) -> Result<Book, Problem> {
     let reopen = || File::open(path).map(BufReader::new).map_err(io);
 
     if head.starts_with(ZIP_MAGIC) || head.starts_with(ZIP_EMPTY) {
-        guard::zip(path).map_err(Problem::Budget)?;
+        if guard::zip(path).map_err(Problem::Budget)? > guard::HEAVY_PARSED_BYTES {
+            guard::heavy();
+        }
         if let Some(mime) = odf_mimetype(&head) {
             if !mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
                 return Err(Problem::OtherOdf);
             }
-            isolate::probe(path).map_err(Problem::Budget)?;
+            isolate::admit(path).map_err(Problem::Budget)?;
             return match Ods::new(reopen()?) {
                 Ok(b) => Ok(Book::Ods(Box::new(b))),
                 Err(calamine::OdsError::Password) => Err(Problem::Password),
@@ -565,7 +567,7 @@ fn open(path: &Path) -> Result<Book, Problem> {
     }
     if head.starts_with(CFB_MAGIC) {
         guard::cfb(path).map_err(Problem::Budget)?;
-        isolate::probe(path).map_err(Problem::Budget)?;
+        isolate::admit(path).map_err(Problem::Budget)?;
         // An encrypted .xlsx is an OLE container holding an `EncryptedPackage` stream; calamine's
         // xlsx reader recognises it before trying to unzip.
         if let Err(XlsxError::Password) = Xlsx::new(reopen()?) {
