@@ -11,6 +11,7 @@
 //!   acyclic and inside the file, and every stream no larger than the file. calamine reads
 //!   these formats whole; [`super::isolate`] also reads them in a child process first.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -27,6 +28,8 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Declared inflated size of all parsed parts together: bounds the time spent inflating.
 pub const MAX_PARSED_BYTES: u64 = 128 * 1024 * 1024;
+/// Sheets of one workbook: real ones hold tens; each sheet read costs a pass over its part.
+pub const MAX_SHEETS: usize = 1_000;
 /// Deflate cannot compress more than 1032:1; an entry claiming more lies about its size.
 const MAX_RATIO: u64 = 1_100;
 /// The shortest shared string element, `<si/>`: a count of strings the part cannot hold is false.
@@ -44,6 +47,9 @@ pub enum Refusal {
     PartTooLarge(String, u64),
     /// All parts together inflate to more than [`MAX_PARSED_BYTES`].
     TooMuchData(u64),
+    /// More sheets than [`MAX_SHEETS`], or sheets whose parts add up to more than
+    /// [`MAX_PARSED_BYTES`] (several sheets may name one part): (sheets, bytes).
+    TooManySheets(usize, u64),
     /// A part declares a size its compressed data cannot produce: (part, declared, compressed).
     ImpossibleRatio(String, u64, u64),
     /// A count the file cannot back: (part, attribute, value as written).
@@ -79,6 +85,11 @@ const L_TOO_MUCH_DATA: L10n = L10n::new(
     "工作簿各部件解压后共 {size},超过 {max} 的上限",
     "活頁簿各部件解壓後共 {size},超過 {max} 的上限",
     "the workbook's parts inflate to {size} in all, over the {max} limit",
+);
+const L_TOO_MANY_SHEETS: L10n = L10n::new(
+    "工作簿列出 {n} 个工作表,读取它们要解压 {size}(上限 {max_n} 个工作表、{max}):文件已损坏或被篡改",
+    "活頁簿列出 {n} 個工作表,讀取它們要解壓 {size}(上限 {max_n} 個工作表、{max}):檔案已損毀或遭竄改",
+    "the workbook lists {n} sheets whose parts add up to {size} (at most {max_n} sheets and {max} are read): the file is damaged or tampered with",
 );
 const L_RATIO: L10n = L10n::new(
     "工作簿部件 {part} 声称解压后有 {size},但压缩数据只有 {packed},不可能解压出这么多:文件已损坏或被篡改",
@@ -134,6 +145,18 @@ impl Refusal {
             ),
             Refusal::TooMuchData(size) => (
                 L_TOO_MUCH_DATA.fill(lang, &[("size", &mib(*size)), ("max", &mib(MAX_PARSED_BYTES))]),
+                H_LARGE.get(lang),
+            ),
+            Refusal::TooManySheets(n, size) => (
+                L_TOO_MANY_SHEETS.fill(
+                    lang,
+                    &[
+                        ("n", &n.to_string()),
+                        ("size", &mib(*size)),
+                        ("max_n", &MAX_SHEETS.to_string()),
+                        ("max", &mib(MAX_PARSED_BYTES)),
+                    ],
+                ),
                 H_LARGE.get(lang),
             ),
             Refusal::ImpossibleRatio(part, size, packed) => (
@@ -202,10 +225,12 @@ pub fn zip(path: &Path) -> Result<u64, Refusal> {
     }
     let mut parsed = 0u64;
     let mut sst: Option<(usize, String, u64)> = None;
+    let mut sizes: HashMap<String, u64> = HashMap::new();
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_data(i) else { continue };
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let (size, packed) = (entry.size(), entry.compressed_size());
+        sizes.insert(name.to_ascii_lowercase(), size);
         if size > packed.saturating_mul(MAX_RATIO).saturating_add(4096) {
             return Err(Refusal::ImpossibleRatio(name, size, packed));
         }
@@ -223,6 +248,7 @@ pub fn zip(path: &Path) -> Result<u64, Refusal> {
     if parsed > MAX_PARSED_BYTES {
         return Err(Refusal::TooMuchData(parsed));
     }
+    sheet_budget(&mut archive, &sizes)?;
     if let Some((i, name, size)) = sst {
         // A part that cannot be inflated is the reader's to report.
         let (count, unique) = archive.by_index(i).map(sst_counts).unwrap_or_default();
@@ -236,6 +262,104 @@ pub fn zip(path: &Path) -> Result<u64, Refusal> {
     Ok(parsed)
 }
 
+/// The sheets an .xlsx workbook lists, with the parts they name (`xl/workbook.xml` and its
+/// relationships, read as calamine reads them): calamine reads each sheet's part in full, so
+/// a workbook listing one part thousands of times costs thousands of reads.
+fn sheet_budget<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, sizes: &HashMap<String, u64>) -> Result<(), Refusal> {
+    let Some(book) = sizes.keys().find(|n| n.ends_with("workbook.xml")).cloned() else { return Ok(()) };
+    let dir = book.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let rels_name =
+        if dir.is_empty() { "_rels/workbook.xml.rels".to_string() } else { format!("{dir}/_rels/workbook.xml.rels") };
+    let mut targets: HashMap<String, String> = HashMap::new();
+    if let Some(i) = archive.index_for_name(&rels_name).or_else(|| index_ci(archive, &rels_name)) {
+        for_each_element(archive, i, "Relationship", |attr| {
+            if let (Some(id), Some(target)) = (attr("Id"), attr("Target")) {
+                targets.insert(id, target);
+            }
+        });
+    }
+    let Some(i) = index_ci(archive, &book) else { return Ok(()) };
+    let (mut sheets, mut bytes) = (0usize, 0u64);
+    for_each_element(archive, i, "sheet", |attr| {
+        sheets += 1;
+        let part = attr("id").and_then(|id| targets.get(&id)).map(|t| resolve(&dir, t));
+        bytes += part.and_then(|p| sizes.get(&p)).copied().unwrap_or(0);
+    });
+    if sheets > MAX_SHEETS || bytes > MAX_PARSED_BYTES {
+        return Err(Refusal::TooManySheets(sheets, bytes));
+    }
+    Ok(())
+}
+
+/// The index of an entry by its lower-cased name.
+fn index_ci<R: Read + Seek>(archive: &zip::ZipArchive<R>, lower: &str) -> Option<usize> {
+    (0..archive.len())
+        .find(|&i| archive.name_for_index(i).and_then(Result::ok).is_some_and(|n| n.to_ascii_lowercase() == lower))
+}
+
+/// A relationship target as a lower-cased part name: absolute (`/xl/…`) or relative to `dir`.
+fn resolve(dir: &str, target: &str) -> String {
+    let target = target.replace('\\', "/");
+    let joined = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None if dir.is_empty() => target,
+        None => format!("{dir}/{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/").to_ascii_lowercase()
+}
+
+/// Calls `f` with an attribute getter (by local name) for every element named `local` in
+/// entry `i`; stops quietly at the first XML error (the reader reports the part).
+fn for_each_element<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    i: usize,
+    local: &str,
+    mut f: impl FnMut(&dyn Fn(&str) -> Option<String>),
+) {
+    use quick_xml::events::Event;
+    let Ok(entry) = archive.by_index(i) else { return };
+    let mut xml = xml_reader(entry);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == local => {
+                let attr = |name: &str| {
+                    e.attributes()
+                        .with_checks(false)
+                        .flatten()
+                        .find_map(|a| (a.key.local_name().as_ref() == name).then(|| a.value.into_owned()))
+                };
+                f(&attr);
+            }
+            Ok(Event::Eof) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// An XML reader set up as calamine sets up its own (`xlsx::xml_reader`), so a part is seen
+/// the way calamine will see it: end names and comments unchecked.
+fn xml_reader<R: Read>(part: R) -> quick_xml::Reader<BufReader<R>> {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    xml
+}
+
 /// A count as written; more digits than a u64 holds is a claim beyond any file.
 fn claim(digits: &str) -> u64 {
     digits.parse().unwrap_or(u64::MAX)
@@ -246,7 +370,7 @@ fn claim(digits: &str) -> u64 {
 /// leading digits.
 fn sst_counts(part: impl Read) -> (Option<String>, Option<String>) {
     use quick_xml::events::Event;
-    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+    let mut xml = xml_reader(part);
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -429,6 +553,13 @@ mod tests {
         let late = format!("<?xml version=\"1.0\"?>{}<sst uniqueCount=\"7\">", "/".repeat(100_000));
         assert_eq!(sst_counts(late.as_bytes()), (None, s("7")));
         assert_eq!(claim("999999999999999999999999"), u64::MAX);
+    }
+
+    #[test]
+    fn relationship_targets_resolve_like_calamine() {
+        assert_eq!(resolve("xl", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve("xl", "/xl/worksheets/Sheet2.xml"), "xl/worksheets/sheet2.xml");
+        assert_eq!(resolve("xl", "../xl/./worksheets/sheet3.xml"), "xl/worksheets/sheet3.xml");
     }
 
     #[test]

@@ -163,9 +163,13 @@ pub fn resemblances(path: &Path, display: &Arc<str>, ctx: &Ctx) -> Vec<Resemblan
     out
 }
 
-/// Sheet names as a list in `lang`.
+/// Sheet names as a list in `lang`; past 20, the count of the rest.
 fn join_names(lang: Lang, names: &[String]) -> String {
-    names.join(if lang == Lang::En { ", " } else { "、" })
+    let shown = names[..names.len().min(20)].join(if lang == Lang::En { ", " } else { "、" });
+    match names.len() {
+        n if n > 20 => format!("{shown} … (+{})", n - 20),
+        _ => shown,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
