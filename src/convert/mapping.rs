@@ -44,7 +44,7 @@ pub fn suggestions(projects: &[Checked], ctx: &crate::ingest::Ctx) -> Vec<Sugges
         files.dedup();
         for file in files {
             let display: std::sync::Arc<str> = file.into();
-            for r in crate::ingest::xlsx::resemblances(std::path::Path::new(file), &display, ctx) {
+            for r in crate::ingest::workbook::resemblances(std::path::Path::new(file), &display, ctx) {
                 for (_, header) in &r.headers {
                     add(r.kind, header, &mut out);
                 }

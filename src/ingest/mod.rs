@@ -1,9 +1,11 @@
 //! Reading inputs: workbooks and Markdown files become raw records (cells with their
 //! locations), which [`values`] then types against the schema.
 
+pub mod grid;
 pub mod markdown;
+pub mod sheet;
 pub mod values;
-pub mod xlsx;
+pub mod workbook;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -143,6 +145,13 @@ pub struct FileRead {
     pub diags: Vec<Diagnostic>,
 }
 
+impl FileRead {
+    /// A file that could not be read at all: its one diagnostic.
+    pub fn failed(d: Diagnostic) -> FileRead {
+        FileRead { records: Vec::new(), diags: vec![d] }
+    }
+}
+
 /// Input files dossier reads, by extension.
 pub fn is_input(path: &Path) -> bool {
     is_workbook(path) || is_markdown(path)
@@ -179,7 +188,7 @@ pub fn install_quiet_panic_hook() {
 pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     READING.with(|r| r.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if is_markdown(path) { markdown::read(path, display, ctx) } else { xlsx::read(path, display, ctx) }
+        if is_markdown(path) { markdown::read(path, display, ctx) } else { workbook::read(path, display, ctx) }
     }));
     READING.with(|r| r.set(false));
     result.unwrap_or_else(|panic| {
