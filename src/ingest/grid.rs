@@ -17,6 +17,9 @@ pub(crate) const MAX_COLS: u32 = 200;
 pub(crate) const MAX_VISITS: usize = 3_000_000;
 /// Cells written by filling merged ranges, per sheet.
 pub(crate) const MAX_MERGE_FILL: usize = 500_000;
+/// A merged range: its top-left and bottom-right cells, (row, column), inclusive.
+pub(crate) type Merge = ((u32, u32), (u32, u32));
+
 /// One stored cell. Empty cells are never stored.
 #[derive(Clone, Debug)]
 pub(crate) struct GCell {
@@ -81,7 +84,7 @@ impl Grid {
     }
 
     /// Copies the value of each merged range's top-left cell into every cell it covers.
-    pub(crate) fn fill_merges(&mut self, merges: &[((u32, u32), (u32, u32))]) {
+    pub(crate) fn fill_merges(&mut self, merges: &[Merge]) {
         let Some(last_row) = self.rows.keys().next_back().copied() else { return };
         let mut budget = MAX_MERGE_FILL;
         for m in merges {
