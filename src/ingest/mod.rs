@@ -13,6 +13,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::diag::Diagnostic;
+use crate::mapping::Mapping;
 use crate::model::{Lang, Location};
 use crate::schema::{KindDef, Schema};
 
@@ -26,11 +27,27 @@ pub struct Ctx {
     /// The instant stamped into files' metadata: `SOURCE_DATE_EPOCH` when the run has one
     /// ([`Ctx::with_stamp`]), else `as_of` at 00:00 — never the wall clock.
     pub stamp: NaiveDateTime,
+    /// The team's mapping (`--map`, overlaid by a project folder's own): rules for named
+    /// sheets; its aliases are in `schema`.
+    pub mapping: Arc<Mapping>,
 }
 
 impl Ctx {
     pub fn new(lang: Lang, as_of: NaiveDate, schema: Schema) -> Ctx {
-        Ctx { lang, as_of, schema, stamp: as_of.and_time(NaiveTime::MIN) }
+        Ctx { lang, as_of, schema, stamp: as_of.and_time(NaiveTime::MIN), mapping: Arc::default() }
+    }
+
+    /// This context reading with `mapping` (its aliases and sheet rules).
+    pub fn with_mapping(mut self, mapping: Arc<Mapping>) -> Ctx {
+        self.schema = schema_of(&mapping);
+        self.mapping = mapping;
+        self
+    }
+
+    /// The context for a project folder with its own mapping, which wins over this one's.
+    pub fn for_project(&self, local: &Mapping) -> Ctx {
+        let mapping = Arc::new(self.mapping.overlaid(local));
+        Ctx { lang: self.lang, as_of: self.as_of, schema: schema_of(&mapping), stamp: self.stamp, mapping }
     }
 
     /// Stamps files with `epoch` (from [`source_date_epoch`]) instead of the as-of date.
@@ -40,6 +57,10 @@ impl Ctx {
         }
         self
     }
+}
+
+fn schema_of(mapping: &Mapping) -> Schema {
+    Schema::with_aliases(mapping.aliases.iter().map(|a| (a.kind, a.header.as_str(), a.field)))
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds) as a UTC date-time, when set; an error names a
@@ -130,11 +151,13 @@ pub struct RawRecord {
     pub subs: Vec<(&'static str, Vec<RawRecord>)>,
     /// Columns or keys that matched no field: (header as written, value as text).
     pub extra: Vec<(String, String)>,
+    /// A requirement read from a row of a requirements register: a project of its own.
+    pub register: bool,
 }
 
 impl RawRecord {
     pub fn new(kind: &'static KindDef, loc: Location) -> RawRecord {
-        RawRecord { kind, loc, fields: Vec::new(), subs: Vec::new(), extra: Vec::new() }
+        RawRecord { kind, loc, fields: Vec::new(), subs: Vec::new(), extra: Vec::new(), register: false }
     }
 }
 
