@@ -1,6 +1,7 @@
 //! Reading inputs: workbooks and Markdown files become raw records (cells with their
 //! locations), which [`values`] then types against the schema.
 
+pub mod csv;
 pub mod grid;
 pub mod markdown;
 pub mod sheet;
@@ -177,7 +178,12 @@ impl FileRead {
 
 /// Input files dossier reads, by extension.
 pub fn is_input(path: &Path) -> bool {
-    is_workbook(path) || is_markdown(path)
+    is_workbook(path) || is_markdown(path) || is_csv(path)
+}
+
+/// CSV and TSV exports (`.txt` is Excel's "Unicode text", tab-separated).
+pub fn is_csv(path: &Path) -> bool {
+    matches!(ext(path).as_str(), "csv" | "tsv" | "txt")
 }
 
 pub fn is_workbook(path: &Path) -> bool {
@@ -211,7 +217,13 @@ pub fn install_quiet_panic_hook() {
 pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     READING.with(|r| r.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if is_markdown(path) { markdown::read(path, display, ctx) } else { workbook::read(path, display, ctx) }
+        if is_markdown(path) {
+            markdown::read(path, display, ctx)
+        } else if is_csv(path) {
+            csv::read(path, display, ctx)
+        } else {
+            workbook::read(path, display, ctx)
+        }
     }));
     READING.with(|r| r.set(false));
     result.unwrap_or_else(|panic| {

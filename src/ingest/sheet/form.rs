@@ -17,7 +17,7 @@ impl SheetReader<'_> {
             .filter(|(c, gc)| !gc.cell.is_empty() && !instr.contains(c) && !g.is_horizontal_copy(r, *c))
             .collect();
         let label_of = |gc: &GCell| match &gc.cell {
-            Cell::Text(t) => self.m.field(kind, t),
+            Cell::Text(t) => self.field(kind, t),
             _ => None,
         };
         let mut pairs = Vec::new();
@@ -76,7 +76,7 @@ impl SheetReader<'_> {
         if rest.is_empty() {
             return None;
         }
-        self.m.field(kind, label).map(|f| (f, rest.to_string()))
+        self.field(kind, label).map(|f| (f, rest.to_string()))
     }
 
     pub(super) fn read_form(&self, kind: &'static KindDef, out: &mut FileRead) {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::grid::{GCell, Grid, MAX_COLS, MAX_ROWS};
 use crate::diag::Diagnostic;
 use crate::ingest::{Cell, Ctx, FileRead, RawField, RawRecord, file_error};
+use crate::mapping::{SheetKind, SheetRule};
 use crate::model::{L10n, Lang, Location, cell_name};
 use crate::schema::{self, FieldDef, KINDS, KindDef, Shape, Type, normalize};
 
@@ -38,7 +39,8 @@ pub struct Resemblance {
 /// kind or holds no table.
 pub(crate) fn resemblance(grid: &Grid, name: &str, display: &Arc<str>, ctx: &Ctx) -> Option<Resemblance> {
     let matcher = Matcher::new(ctx);
-    let sh = SheetReader { ctx, m: &matcher, display, name: Arc::from(name), grid };
+    let rule = ctx.mapping.rule(display, name).map(|r| &**r);
+    let sh = SheetReader { ctx, m: &matcher, display, name: Arc::from(name), grid, rule };
     match sh.plan() {
         Err(Skip::Nothing) => sh.resemblance(),
         _ => None,
@@ -71,18 +73,26 @@ pub(crate) fn read_sheets(
         if grid.rows.is_empty() {
             continue;
         }
-        let sh = SheetReader { ctx, m: &matcher, display, name: Arc::from(name.as_str()), grid: &grid };
+        let rule = ctx.mapping.rule(display, &name).map(|r| &**r);
+        let sh = SheetReader { ctx, m: &matcher, display, name: Arc::from(name.as_str()), grid: &grid, rule };
         match sh.plan() {
             Ok(plan) => {
                 matched += 1;
+                let first = out.records.len();
                 match plan {
                     Plan::Table(kind, header) => sh.read_table(kind, &header, &mut out),
                     Plan::Form(kind) => sh.read_form(kind, &mut out),
+                    Plan::Columns(kind, header) => sh.read_columns(kind, &header, &mut out),
+                }
+                if let Some(rule) = rule {
+                    apply_rule(rule, &mut out.records[first..]);
                 }
                 if grid.truncated {
                     out.diags.push(sh.truncated());
                 }
             }
+            // The team said so: nothing to report.
+            Err(Skip::Mapped) => {}
             Err(skip) => {
                 skipped_names.push(name);
                 skipped.push(sh.skipped(skip));
@@ -125,6 +135,83 @@ pub(crate) fn read_sheets(
         out.diags.extend(skipped);
     }
     out
+}
+
+/// What a sheet's mapping rule adds to the records read from it: value words read as their
+/// codes, ambiguous text dates in the declared order, constants where a record has no value,
+/// and ids where it has none.
+fn apply_rule(rule: &SheetRule, records: &mut [RawRecord]) {
+    for (n, rec) in records.iter_mut().enumerate() {
+        apply_values(rule, rec, None);
+        for (parent, subs) in &mut rec.subs {
+            for sub in subs {
+                apply_values(rule, sub, Some(parent));
+            }
+        }
+        for (target, text) in &rule.set {
+            match target.parent {
+                None if target.kind.key == rec.kind.key => {
+                    if rec.fields.iter().all(|f| f.key != target.field.key || f.cell.is_empty()) {
+                        rec.fields.retain(|f| f.key != target.field.key);
+                        let loc = rec.loc.clone();
+                        rec.fields.push(RawField { key: target.field.key, cell: Cell::Text(text.clone()), loc });
+                    }
+                }
+                Some(parent) => {
+                    for (_, subs) in rec.subs.iter_mut().filter(|(p, _)| *p == parent) {
+                        for sub in subs.iter_mut().filter(|s| s.fields.iter().all(|f| f.key != target.field.key)) {
+                            let loc = sub.loc.clone();
+                            sub.fields.push(RawField { key: target.field.key, cell: Cell::Text(text.clone()), loc });
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        if rec.kind.field("id").is_some() && rec.fields.iter().all(|f| f.key != "id" || f.cell.is_empty()) {
+            let row = rec.loc.cell.as_deref().and_then(row_number).unwrap_or(0);
+            if let Some(id) = rule.make_id(row, n + 1) {
+                rec.fields.retain(|f| f.key != "id");
+                let loc = rec.loc.clone();
+                rec.fields.push(RawField { key: "id", cell: Cell::Text(id), loc });
+            }
+        }
+    }
+}
+
+/// Value maps and date order for one record's fields (`parent`: the sub-table it sits in).
+fn apply_values(rule: &SheetRule, rec: &mut RawRecord, parent: Option<&str>) {
+    for f in &mut rec.fields {
+        let Some(def) = rec.kind.field(f.key) else { continue };
+        let key = match parent {
+            Some(p) => format!("{p}.{}", f.key),
+            None => f.key.to_string(),
+        };
+        match def.ty {
+            Type::Enum(_) => {
+                let text = f.cell.display();
+                if let Some(found) = rule.code(&key, text.trim()) {
+                    // `~`: no code fits — left as written, so `check` names it.
+                    if let Some(v) = found {
+                        f.cell = Cell::Text(v.code.to_string());
+                    }
+                }
+            }
+            Type::Date | Type::DateTime => {
+                if let Cell::Text(t) = &f.cell
+                    && let Some(iso) = rule.reorder_date(t)
+                {
+                    f.cell = Cell::Text(iso);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The row number of an A1 reference (`F7` → 7).
+fn row_number(cell: &str) -> Option<u32> {
+    cell.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().ok()
 }
 
 /// Sheet names as a list in `lang`.
@@ -370,11 +457,16 @@ struct ColPlan {
 enum Plan {
     Table(&'static KindDef, Header),
     Form(&'static KindDef),
+    /// A form given as columns (a retrospective's 亮点 | 问题 | 改进 side by side): each
+    /// column's values down the sheet are its field's list.
+    Columns(&'static KindDef, Header),
 }
 
 enum Skip {
     Nothing,
     NoHeader(&'static KindDef),
+    /// The mapping says `kind: skip`.
+    Mapped,
 }
 
 /// A sheet being read.
@@ -384,6 +476,8 @@ struct SheetReader<'a> {
     display: &'a Arc<str>,
     name: Arc<str>,
     grid: &'a Grid,
+    /// The mapping's rule for this sheet.
+    rule: Option<&'a SheetRule>,
 }
 
 /// How a run of rows under a header ends.
@@ -398,6 +492,23 @@ enum Mode {
 impl SheetReader<'_> {
     fn lang(&self) -> Lang {
         self.ctx.lang
+    }
+
+    /// The field of `kind` a header or label names: the sheet's mapping rule first (which may
+    /// also say "no field"), then the team's aliases and the catalogue.
+    fn field(&self, kind: &'static KindDef, text: &str) -> Option<&'static FieldDef> {
+        match self.decided(kind, text) {
+            Some(decision) => decision,
+            None => self.m.field(kind, text),
+        }
+    }
+
+    /// What the mapping rule says of a header for `kind`: Some(field or None), or None when
+    /// it says nothing. A header the rule gives to a sub-table's field names no field of the
+    /// form itself.
+    fn decided(&self, kind: &'static KindDef, text: &str) -> Option<Option<&'static FieldDef>> {
+        let target = self.rule?.column(text)?;
+        Some(target.filter(|t| t.kind.key == kind.key).map(|t| t.field))
     }
 
     fn loc(&self, r: u32, c: u32) -> Location {
@@ -424,6 +535,11 @@ impl SheetReader<'_> {
     fn skipped(&self, skip: Skip) -> Diagnostic {
         let lang = self.lang();
         match skip {
+            Skip::Mapped => Diagnostic::info(
+                "sheet-skipped",
+                self.sheet_loc(),
+                MSG_SHEET_SKIPPED.fill(lang, &[("sheet", &self.name)]),
+            ),
             Skip::Nothing => match self.resemblance() {
                 Some(r) => {
                     let unmatched: Vec<&str> = r

@@ -7,6 +7,9 @@ use super::*;
 impl SheetReader<'_> {
     pub(super) fn plan(&self) -> Result<Plan, Skip> {
         let rows = self.rows();
+        if let Some(kind) = self.rule.and_then(|r| r.kind) {
+            return self.plan_mapped(kind, &rows);
+        }
         let by_name = self
             .ctx
             .schema
@@ -54,6 +57,40 @@ impl SheetReader<'_> {
             Some(k) if k.shape == Shape::Table => Skip::NoHeader(k),
             _ => Skip::Nothing,
         })
+    }
+
+    /// The plan a mapping rule gives: its kind, read at its header row when it names one.
+    fn plan_mapped(&self, kind: SheetKind, rows: &[u32]) -> Result<Plan, Skip> {
+        let SheetKind::Read { kind, table } = kind else { return Err(Skip::Mapped) };
+        let at = self.rule.and_then(|r| r.header_row).map(|r| r - 1);
+        let header = match at {
+            Some(r) => self.header_near(kind, r),
+            None if table => self.find_header(kind, rows, 1),
+            None => None,
+        };
+        match (header, table) {
+            (Some(h), true) => Ok(Plan::Table(kind, h)),
+            (Some(h), false) => Ok(Plan::Columns(kind, h)),
+            (None, false) if at.is_none() => Ok(Plan::Form(kind)),
+            (None, _) => Err(Skip::NoHeader(kind)),
+        }
+    }
+
+    /// The header at row `r` (0-based): that row alone, or with the row below when `r` holds
+    /// merged group labels over it (`Initial` over `Probability | Impact`), whichever names
+    /// more fields.
+    fn header_near(&self, kind: &'static KindDef, r: u32) -> Option<Header> {
+        let one = self.header_at(kind, r, None, 1);
+        let two = self
+            .grid
+            .row(r)
+            .any(|(c, _)| self.grid.is_horizontal_copy(r, c))
+            .then(|| self.header_at(kind, r + 1, Some(r), 1))
+            .flatten();
+        match (one, two) {
+            (Some(a), Some(b)) => Some(if b.score > a.score { b } else { a }),
+            (a, b) => a.or(b),
+        }
     }
 
     /// How much a sheet looks like a form of `kind`: distinct labels found, plus the best
@@ -141,16 +178,19 @@ impl SheetReader<'_> {
                 (Some(p), Some(ch)) if p != ch => {
                     let sep = if p.is_ascii() && ch.is_ascii() { " " } else { "" };
                     let joined = format!("{p}{sep}{ch}");
-                    let field = [joined.clone(), format!("{joined}时间"), format!("{joined}日期")]
-                        .iter()
-                        .find_map(|t| self.m.field(kind, t))
-                        .or_else(|| self.m.field(kind, &ch))
-                        .or_else(|| self.m.field(kind, &p));
+                    let field = match self.decided(kind, &joined) {
+                        Some(decision) => decision,
+                        None => [joined.clone(), format!("{joined}时间"), format!("{joined}日期")]
+                            .iter()
+                            .find_map(|t| self.m.field(kind, t))
+                            .or_else(|| self.field(kind, &ch))
+                            .or_else(|| self.field(kind, &p)),
+                    };
                     (joined, field)
                 }
                 // Single texts are copied only if the row qualifies (below).
-                (Some(p), None) => (String::new(), self.m.field(kind, &p)),
-                (_, Some(ch)) => (String::new(), self.m.field(kind, &ch)),
+                (Some(p), None) => (String::new(), self.field(kind, &p)),
+                (_, Some(ch)) => (String::new(), self.field(kind, &ch)),
                 (None, None) => continue,
             };
             out.cells += 1;
@@ -160,6 +200,23 @@ impl SheetReader<'_> {
             }
             let merged_with_prev = g.is_horizontal_copy(r, c);
             out.cols.push(HCol { col: c, text, row: r, field, merged_with_prev });
+        }
+        // Columns without a header that the mapping names (`"(column A)": id`).
+        for (c, col) in self.rule.into_iter().flat_map(|r| r.headerless()) {
+            let Some(target) = col.target.filter(|t| t.kind.key == kind.key) else { continue };
+            if out.cols.iter().all(|hc| hc.col != c) {
+                out.cols.push(HCol {
+                    col: c,
+                    text: col.header.clone(),
+                    row: r,
+                    field: Some(target.field),
+                    merged_with_prev: false,
+                });
+                out.cols.sort_by_key(|hc| hc.col);
+                out.matched += 1;
+                out.cells += 1;
+                seen.insert(target.field.key);
+            }
         }
         out.score = seen.len();
         if out.score < min.max(1) {
@@ -194,7 +251,7 @@ impl SheetReader<'_> {
             })
             .take(3)
             .collect();
-        if texts.len() < 2 || !subs.iter().any(|(_, k)| texts.iter().any(|t| self.m.field(k, t).is_some())) {
+        if texts.len() < 2 || !subs.iter().any(|(_, k)| texts.iter().any(|t| self.field(k, t).is_some())) {
             return None;
         }
         let mut best: Option<(usize, Header)> = None;

@@ -22,10 +22,15 @@ impl SheetReader<'_> {
                     Cell::Text(t) if g.origin.is_none() => Some(t.as_str()),
                     _ => None,
                 });
-                first.is_some_and(|t| self.m.field(sk, t).is_some())
+                first.is_some_and(|t| self.field(sk, t).is_some())
             }) && self.sub_header(r, &subs).is_some()
         };
-        let (records, next) = self.read_rows(kind, &plan, header, &rows[start..], Mode::Table, &stop, &mut out.diags);
+        let (mut records, next) =
+            self.read_rows(kind, &plan, header, &rows[start..], Mode::Table, &stop, &mut out.diags);
+        // A form kind read one record per row is a register: each row its own project.
+        if kind.shape == Shape::Form {
+            records.iter_mut().for_each(|r| r.register = true);
+        }
         out.records.extend(records);
         // A sign-off block under the table (各部门负责人签字).
         let mut i = start + next;
@@ -179,5 +184,46 @@ impl SheetReader<'_> {
             d = d.field(key);
         }
         d
+    }
+
+    /// A form given as columns under a header row: each mapped column's cells down the sheet
+    /// (to a notes block) are its field's values — a list for list fields, one text for text
+    /// fields, the first value otherwise. One record.
+    pub(super) fn read_columns(&self, kind: &'static KindDef, header: &Header, out: &mut FileRead) {
+        let plan = self.columns(kind, header, &mut out.diags);
+        let rows: Vec<u32> = self.rows().into_iter().filter(|&r| r > header.row).collect();
+        let end = rows
+            .iter()
+            .position(|&r| {
+                self.grid
+                    .row(r)
+                    .any(|(_, g)| matches!(&g.cell, Cell::Text(t) if g.origin.is_none() && is_notes_start(t)))
+            })
+            .unwrap_or(rows.len());
+        let mut rec = RawRecord::new(kind, self.loc(header.row, header.cols.first().map_or(0, |c| c.col)));
+        for cp in &plan {
+            let Target::Field(f) = cp.target else { continue };
+            let cells: Vec<(Cell, u32)> = rows[..end]
+                .iter()
+                .filter_map(|&r| {
+                    self.grid
+                        .get(r, cp.col)
+                        .filter(|g| !g.cell.is_empty() && g.origin.is_none())
+                        .map(|g| (g.cell.clone(), r))
+                })
+                .collect();
+            let Some(&(_, first_row)) = cells.first() else { continue };
+            let cell = match f.ty {
+                Type::List | Type::Sub(_) | Type::Parties => Cell::List(cells.into_iter().map(|(c, _)| c).collect()),
+                Type::Text | Type::Markdown => {
+                    Cell::Text(cells.iter().map(|(c, _)| c.display()).collect::<Vec<_>>().join("\n"))
+                }
+                _ => cells.into_iter().next().map(|(c, _)| c).unwrap_or(Cell::Empty),
+            };
+            rec.fields.push(RawField { key: f.key, cell, loc: self.loc(first_row, cp.col) });
+        }
+        if !rec.fields.is_empty() {
+            out.records.push(rec);
+        }
     }
 }
