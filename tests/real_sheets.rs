@@ -202,7 +202,11 @@ fn score_file(original: &Path, truth: &Json, notes: &mut Vec<String>) -> FileSco
         let sheet = t["name"].as_str().unwrap();
         for (header, want) in t["columns"].as_object().unwrap() {
             let want = want.as_str().map(str::to_string);
-            let got = mapping.column_decision(fname, sheet, &truth_header(header));
+            let got = truth_header(header)
+                .iter()
+                .find_map(|h| mapping.rule(fname, sheet).and_then(|r| r.column(h)).map(|_| h.clone()))
+                .and_then(|h| mapping.column_decision(fname, sheet, &h))
+                .or_else(|| mapping.column_decision(fname, sheet, &truth_header(header)[0]));
             let ok = got == want;
             s.columns.add(ok);
             if !ok {
@@ -322,13 +326,14 @@ fn record_kind(kind: &str) -> &str {
     }
 }
 
-/// `"(column A, no header)"` is how the truth names a column without a header; the mapping
-/// names it `"(column A)"`.
-fn truth_header(h: &str) -> String {
-    match h.strip_suffix(", no header)") {
-        Some(rest) => format!("{rest})"),
-        None => h.to_string(),
+/// The names a truth header may have in a mapping: `"(column A, no header)"` is
+/// `"(column A)"`; a two-row header `"Initial / Impact"` is joined as the reader joins it
+/// (`Initial Impact`, or without a space in Chinese).
+fn truth_header(h: &str) -> Vec<String> {
+    if let Some(rest) = h.strip_suffix(", no header)") {
+        return vec![format!("{rest})")];
     }
+    vec![h.to_string(), h.replace(" / ", " "), h.replace(" / ", "")]
 }
 
 fn row_of(r: &Record) -> Option<u32> {

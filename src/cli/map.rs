@@ -66,16 +66,12 @@ fn suggest_cmd(args: SuggestArgs) -> io::Result<ExitCode> {
         },
         None => Mapping::default(),
     };
-    let existing_text = match &args.map {
-        Some(path) => std::fs::read_to_string(path).unwrap_or_default(),
-        None => String::new(),
-    };
     let inputs = match crate::project::discover(&args.paths, lang) {
         Ok(i) => i,
         Err(e) => return usage(&e),
     };
     let files: Vec<PathBuf> = inputs.iter().flat_map(|i| i.files.iter().cloned()).collect();
-    let text = suggest::suggest(&files, &existing, &existing_text, lang);
+    let text = suggest::suggest(&files, &existing, lang);
     match &args.write {
         Some(path) => {
             write_atomic(path, text.as_bytes()).map_err(|e| {

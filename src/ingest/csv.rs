@@ -63,7 +63,7 @@ pub fn sheet_name(path: &Path) -> String {
 }
 
 /// The file as a grid, or why it cannot be one (in `lang`).
-pub fn load(path: &Path, lang: Lang) -> Result<Grid, String> {
+pub(crate) fn load(path: &Path, lang: Lang) -> Result<Grid, String> {
     let io = |e: std::io::Error| UNREADABLE.fill(lang, &[("detail", &io_message(&e, lang))]);
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_BYTES {

@@ -7,7 +7,7 @@
 //! tasks:                      # the old form: aliases for every sheet of a kind
 //!   "Task title": name
 //! sheets:
-//!   "Risk Register":          # a sheet name, or a glob ("Sprint *")
+//!   "Risk Register":          # a sheet name, a glob ("Sprint *"), or "file › sheet"
 //!     file: "RAID*.xlsx"      # optional: only in files whose name matches
 //!     kind: risks             # or requirements, tasks, meetings, actions, skip …
 //!     header_row: 3
@@ -27,6 +27,9 @@ use crate::model::{L10n, Lang};
 use crate::schema::{self, EnumValue, FieldDef, KindDef, Type, normalize};
 
 pub use parse::MappingError;
+
+/// Separates a file glob from a sheet name in a sheet rule's key: `"plan.xlsx › Sheet1"`.
+pub const FILE_SHEET: &str = " › ";
 
 /// File names that make a mapping apply to the project folder holding them.
 pub const PROJECT_FILES: &[&str] = &["dossier.yaml", "dossier.yml", "mapping.yaml", "mapping.yml"];

@@ -193,6 +193,10 @@ impl Parser<'_> {
             return Err(self.err(pattern.line, BAD_GLOB.fill(lang, &[("value", &pattern.text)]), None));
         }
         let mut rule = SheetRule { pattern: pattern.text.clone(), ..SheetRule::default() };
+        if let Some((file, sheet)) = pattern.text.split_once(super::FILE_SHEET) {
+            rule.pattern = sheet.trim().to_string();
+            rule.file = Some(file.trim().to_string());
+        }
         let entries = self.map(&pattern, v)?;
         // `kind:` first: the other keys are checked against its fields.
         let kind_entry = entries.iter().find(|(k, _)| k.text.trim() == "kind");

@@ -51,6 +51,15 @@ fn globs_files_and_sub_kind_fields() {
 }
 
 #[test]
+fn a_key_may_name_the_file_and_the_sheet() {
+    let m =
+        parse_en("sheets:\n  \"a.xlsx › Sheet1\": { kind: tasks }\n  \"b.xlsx › Sheet1\": { kind: risks }\n").unwrap();
+    assert_eq!(m.rule("in/a.xlsx", "Sheet1").and_then(|r| r.kind).map(|k| k.name()), Some("tasks"));
+    assert_eq!(m.rule("b.xlsx", "Sheet1").and_then(|r| r.kind).map(|k| k.name()), Some("risks"));
+    assert!(m.rule("c.xlsx", "Sheet1").is_none());
+}
+
+#[test]
 fn headerless_columns_are_named_by_letter() {
     assert_eq!(column_name(0), "(column A)");
     assert_eq!(column_name(27), "(column AB)");

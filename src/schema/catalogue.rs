@@ -261,6 +261,13 @@ pub static KINDS: &[KindDef] = &[
                     "待評審/已確認/執行中/已完成/已駁回",
                     "Pending review / Confirmed / In progress / Done / Rejected",
                 )),
+            f("progress", l("完成进度", "完成進度", "Progress"), Type::Percent)
+                .aka(&["完成比例", "完成率", "percent complete", "% complete"])
+                .help(l(
+                    "0–100%(需求清单中逐条跟踪时填写)",
+                    "0–100%(需求清單中逐條追蹤時填寫)",
+                    "0–100%, where a register tracks each request",
+                )),
             f("coordinator", l("协作协调人", "協作協調人", "Coordinator"), Type::Party)
                 .aka(&["协调人", "協調人", "项目总监"])
                 .help(l(

@@ -4,6 +4,7 @@
 
 mod catalogue;
 pub mod json_schema;
+pub mod lexicon;
 
 use std::collections::HashMap;
 

@@ -34,6 +34,19 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     sheet::read_sheets(grids, display, ctx, |detail| Problem::Unreadable(detail).diagnostic(ctx.lang, display, path))
 }
 
+/// Every readable sheet of a workbook as a grid (for `dossier map suggest`); an unreadable
+/// workbook or sheet gives nothing (`check` reports it).
+pub(crate) fn grids(path: &Path) -> Vec<(String, Grid)> {
+    let Ok(mut book) = open(path) else { return Vec::new() };
+    let mut out = Vec::new();
+    for s in book.sheets().into_iter().filter(readable) {
+        if let Ok(grid) = book.load(&s.name) {
+            out.push((s.name, grid));
+        }
+    }
+    out
+}
+
 /// Worksheets a person can see or unhide (very hidden sheets hold a template's lists).
 fn readable(sheet: &calamine::Sheet) -> bool {
     sheet.visible != SheetVisible::VeryHidden && sheet.typ == SheetType::WorkSheet
