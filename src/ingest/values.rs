@@ -220,6 +220,10 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn is_placeholder(text: &str) -> bool {
     // Every placeholder is a few characters; most cells are longer, so skip the work.
     let t = text.trim();
+    // A template's `<Summarize the content>`, `<dd/mm/yyyy>`.
+    if t.starts_with('<') && t.ends_with('>') && t.chars().count() <= 48 && !t.contains("</") {
+        return true;
+    }
     if t.len() > 12 {
         return false;
     }

@@ -1211,7 +1211,6 @@ pub static VALUE_WORDS: &[(&str, &str, &str)] = &[
     ("task_status", "新建", "not_started"),
     ("task_status", "待处理", "not_started"),
     ("task_status", "计划中", "not_started"),
-    ("task_status", "未完成", "not_started"),
     ("task_status", "in progress", "in_progress"),
     ("task_status", "active", "in_progress"),
     ("task_status", "working", "in_progress"),

@@ -221,6 +221,17 @@ fn analyse(file: &str, sheet: &str, grid: &Grid) -> SheetPlan {
     for t in &tables {
         for &name in TABLE_KINDS.iter().chain(["retrospective"].iter()) {
             let Some(fit) = fit(t, name, file, sheet) else { continue };
+            if std::env::var_os("DEBUG_SUGGEST").is_some() {
+                eprintln!(
+                    "{sheet} row {} {name}: {:.2} {:?}",
+                    t.row,
+                    fit.total,
+                    fit.cols
+                        .iter()
+                        .map(|c| c.as_ref().map(|(f, s, _)| format!("{}={s:.2}", f.key)))
+                        .collect::<Vec<_>>()
+                );
+            }
             if best.as_ref().is_none_or(|(s, _, _)| fit.total > *s) {
                 best = Some((fit.total, t.clone(), fit));
             }
@@ -419,27 +430,43 @@ fn describe(p: &Profile, f: &FieldDef) -> String {
     format!("{part}; ")
 }
 
-/// Kind words in the sheet name (strong) or the file name.
+/// Kind words in the sheet name (strong) or the file name. Where several kinds' words are
+/// in a name, the most specific (longest) wins: "Action Tracker" is an action log.
 fn name_bonus(kind: &str, file: &str, sheet: &str) -> f64 {
     let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let has = |text: &str| -> bool {
+    let longest = |text: &str, of: Option<&str>| -> usize {
         let n = normalize(text);
         let toks: Vec<String> = text.to_lowercase().split(|c: char| !c.is_alphanumeric()).map(str::to_string).collect();
-        KIND_WORDS.iter().filter(|(k, _)| *k == kind).flat_map(|(_, ws)| ws.iter()).any(|w| {
-            if w.is_ascii() {
-                toks.iter().any(|t| t == w) || (w.contains(' ') && n.contains(&normalize(w)))
-            } else {
-                n.contains(&normalize(w))
-            }
-        })
+        KIND_WORDS
+            .iter()
+            .filter(|(k, _)| of.is_none_or(|o| *k == o))
+            .flat_map(|(_, ws)| ws.iter())
+            .filter(|w| {
+                if w.is_ascii() && !w.contains(' ') { toks.iter().any(|t| t == *w) } else { n.contains(&normalize(w)) }
+            })
+            .map(|w| normalize(w).chars().count())
+            .max()
+            .unwrap_or(0)
     };
-    if has(sheet) {
+    let wins = |text: &str| {
+        let mine = longest(text, Some(kind));
+        mine > 0 && mine >= longest(text, None)
+    };
+    let mut bonus = if wins(sheet) {
         1.5
-    } else if has(stem) {
+    } else if wins(stem) {
         1.0
     } else {
         0.0
+    };
+    // A sheet named by one of the kind's statuses (a Kanban column: ToDo, In progress, Done).
+    if let Some((k, _)) = kind_of(kind)
+        && let Some(Type::Enum(e)) = k.field("status").map(|f| f.ty)
+        && values::status_word(e, sheet).is_some()
+    {
+        bonus += 0.5;
     }
+    bonus
 }
 
 /// A mapping kind name's catalogue kind and whether it is read one record per row.

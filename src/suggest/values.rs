@@ -247,11 +247,7 @@ pub(super) fn constants(
         && let Some(f) = kind.field("status")
         && let Type::Enum(e) = f.ty
     {
-        let n = normalize(sheet);
-        let found = e.lookup(sheet).or_else(|| {
-            VALUE_WORDS.iter().find(|(en, w, _)| *en == e.name && normalize(w) == n).and_then(|(_, _, c)| e.value(c))
-        });
-        if let Some(v) = found {
+        if let Some(v) = status_word(e, sheet) {
             out.push((
                 Target { kind, field: f, parent: None },
                 v.code.to_string(),
@@ -260,6 +256,14 @@ pub(super) fn constants(
         }
     }
     out
+}
+
+/// The value a name (a sheet's) is, by the catalogue or the lexicon.
+pub(super) fn status_word(e: &'static EnumDef, name: &str) -> Option<&'static EnumValue> {
+    let n = normalize(name);
+    e.lookup(name).or_else(|| {
+        VALUE_WORDS.iter().find(|(en, w, _)| *en == e.name && normalize(w) == n).and_then(|(_, _, c)| e.value(c))
+    })
 }
 
 /// An id pattern when the kind needs ids and no column holds them.

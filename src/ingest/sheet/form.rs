@@ -130,7 +130,8 @@ impl SheetReader<'_> {
                         first_loc = Some(self.loc(r, label_col));
                     }
                     last = Some((f, label_col));
-                    if let Some((cell, c, formula)) = value {
+                    if let Some((cell, c, formula)) = value.filter(|(cell, _, _)| !(is_list(f) && is_slot_number(cell)))
+                    {
                         push(&mut values, f, (cell, r, c, formula));
                     }
                 }
@@ -157,7 +158,9 @@ impl SheetReader<'_> {
                 && *c > label_col
                 && !matches!(&gc.cell, Cell::Text(t) if is_notes_start(t))
             {
-                push(&mut values, f, (gc.cell.clone(), r, *c, gc.formula));
+                if !is_slot_number(&gc.cell) {
+                    push(&mut values, f, (gc.cell.clone(), r, *c, gc.formula));
+                }
             } else {
                 last = None;
             }
@@ -243,4 +246,21 @@ pub(super) fn is_help_text(f: &FieldDef, cell: &Cell) -> bool {
     let Cell::Text(t) = cell else { return false };
     let n = normalize(t);
     !n.is_empty() && [f.help.zh_cn, f.help.zh_tw, f.help.en].iter().any(|h| !h.is_empty() && normalize(h) == n)
+}
+
+/// A bare item number (`1`, `2.`, `3、`) in a list or text field: an empty numbered slot of a
+/// template, not a value.
+fn is_slot_number(cell: &Cell) -> bool {
+    match cell {
+        Cell::Number { value, .. } => value.fract() == 0.0 && (0.0..100.0).contains(value),
+        Cell::Text(t) => {
+            let t = t.trim().trim_end_matches(['.', '、', ')', '）']);
+            !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+fn is_list(f: &FieldDef) -> bool {
+    matches!(f.ty, Type::List | Type::Sub(_) | Type::Text | Type::Markdown)
 }

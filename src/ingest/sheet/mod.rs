@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::grid::{GCell, Grid, MAX_COLS, MAX_ROWS};
 use crate::diag::Diagnostic;
+use crate::ingest::values::is_placeholder;
 use crate::ingest::{Cell, Ctx, FileRead, RawField, RawRecord, file_error};
 use crate::mapping::{SheetKind, SheetRule};
 use crate::model::{L10n, Lang, Location, cell_name};
@@ -261,6 +262,11 @@ const HINT_SHEET_NO_HEADER: L10n = L10n::new(
     "表头行至少需要两个可识别的列名,例如:{labels}",
     "表頭列至少需要兩個可辨識的欄名,例如:{labels}",
     "a header row needs at least two recognisable column names, e.g. {labels}",
+);
+const MSG_ROWS_SKIPPED: L10n = L10n::new(
+    "{n} 行只有编号、下拉默认值或合并单元格的副本,没有作为记录读取(第 {rows} 行)",
+    "{n} 列只有編號、下拉預設值或合併儲存格的副本,沒有作為記錄讀取(第 {rows} 列)",
+    "{n} row(s) held only numbering, drop-down defaults or copies of merged cells and were not read as records (rows {rows})",
 );
 const MSG_TRUNCATED: L10n = L10n::new(
     "工作表“{sheet}”超出读取范围({rows} 行 × {cols} 列),超出部分未读取",

@@ -8,15 +8,13 @@ impl SheetReader<'_> {
     // Tables
 
     pub(super) fn read_table(&self, kind: &'static KindDef, header: &Header, out: &mut FileRead) {
-        let plan = self.columns(kind, header, &mut out.diags);
         let rows = self.rows();
-        let start = rows.partition_point(|&r| r <= header.row);
         let signoff = crate::schema::kind("signoff");
         let subs: Vec<(Option<&'static str>, &'static KindDef)> =
             signoff.filter(|s| s.key != kind.key).map(|s| (None, s)).into_iter().collect();
         // Checked on every data row, so first a single lookup: sign-off headers start with one
         // of their labels (签字阶段, 部门, 姓名…).
-        let stop = |r: u32| {
+        let signoff_header = |r: u32| {
             subs.first().is_some_and(|(_, sk)| {
                 let first = self.grid.row(r).find_map(|(_, g)| match &g.cell {
                     Cell::Text(t) if g.origin.is_none() => Some(t.as_str()),
@@ -25,23 +23,76 @@ impl SheetReader<'_> {
                 first.is_some_and(|t| self.field(sk, t).is_some())
             }) && self.sub_header(r, &subs).is_some()
         };
-        let (mut records, next) =
-            self.read_rows(kind, &plan, header, &rows[start..], Mode::Table, &stop, &mut out.diags);
-        // A form kind read one record per row is a register: each row its own project.
-        if kind.shape == Shape::Form {
-            records.iter_mut().for_each(|r| r.register = true);
-        }
-        out.records.extend(records);
-        // A sign-off block under the table (各部门负责人签字).
-        let mut i = start + next;
-        while i < rows.len() {
-            let Some((_, h)) = self.sub_header(rows[i], &subs) else { break };
-            let sk = subs[0].1;
-            let plan = self.columns(sk, &h, &mut out.diags);
-            let (records, used) = self.read_rows(sk, &plan, &h, &rows[i + 1..], Mode::Sub, &stop, &mut out.diags);
+        let mut header = header.clone();
+        let mut start = rows.partition_point(|&r| r <= header.row);
+        loop {
+            let plan = self.columns(kind, &header, &mut out.diags);
+            let at = |r: u32| rows.partition_point(|&x| x < r);
+            let stop = |r: u32| signoff_header(r) || self.block_start(kind, &header, &rows, at(r)).is_some();
+            let (mut records, next) =
+                self.read_rows(kind, &plan, &header, &rows[start..], Mode::Table, &stop, &mut out.diags);
+            // A form kind read one record per row is a register: each row its own project.
+            if kind.shape == Shape::Form {
+                records.iter_mut().for_each(|r| r.register = true);
+            }
             out.records.extend(records);
-            i += 1 + used;
+            let i = start + next;
+            // Another table of the same kind further down (a plan's milestones, then its
+            // events, then its documents), under its own header and title.
+            if let Some((h_at, h)) = self.block_start(kind, &header, &rows, i) {
+                header = h;
+                start = h_at + 1;
+                continue;
+            }
+            // A sign-off block under the table (各部门负责人签字).
+            let mut i = i;
+            while i < rows.len() {
+                let Some((_, h)) = self.sub_header(rows[i], &subs) else { break };
+                let sk = subs[0].1;
+                let plan = self.columns(sk, &h, &mut out.diags);
+                let (records, used) =
+                    self.read_rows(sk, &plan, &h, &rows[i + 1..], Mode::Sub, &signoff_header, &mut out.diags);
+                out.records.extend(records);
+                i += 1 + used;
+            }
+            return;
         }
+    }
+
+    /// Where another table of `kind` starts at `rows[i]`: its header row (a row naming at
+    /// least two of the kind's fields, most of its cells, and not the current header again),
+    /// or a title row right above one. Returns the header's index in `rows` and the header.
+    fn block_start(&self, kind: &'static KindDef, current: &Header, rows: &[u32], i: usize) -> Option<(usize, Header)> {
+        let r = *rows.get(i)?;
+        if let Some(h) = self.block_header(kind, current, r) {
+            return Some((i, h));
+        }
+        let own: Vec<&GCell> =
+            self.grid.row(r).filter(|(_, g)| g.origin.is_none() && !g.cell.is_empty()).map(|(_, g)| g).collect();
+        let next = *rows.get(i + 1)?;
+        if own.len() == 1 && matches!(own[0].cell, Cell::Text(_)) && next == r + 1 {
+            return self.block_header(kind, current, next).map(|h| (i + 1, h));
+        }
+        None
+    }
+
+    fn block_header(&self, kind: &'static KindDef, current: &Header, r: u32) -> Option<Header> {
+        // Cheap test first (this runs on every data row): two texts, the first naming a field.
+        let texts: Vec<&str> = self
+            .grid
+            .row(r)
+            .filter(|(c, g)| g.origin.is_none_or(|o| o.1 == *c))
+            .filter_map(|(_, g)| match &g.cell {
+                Cell::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        if texts.len() < 2 || self.field(kind, texts[0]).is_none() {
+            return None;
+        }
+        let h = self.header_at(kind, r, None, 2)?;
+        let same = h.cols.iter().filter(|c| current.cols.iter().any(|x| x.col == c.col && x.text == c.text)).count();
+        (h.matched * 2 >= h.cells && same * 2 < h.cols.len()).then_some(h)
     }
 
     /// Reads records from `rows` (the rows after `header`) until the run ends; returns them and
@@ -60,10 +111,16 @@ impl SheetReader<'_> {
         let g = self.grid;
         let first_col = plan.first().map_or(0, |c| c.col);
         let mut records = Vec::new();
+        let mut empty = Vec::new();
         let mut prev = header.row;
         let mut used = 0;
         for &r in rows {
             if mode == Mode::Sub && (r > prev + 1 || g.is_blank(r)) {
+                break;
+            }
+            // A title alone after several blank rows starts another block (a form under the
+            // table, a tracking card): the table has ended.
+            if mode == Mode::Table && r > prev + 3 && self.is_title(r) {
                 break;
             }
             prev = r;
@@ -84,16 +141,64 @@ impl SheetReader<'_> {
             // A template's help row sits right under its header, never further down.
             let near_header = used <= 2;
             if self.is_repeated_header(r, plan, header)
-                || self.is_banner(r, c0)
+                || self.is_label_row(r, header)
+                || self.is_banner(r, c0, plan)
                 || (near_header && self.is_help_row(r, plan))
+                || is_total(&first.cell)
+                || self.is_section(r, plan)
             {
                 continue;
             }
-            if let Some(rec) = self.record_of_row(kind, plan, r, first_col, diags) {
-                records.push(rec);
+            match self.record_of_row(kind, plan, r, first_col, diags) {
+                Some(rec) => records.push(rec),
+                None => empty.push(r),
             }
         }
+        if !empty.is_empty() {
+            diags.push(self.rows_skipped(&empty));
+        }
         (records, used)
+    }
+
+    /// One note for the rows that held nothing a record is made of (pre-numbered rows,
+    /// drop-down defaults, the second row of a two-row record).
+    fn rows_skipped(&self, rows: &[u32]) -> Diagnostic {
+        let lang = self.lang();
+        let list = row_ranges(rows);
+        let msg = MSG_ROWS_SKIPPED.fill(lang, &[("n", &rows.len().to_string()), ("rows", &list)]);
+        Diagnostic::info("row-skipped", self.sheet_loc(), msg).value(list)
+    }
+
+    /// A section heading inside a table (`一、概述`, `Phase 2`): the row's only value, in a
+    /// table of several columns, numbered like a heading.
+    fn is_section(&self, r: u32, plan: &[ColPlan]) -> bool {
+        let own: Vec<&GCell> =
+            self.grid.row(r).filter(|(_, g)| g.origin.is_none() && !g.cell.is_empty()).map(|(_, g)| g).collect();
+        let [only] = own.as_slice() else { return false };
+        let Cell::Text(t) = &only.cell else { return false };
+        plan.len() >= 3 && is_heading_text(t)
+    }
+
+    /// A row with one text and nothing else.
+    fn is_title(&self, r: u32) -> bool {
+        let own: Vec<&GCell> =
+            self.grid.row(r).filter(|(_, g)| g.origin.is_none() && !g.cell.is_empty()).map(|(_, g)| g).collect();
+        matches!(own.as_slice(), [g] if matches!(g.cell, Cell::Text(_)))
+    }
+
+    /// A row of labels that repeat the header's (a card or block laid out below the table).
+    fn is_label_row(&self, r: u32, header: &Header) -> bool {
+        let names: BTreeSet<String> =
+            header.cols.iter().map(|c| normalize(&c.text)).filter(|t| !t.is_empty()).collect();
+        let own: Vec<String> = self
+            .grid
+            .row(r)
+            .filter(|(_, g)| g.origin.is_none() && !g.cell.is_empty())
+            .map(|(_, g)| normalize(&g.cell.display()))
+            .collect();
+        !own.is_empty()
+            && own.iter().any(|t| names.contains(t))
+            && own.iter().all(|t| names.contains(t) || t.chars().count() <= 2)
     }
 
     /// A header row repeated inside the data (printed pages, pasted blocks).
@@ -115,10 +220,21 @@ impl SheetReader<'_> {
         help >= 2
     }
 
-    /// A section title merged across the table (`一、筹备阶段`).
-    pub(super) fn is_banner(&self, r: u32, c0: u32) -> bool {
+    /// A title or a summary line merged across the table (`一、筹备阶段`; `项目费用` beside a
+    /// total merged over the fields' columns): a cell of the row spans several of the table's
+    /// columns, where a record has one value per column. Never a record.
+    pub(super) fn is_banner(&self, r: u32, c0: u32, plan: &[ColPlan]) -> bool {
         let real: Vec<u32> = self.grid.row(r).filter(|(_, g)| g.origin.is_none()).map(|(c, _)| c).collect();
-        real == [c0] && self.grid.is_horizontal_copy(r, c0 + 1)
+        if real == [c0] && self.grid.is_horizontal_copy(r, c0 + 1) {
+            return true;
+        }
+        real.iter().any(|&c| {
+            let mut end = c;
+            while self.grid.get(r, end + 1).is_some_and(|g| g.origin == Some((r, c))) {
+                end += 1;
+            }
+            plan.iter().filter(|cp| cp.col > c && cp.col <= end && !matches!(cp.target, Target::Into(..))).count() >= 2
+        })
     }
 
     pub(super) fn record_of_row(
@@ -146,6 +262,21 @@ impl SheetReader<'_> {
                 }
                 _ => vals[i] = Some((g.cell.clone(), cp.col, g.formula)),
             }
+        }
+        // A record needs a value of its own (not a merged copy, not a placeholder) in a field
+        // that says what the row is: text, a person, a date, a list. Numbering, drop-down
+        // defaults and formula results alone are not a record.
+        let substantive = plan.iter().any(|cp| {
+            let Target::Field(f) = cp.target else { return false };
+            self.grid.get(r, cp.col).is_some_and(|g| {
+                g.origin.is_none()
+                    && says_what(f)
+                    && !matches!(&g.cell, Cell::Text(t) if is_placeholder(t))
+                    && !g.cell.is_empty()
+            })
+        });
+        if !substantive {
+            return None;
         }
         let mut rec = RawRecord::new(kind, self.loc(r, first_col));
         for (cp, val) in plan.iter().zip(vals) {
@@ -226,4 +357,63 @@ impl SheetReader<'_> {
             out.records.push(rec);
         }
     }
+}
+
+/// Fields whose value says what a row is about (not its number, a drop-down choice or a
+/// computed figure).
+fn says_what(f: &FieldDef) -> bool {
+    f.key != "id"
+        && matches!(
+            f.ty,
+            Type::Text
+                | Type::Markdown
+                | Type::Party
+                | Type::Parties
+                | Type::Date
+                | Type::DateTime
+                | Type::List
+                | Type::Quantity
+        )
+}
+
+/// A subtotal or total row (`小计`, `合计`, `Total`).
+fn is_total(cell: &Cell) -> bool {
+    let Cell::Text(t) = cell else { return false };
+    let n = normalize(t);
+    ["小计", "合计", "总计", "共计", "总计:", "total", "subtotal", "grandtotal", "sum", "totals"].contains(&n.as_str())
+}
+
+/// `一、概述`, `(二)实施`, `第一阶段`, `Phase 2`, `Part B`, `III. Testing`: numbered like a heading.
+fn is_heading_text(t: &str) -> bool {
+    let t = t.trim();
+    let cn = "一二三四五六七八九十";
+    let mut chars = t.chars();
+    let first = chars.next().unwrap_or(' ');
+    if cn.contains(first) {
+        let rest: String = t.chars().skip_while(|c| cn.contains(*c)).take(1).collect();
+        return matches!(rest.as_str(), "、" | "." | "．" | "：" | ":");
+    }
+    if (first == '(' || first == '（') && t.chars().nth(1).is_some_and(|c| cn.contains(c)) {
+        return true;
+    }
+    if t.starts_with('第') && t.chars().nth(1).is_some_and(|c| cn.contains(c) || c.is_ascii_digit()) {
+        return t.contains(['阶', '部', '章', '期', '节', '階', '節']);
+    }
+    let lower = t.to_lowercase();
+    ["phase ", "stage ", "part ", "section ", "sprint "].iter().any(|p| lower.starts_with(p) && lower.len() <= 40)
+}
+
+/// Rows as ranges: `5–12, 15`.
+fn row_ranges(rows: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i;
+        while j + 1 < rows.len() && rows[j + 1] == rows[j] + 1 {
+            j += 1;
+        }
+        out.push(if j > i { format!("{}–{}", rows[i] + 1, rows[j] + 1) } else { (rows[i] + 1).to_string() });
+        i = j + 1;
+    }
+    out.join(", ")
 }
