@@ -851,7 +851,6 @@ pub static FIELD_WORDS: &[FieldWords] = &[
             "participants",
             "list of attendees",
             "present",
-            "attendance",
         ],
         &[],
     ),
@@ -886,7 +885,7 @@ pub static FIELD_WORDS: &[FieldWords] = &[
     w(
         "meetings",
         "actions.description",
-        &["事项", "行动项", "任务", "action", "action item", "item", "discussed items", "task"],
+        &["事项", "行动项", "任务", "action", "action item", "item", "task"],
         &[],
     ),
     w("meetings", "actions.owner", &["责任人", "负责人", "pic", "owner", "person in charge", "responsible"], &[]),

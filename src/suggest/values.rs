@@ -118,13 +118,11 @@ fn scale_words(
         }
         return out;
     }
-    // Worded levels: rank the sheet's own words when it uses three or more, else read each.
-    let ranked: Vec<(String, i32)> = p
-        .distinct
-        .iter()
-        .filter(|(w, _)| e.lookup(w).is_none())
-        .filter_map(|(w, _)| intensity(w).map(|i| (w.clone(), i)))
-        .collect();
+    // Worded levels: rank the sheet's own words when it uses three or more (a scale of its
+    // own: in 十分重要 / 重要 / 一般, 一般 is the lowest), else read each.
+    let all: Vec<(String, i32)> = p.distinct.iter().filter_map(|(w, _)| intensity(w).map(|i| (w.clone(), i))).collect();
+    let ranked: Vec<(String, i32)> =
+        if all.len() >= 3 { all } else { all.into_iter().filter(|(w, _)| e.lookup(w).is_none()).collect() };
     let mut levels: Vec<i32> = ranked.iter().map(|(_, i)| *i).collect();
     levels.sort_unstable();
     levels.dedup();
@@ -145,7 +143,9 @@ fn scale_words(
         } else {
             0
         };
-        out.push((word, level(idx), "level word, by rank".to_string(), true));
+        if e.lookup(&word).map(|v| v.code) != level(idx).map(|v| v.code) {
+            out.push((word, level(idx), "level word, by rank".to_string(), true));
+        }
     }
     out
 }
