@@ -36,7 +36,7 @@ pub struct BuildArgs {
     /// CJK fonts), e.g. --font NotoSansCJK-Regular.ttc.
     #[arg(long, value_name = "FILE")]
     pub font: Vec<PathBuf>,
-    /// Write PDF/A-2b (archival: fonts embedded, XMP metadata, sRGB output intent).
+    /// Write PDF/A-2u (archival: fonts embedded, every character with its Unicode text, XMP metadata, sRGB output intent).
     #[arg(long)]
     pub pdfa: bool,
     /// A folder of HTML templates overriding the built-in ones file by file (see `dossier templates`).
