@@ -98,7 +98,7 @@ fn fallback_deflate(data: &[u8]) -> Vec<u8> {
 }
 
 /// A number as PDF writes it: at most 3 decimals, no trailing zeros, no `-0`.
-pub(super) fn num(v: f32) -> String {
+pub fn num(v: f32) -> String {
     let mut s = String::new();
     put(&mut s, v);
     s
