@@ -52,8 +52,10 @@ const INPUT_CHANGED: L10n = L10n::new(
     "{file}:輸入檔案在產生後已被修改(SHA-256 {found},產生時為 {expected});請重新產生後再封存",
     "{file}: the input changed after the build (SHA-256 {found}, {expected} when built); build again, then archive",
 );
-const ADD_MISSING: L10n = L10n::new("{file}:无法读取({detail})", "{file}:無法讀取({detail})", "{file}: cannot read it ({detail})");
-const WRITE_FAILED: L10n = L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
+const ADD_MISSING: L10n =
+    L10n::new("{file}:无法读取({detail})", "{file}:無法讀取({detail})", "{file}: cannot read it ({detail})");
+const WRITE_FAILED: L10n =
+    L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
 
 fn io_fail(t: L10n, lang: Lang, path: &Path, e: &io::Error) -> Failure {
     Failure { code: 2, message: t.fill(lang, &[("file", &path.display().to_string()), ("detail", &e.to_string())]) }
@@ -80,7 +82,10 @@ pub fn write_bag(dir: &Path, bag: &Path, add: &[PathBuf], lang: Lang) -> Result<
             problems.push(format!("{MANIFEST_SIGNATURE}: {why}"));
         }
         let d = dir.display().to_string();
-        return Err(Failure { code: 1, message: NOT_VERIFIED.fill(lang, &[("dir", &d), ("detail", &problems.join(", "))]) });
+        return Err(Failure {
+            code: 1,
+            message: NOT_VERIFIED.fill(lang, &[("dir", &d), ("detail", &problems.join(", "))]),
+        });
     }
     let manifest = Manifest::read(dir).map_err(|m| Failure { code: 2, message: m })?;
 
@@ -104,7 +109,8 @@ pub fn write_bag(dir: &Path, bag: &Path, add: &[PathBuf], lang: Lang) -> Result<
             if found != input.sha256 {
                 return Err(Failure {
                     code: 1,
-                    message: INPUT_CHANGED.fill(lang, &[("file", &input.path), ("found", &found), ("expected", &input.sha256)]),
+                    message: INPUT_CHANGED
+                        .fill(lang, &[("file", &input.path), ("found", &found), ("expected", &input.sha256)]),
                 });
             }
             let name = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -113,7 +119,9 @@ pub fn write_bag(dir: &Path, bag: &Path, add: &[PathBuf], lang: Lang) -> Result<
     }
     let mut scan_names = BTreeSet::new();
     for f in add {
-        if let Err(e) = fs::metadata(f).and_then(|m| if m.is_file() { Ok(()) } else { Err(io::Error::other("not a file")) }) {
+        if let Err(e) =
+            fs::metadata(f).and_then(|m| if m.is_file() { Ok(()) } else { Err(io::Error::other("not a file")) })
+        {
             return Err(io_fail(ADD_MISSING, lang, f, &e));
         }
         let name = output::safe_name(&f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
@@ -143,7 +151,13 @@ pub fn write_bag(dir: &Path, bag: &Path, add: &[PathBuf], lang: Lang) -> Result<
     result
 }
 
-fn assemble(tmp: &Path, payload: &[Payload], manifest: &Manifest, check: &sign::DirCheck, lang: Lang) -> Result<usize, Failure> {
+fn assemble(
+    tmp: &Path,
+    payload: &[Payload],
+    manifest: &Manifest,
+    check: &sign::DirCheck,
+    lang: Lang,
+) -> Result<usize, Failure> {
     let mut lines = Vec::with_capacity(payload.len());
     let mut bytes = 0u64;
     for p in payload {
@@ -166,7 +180,8 @@ fn assemble(tmp: &Path, payload: &[Payload], manifest: &Manifest, check: &sign::
     write("bag-info.txt", &bag_info(manifest, check, bytes, payload.len()))?;
     let mut tags = Vec::new();
     for name in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"] {
-        let (_, sha) = output::sha256_file(&tmp.join(name)).map_err(|e| io_fail(ADD_MISSING, lang, &tmp.join(name), &e))?;
+        let (_, sha) =
+            output::sha256_file(&tmp.join(name)).map_err(|e| io_fail(ADD_MISSING, lang, &tmp.join(name), &e))?;
         tags.push(format!("{sha}  {name}\n"));
     }
     write("tagmanifest-sha256.txt", &tags.concat())?;
@@ -185,7 +200,7 @@ fn bag_info(m: &Manifest, check: &sign::DirCheck, bytes: u64, count: usize) -> S
     };
     let date = sign::signing_time().map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
     put("Bagging-Date", &date);
-    put("Bag-Software-Agent", concat!("dossier ", env!("CARGO_PKG_VERSION"), " <https://crates.io/crates/dossier>"));
+    put("Bag-Software-Agent", concat!("dossier ", env!("CARGO_PKG_VERSION"), ""));
     put("Payload-Oxum", &format!("{bytes}.{count}"));
     put("Dossier-Version", &m.generator);
     put("Dossier-As-Of", &m.as_of);
@@ -214,7 +229,10 @@ fn bag_info(m: &Manifest, check: &sign::DirCheck, bytes: u64, count: usize) -> S
     match &check.manifest {
         ManifestSignature::Valid { signer, time, timestamp, .. } => {
             let at = time.map(|t| t.to_rfc3339()).unwrap_or_default();
-            let ts = timestamp.as_ref().map(|(t, tsa)| format!(", time-stamped {} by {tsa}", t.to_rfc3339())).unwrap_or_default();
+            let ts = timestamp
+                .as_ref()
+                .map(|(t, tsa)| format!(", time-stamped {} by {tsa}", t.to_rfc3339()))
+                .unwrap_or_default();
             put("Manifest-Signature", &format!("{signer}, {at}{ts}"));
         }
         _ => put("Manifest-Signature", "none"),
@@ -247,10 +265,8 @@ const BAG_OK: L10n = L10n::new(
     "{bag}:BagIt 套件完整,{n} 個檔案與 manifest-sha256.txt 一致",
     "{bag}: the BagIt package is complete, {n} files match its manifest",
 );
-const BAG_MISSING: L10n =
-    L10n::new("包中缺失:{file}", "套件中缺失:{file}", "missing from the package: {file}");
-const BAG_CHANGED: L10n =
-    L10n::new("包中已改变:{file}", "套件中已變更:{file}", "changed in the package: {file}");
+const BAG_MISSING: L10n = L10n::new("包中缺失:{file}", "套件中缺失:{file}", "missing from the package: {file}");
+const BAG_CHANGED: L10n = L10n::new("包中已改变:{file}", "套件中已變更:{file}", "changed in the package: {file}");
 const BAG_EXTRA: L10n = L10n::new(
     "包中多出的文件(不在清单中):{file}",
     "套件中多出的檔案(不在清單中):{file}",

@@ -143,7 +143,8 @@ impl ProjectRecord {
     pub fn new(source: &str, files: &[PathBuf]) -> io::Result<ProjectRecord> {
         let mut inputs = Vec::with_capacity(files.len());
         for f in files {
-            let (size, sha256) = sha256_file(f).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.display())))?;
+            let (size, sha256) =
+                sha256_file(f).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.display())))?;
             inputs.push(InputFile { path: f.display().to_string(), size, sha256 });
         }
         Ok(ProjectRecord {

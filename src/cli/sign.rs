@@ -95,8 +95,9 @@ const READ_PASSWORD: L10n = L10n::new(
 fn password(args: &SignArgs, for_file: &Path, prompt: bool) -> Result<Option<String>, Failure> {
     let lang = args.lang;
     if let Some(p) = &args.password_file {
-        let text = std::fs::read_to_string(p).map_err(|e| {
-            Failure { code: 2, message: READ_PASSWORD.fill(lang, &[("file", &p.display().to_string()), ("detail", &e.to_string())]) }
+        let text = std::fs::read_to_string(p).map_err(|e| Failure {
+            code: 2,
+            message: READ_PASSWORD.fill(lang, &[("file", &p.display().to_string()), ("detail", &e.to_string())]),
         })?;
         return Ok(Some(text.lines().next().unwrap_or("").to_string()));
     }
@@ -196,11 +197,8 @@ const SIGNATURE_LINE: L10n = L10n::new(
 );
 const TIMESTAMPED: L10n = L10n::new(",时间戳 {at}({tsa})", ",時間戳 {at}({tsa})", ", time-stamped {at} by {tsa}");
 const TRUSTED: L10n = L10n::new(",证书受信任", ",憑證受信任", ", certificate trusted");
-const UNTRUSTED: L10n = L10n::new(
-    ",证书不受 --trust 信任",
-    ",憑證不受 --trust 信任",
-    ", certificate NOT trusted by --trust",
-);
+const UNTRUSTED: L10n =
+    L10n::new(",证书不受 --trust 信任", ",憑證不受 --trust 信任", ", certificate NOT trusted by --trust");
 const UNSIGNED_MANIFEST: L10n = L10n::new(
     "manifest.json 未签名:能改动文件的人也能改写其中的哈希值;用 dossier sign 为它签名",
     "manifest.json 未簽章:能改動檔案的人也能改寫其中的雜湊值;用 dossier sign 為它簽章",
@@ -289,7 +287,13 @@ fn report(out: &mut impl Write, c: &DirCheck, dir: &Path, lang: Lang) -> io::Res
             let at = sig.time.map(time).unwrap_or_default();
             let line = SIGNATURE_LINE.fill(
                 lang,
-                &[("field", &sig.field), ("signer", &sig.signer), ("at", &at), ("ts", &ts), ("trust", trust_text(sig.trusted, lang))],
+                &[
+                    ("field", &sig.field),
+                    ("signer", &sig.signer),
+                    ("at", &at),
+                    ("ts", &ts),
+                    ("trust", trust_text(sig.trusted, lang)),
+                ],
             );
             writeln!(out, "{line}")?;
         }
@@ -307,7 +311,11 @@ fn report(out: &mut impl Write, c: &DirCheck, dir: &Path, lang: Lang) -> io::Res
                 t => trust_text(*t, lang),
             };
             let at = at.map(time).unwrap_or_default();
-            writeln!(out, "{}", MANIFEST_OK.fill(lang, &[("signer", signer), ("at", &at), ("ts", &ts), ("trust", trust)]))?;
+            writeln!(
+                out,
+                "{}",
+                MANIFEST_OK.fill(lang, &[("signer", signer), ("at", &at), ("ts", &ts), ("trust", trust)])
+            )?;
         }
         ManifestSignature::Invalid(why) => writeln!(out, "{}", MANIFEST_BAD.fill(lang, &[("detail", why)]))?,
     }
@@ -316,7 +324,11 @@ fn report(out: &mut impl Write, c: &DirCheck, dir: &Path, lang: Lang) -> io::Res
     } else {
         let bad = c.missing.len() + c.changed.len() + c.extra.len();
         let bad = bad.max(1);
-        writeln!(out, "{}", VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &c.checked.to_string())]))?;
+        writeln!(
+            out,
+            "{}",
+            VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &c.checked.to_string())])
+        )?;
     }
     Ok(())
 }

@@ -13,6 +13,12 @@ const NOT_YET: L10n = L10n::new(
 );
 
 /// The appearance of a signature in the box of `doc` that belongs to the signer.
-pub fn for_document(_pdf: &[u8], doc: &str, _signer: &Signer, _at: DateTime<Utc>, lang: Lang) -> Result<Option<Appearance>, String> {
+pub fn for_document(
+    _pdf: &[u8],
+    doc: &str,
+    _signer: &Signer,
+    _at: DateTime<Utc>,
+    lang: Lang,
+) -> Result<Option<Appearance>, String> {
     Err(NOT_YET.fill(lang, &[("doc", doc)]))
 }

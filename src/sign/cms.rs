@@ -62,20 +62,27 @@ pub fn sign_detached(
     let cert_der = signer.cert.to_der().map_err(der_err)?;
     let mut attrs = vec![
         attribute(CONTENT_TYPE, Any::encode_from(&ID_DATA).map_err(der_err)?).map_err(der_err)?,
-        attribute(MESSAGE_DIGEST, Any::encode_from(&OctetString::new(content_digest).map_err(der_err)?).map_err(der_err)?)
-            .map_err(der_err)?,
+        attribute(
+            MESSAGE_DIGEST,
+            Any::encode_from(&OctetString::new(content_digest).map_err(der_err)?).map_err(der_err)?,
+        )
+        .map_err(der_err)?,
         attribute(
             SIGNING_CERT_V2,
             Any::encode_from(&SigningCertificateV2 {
-                certs: vec![EssCertIdV2 { cert_hash: OctetString::new(Sha256::digest(&cert_der).to_vec()).map_err(der_err)? }],
+                certs: vec![EssCertIdV2 {
+                    cert_hash: OctetString::new(Sha256::digest(&cert_der).to_vec()).map_err(der_err)?,
+                }],
             })
             .map_err(der_err)?,
         )
         .map_err(der_err)?,
     ];
     if let Some(at) = signing_time {
-        let t = x509_cert::time::Time::try_from(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at.timestamp().max(0) as u64))
-            .map_err(der_err)?;
+        let t = x509_cert::time::Time::try_from(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(at.timestamp().max(0) as u64),
+        )
+        .map_err(der_err)?;
         attrs.push(attribute(SIGNING_TIME, Any::encode_from(&t).map_err(der_err)?).map_err(der_err)?);
     }
     let signed_attrs: SetOfVec<Attribute> = SetOfVec::try_from(attrs).map_err(der_err)?;
@@ -144,17 +151,26 @@ pub enum Invalid {
     Timestamp(String),
 }
 
-const MALFORMED: L10n =
-    L10n::new("签名数据已损坏或被截断({0})", "簽章資料已損壞或被截斷({0})", "the signature data is damaged or truncated ({0})");
+const MALFORMED: L10n = L10n::new(
+    "签名数据已损坏或被截断({0})",
+    "簽章資料已損壞或被截斷({0})",
+    "the signature data is damaged or truncated ({0})",
+);
 const DIGEST: L10n = L10n::new(
     "签名后内容已被修改(摘要不符)",
     "簽章後內容已被修改(摘要不符)",
     "the content was changed after signing (digest mismatch)",
 );
-const SIGNATURE: L10n =
-    L10n::new("签名值与签名人的密钥不符", "簽章值與簽章人的金鑰不符", "the signature value does not verify with the signer's key");
-const NO_CERT: L10n =
-    L10n::new("签名中没有签名人的证书", "簽章中沒有簽章人的憑證", "the signature does not carry the signer's certificate");
+const SIGNATURE: L10n = L10n::new(
+    "签名值与签名人的密钥不符",
+    "簽章值與簽章人的金鑰不符",
+    "the signature value does not verify with the signer's key",
+);
+const NO_CERT: L10n = L10n::new(
+    "签名中没有签名人的证书",
+    "簽章中沒有簽章人的憑證",
+    "the signature does not carry the signer's certificate",
+);
 const TIMESTAMP: L10n = L10n::new("时间戳无效({0})", "時間戳無效({0})", "the time-stamp is not valid ({0})");
 
 impl Invalid {
@@ -239,9 +255,8 @@ fn verify_signed_data(
     if !keys::verify(spki, &info.signature_algorithm.oid, &digest_alg, &signed, info.signature.as_bytes()) {
         return Err(Invalid::Signature);
     }
-    let signing_time = value_of(SIGNING_TIME)
-        .and_then(|t| t.decode_as::<x509_cert::time::Time>().ok())
-        .map(keys::cert_time);
+    let signing_time =
+        value_of(SIGNING_TIME).and_then(|t| t.decode_as::<x509_cert::time::Time>().ok()).map(keys::cert_time);
     let mut ordered = vec![signer.clone()];
     ordered.extend(certs.into_iter().filter(|c| *c != signer));
     Ok(Verified { signer, certs: ordered, signing_time, timestamp: None })

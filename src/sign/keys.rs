@@ -61,7 +61,8 @@ const P12_NO_KEY: L10n = L10n::new(
     "{file}:PKCS#12 檔案中沒有私鑰及其憑證;請匯出包含私鑰與憑證的 .p12(openssl pkcs12 -export -inkey KEY -in CERT)",
     "{file}: the PKCS#12 file holds no private key with its certificate; export one with both (openssl pkcs12 -export -inkey KEY -in CERT)",
 );
-const READ: L10n = L10n::new("{file}:无法读取({detail})", "{file}:無法讀取({detail})", "{file}: cannot read it ({detail})");
+const READ: L10n =
+    L10n::new("{file}:无法读取({detail})", "{file}:無法讀取({detail})", "{file}: cannot read it ({detail})");
 const NOT_CERT: L10n = L10n::new(
     "{file}:不是 PEM 或 DER 格式的 X.509 证书({detail})",
     "{file}:不是 PEM 或 DER 格式的 X.509 憑證({detail})",
@@ -131,7 +132,8 @@ impl Signer {
         let cert_data =
             std::fs::read(cert_path).map_err(|e| fill(READ, lang, cert_path, &[("detail", &e.to_string())]))?;
         let mut certs = read_certs(&cert_data).map_err(|e| fill(NOT_CERT, lang, cert_path, &[("detail", &e)]))?;
-        let key_data = std::fs::read(key_path).map_err(|e| fill(READ, lang, key_path, &[("detail", &e.to_string())]))?;
+        let key_data =
+            std::fs::read(key_path).map_err(|e| fill(READ, lang, key_path, &[("detail", &e.to_string())]))?;
         let key = read_key(&key_data, password).map_err(|e| fill(NOT_KEY, lang, key_path, &[("detail", &e)]))?;
         let cert = certs.remove(0);
         if spki_der(&cert) != public_key_of(&key) {
@@ -233,7 +235,10 @@ fn key_from_pkcs8(der_bytes: &[u8]) -> Result<Key, String> {
     if alg == EC {
         let curve = info.algorithm.parameters_oid().ok();
         if curve != Some(P256) {
-            return Err(format!("EC curve {} (only P-256 is supported)", curve.map(|c| c.to_string()).unwrap_or_default()));
+            return Err(format!(
+                "EC curve {} (only P-256 is supported)",
+                curve.map(|c| c.to_string()).unwrap_or_default()
+            ));
         }
         return p256::SecretKey::try_from(info).map(|k| Key::P256(k.into())).map_err(|e| e.to_string());
     }

@@ -86,15 +86,18 @@ const NO_PDF: L10n = L10n::new(
     "{dir}:manifest.json 中沒有 PDF 檔案;請用 --to pdf 產生後再簽章",
     "{dir}: manifest.json lists no PDF; build with --to pdf, then sign",
 );
-const WRITE: L10n = L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
-const SIGN_FAILED: L10n = L10n::new("{file}:签名失败({detail})", "{file}:簽章失敗({detail})", "{file}: signing failed ({detail})");
+const WRITE: L10n =
+    L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
+const SIGN_FAILED: L10n =
+    L10n::new("{file}:签名失败({detail})", "{file}:簽章失敗({detail})", "{file}: signing failed ({detail})");
 
 /// Signs the PDFs of an output folder (all, or `opts.docs`) and the manifest. Every new file
 /// is made in memory first and then written atomically: a failure leaves the folder as it was.
 pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<SignReport, Failure> {
     let lang = opts.lang;
     let mut manifest = Manifest::read(dir).map_err(Failure::usage)?;
-    let pdfs: Vec<usize> = manifest.files.iter().enumerate().filter(|(_, e)| e.path.ends_with(".pdf")).map(|(i, _)| i).collect();
+    let pdfs: Vec<usize> =
+        manifest.files.iter().enumerate().filter(|(_, e)| e.path.ends_with(".pdf")).map(|(i, _)| i).collect();
     if pdfs.is_empty() {
         return Err(Failure::usage(NO_PDF.fill(lang, &[("dir", &dir.display().to_string())])));
     }
@@ -114,10 +117,10 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
                 .collect();
             if hits.is_empty() {
                 let known: Vec<&str> = pdfs.iter().map(|i| manifest.files[*i].path.as_str()).collect();
-                return Err(Failure::usage(NO_SUCH_DOC.fill(
-                    lang,
-                    &[("dir", &dir.display().to_string()), ("doc", doc), ("known", &known.join(", "))],
-                )));
+                return Err(Failure::usage(
+                    NO_SUCH_DOC
+                        .fill(lang, &[("dir", &dir.display().to_string()), ("doc", doc), ("known", &known.join(", "))]),
+                ));
             }
             for h in hits {
                 if !chosen.contains(&h) {
@@ -129,7 +132,8 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
 
     let name = signer.name();
     let time = opts.at.format("D:%Y%m%d%H%M%SZ").to_string();
-    let reserve = signer.cert.to_der_len() + signer.chain.iter().map(|c| c.to_der_len()).sum::<usize>()
+    let reserve = signer.cert.to_der_len()
+        + signer.chain.iter().map(|c| c.to_der_len()).sum::<usize>()
         + 2048
         + if opts.tsa.is_some() { 12 * 1024 } else { 0 };
     let mut report = SignReport::default();
@@ -138,8 +142,10 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
         let entry = &manifest.files[i];
         let path = dir.join(&entry.path);
         let file = path.display().to_string();
-        let data = fs::read(&path).map_err(|e| Failure::usage(WRITE.fill(lang, &[("file", &file), ("detail", &e.to_string())])))?;
-        let (size, sha) = entry.revisions.last().map_or((entry.size, entry.sha256.as_str()), |r| (r.size, r.sha256.as_str()));
+        let data = fs::read(&path)
+            .map_err(|e| Failure::usage(WRITE.fill(lang, &[("file", &file), ("detail", &e.to_string())])))?;
+        let (size, sha) =
+            entry.revisions.last().map_or((entry.size, entry.sha256.as_str()), |r| (r.size, r.sha256.as_str()));
         if data.len() as u64 != size || output::sha256_hex(&data) != sha {
             let detail = format!("size {}, expected {size}", data.len());
             return Err(Failure::check(CHANGED_BEFORE_SIGNING.fill(lang, &[("file", &file), ("detail", &detail)])));
@@ -186,8 +192,9 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
         .map_err(|e| Failure::usage(SIGN_FAILED.fill(lang, &[("file", MANIFEST), ("detail", &e)])))?;
     let write = |rel: &str, bytes: &[u8]| {
         let path = dir.join(rel);
-        output::write_atomic(&path, bytes)
-            .map_err(|e| Failure::usage(WRITE.fill(lang, &[("file", &path.display().to_string()), ("detail", &e.to_string())])))
+        output::write_atomic(&path, bytes).map_err(|e| {
+            Failure::usage(WRITE.fill(lang, &[("file", &path.display().to_string()), ("detail", &e.to_string())]))
+        })
     };
     for (i, bytes, _) in &pending {
         write(&manifest.files[*i].path, bytes)?;
@@ -235,7 +242,12 @@ pub struct SignedPdf {
 #[derive(Clone, Debug)]
 pub enum ManifestSignature {
     Unsigned,
-    Valid { signer: String, time: Option<DateTime<Utc>>, timestamp: Option<(DateTime<Utc>, String)>, trusted: Option<bool> },
+    Valid {
+        signer: String,
+        time: Option<DateTime<Utc>>,
+        timestamp: Option<(DateTime<Utc>, String)>,
+        trusted: Option<bool>,
+    },
     Invalid(String),
 }
 
@@ -288,7 +300,8 @@ pub fn read_trust(path: &Path, lang: Lang) -> Result<Vec<Certificate>, Failure> 
         "{file}: not a certificate in PEM or DER form ({detail})",
     );
     let file = path.display().to_string();
-    let data = fs::read(path).map_err(|e| Failure::usage(BAD.fill(lang, &[("file", &file), ("detail", &e.to_string())])))?;
+    let data =
+        fs::read(path).map_err(|e| Failure::usage(BAD.fill(lang, &[("file", &file), ("detail", &e.to_string())])))?;
     keys::read_certs(&data).map_err(|e| Failure::usage(BAD.fill(lang, &[("file", &file), ("detail", &e)])))
 }
 
@@ -335,7 +348,12 @@ pub fn verify_dir(dir: &Path, trust: Option<&[Certificate]>, lang: Lang) -> Resu
 
 /// A PDF that differs from its as-built bytes: accepted when it is those bytes followed only by
 /// valid signature revisions, and it still holds every revision the manifest recorded.
-fn check_signed_pdf(path: &Path, entry: &output::Entry, trust: Option<&[Certificate]>, lang: Lang) -> Result<Vec<SignatureCheck>, String> {
+fn check_signed_pdf(
+    path: &Path,
+    entry: &output::Entry,
+    trust: Option<&[Certificate]>,
+    lang: Lang,
+) -> Result<Vec<SignatureCheck>, String> {
     let data = fs::read(path).map_err(|e| e.to_string())?;
     let size = entry.size as usize;
     if data.len() <= size || output::sha256_hex(&data[..size]) != entry.sha256 {

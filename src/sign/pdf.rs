@@ -137,11 +137,7 @@ impl<'a> Lexer<'a> {
     fn expect(&mut self, kw: &[u8]) -> Result<(), String> {
         let at = self.pos;
         let w = self.word();
-        if w == kw {
-            Ok(())
-        } else {
-            Err(format!("expected `{}` at byte {at}", String::from_utf8_lossy(kw)))
-        }
+        if w == kw { Ok(()) } else { Err(format!("expected `{}` at byte {at}", String::from_utf8_lossy(kw))) }
     }
 
     fn peek_int(&mut self) -> Option<(u64, usize)> {
@@ -452,7 +448,10 @@ impl<'a> Doc<'a> {
         let Obj::Dict(d) = &o.value else { return None };
         match get(d, "Filter") {
             None => Some(raw.to_vec()),
-            Some(f) if f.name() == Some("FlateDecode") || matches!(f, Obj::Array(a) if a.len() == 1 && a[0].name() == Some("FlateDecode")) => {
+            Some(f)
+                if f.name() == Some("FlateDecode")
+                    || matches!(f, Obj::Array(a) if a.len() == 1 && a[0].name() == Some("FlateDecode")) =>
+            {
                 let mut out = Vec::new();
                 flate2::read::ZlibDecoder::new(raw).read_to_end(&mut out).ok()?;
                 Some(out)
@@ -641,7 +640,8 @@ fn unpredict(raw: &[u8], d: &Dict) -> Result<Vec<u8>, String> {
                 3 => cur[i].wrapping_add(((u16::from(left) + u16::from(up)) / 2) as u8),
                 4 => {
                     let p = i16::from(left) + i16::from(up) - i16::from(upleft);
-                    let (pa, pb, pc) = ((p - i16::from(left)).abs(), (p - i16::from(up)).abs(), (p - i16::from(upleft)).abs());
+                    let (pa, pb, pc) =
+                        ((p - i16::from(left)).abs(), (p - i16::from(up)).abs(), (p - i16::from(upleft)).abs());
                     let pred = if pa <= pb && pa <= pc {
                         left
                     } else if pb <= pc {
@@ -859,7 +859,8 @@ pub fn append_signature(
         }
         i = j + 1;
     }
-    let mut t: Dict = vec![("Size".into(), Obj::Num(next.to_string())), ("Root".into(), Obj::Ref(root_ref.0, root_ref.1))];
+    let mut t: Dict =
+        vec![("Size".into(), Obj::Num(next.to_string())), ("Root".into(), Obj::Ref(root_ref.0, root_ref.1))];
     for key in ["Info", "ID"] {
         if let Some(v) = get(trailer, key) {
             t.push((key.into(), v.clone()));
@@ -1011,7 +1012,8 @@ pub fn appended_signatures(data: &[u8], as_built: usize) -> Result<Vec<FoundSign
                         || (subtype.is_some() && get(d, "Rect").is_some());
                     if is_annot {
                         let parent = get(d, "Parent").and_then(|p| doc.dict_in(p, i + 1));
-                        let ft = get(d, "FT").or_else(|| parent.as_ref().and_then(|p| get(p, "FT"))).and_then(Obj::name);
+                        let ft =
+                            get(d, "FT").or_else(|| parent.as_ref().and_then(|p| get(p, "FT"))).and_then(Obj::name);
                         if subtype != Some("Widget") || ft != Some("Sig") {
                             return Err(format!(
                                 "revision {} adds a /{} annotation (object {n}), not a signature",

@@ -42,7 +42,8 @@ impl TstInfo {
         let items: Vec<Any> = Vec::from_der(der_bytes).map_err(|e: der::Error| e.to_string())?;
         let imprint: MessageImprint =
             items.get(2).ok_or("short TSTInfo")?.decode_as().map_err(|e: der::Error| e.to_string())?;
-        let t: GeneralizedTime = items.get(4).ok_or("short TSTInfo")?.decode_as().map_err(|e: der::Error| e.to_string())?;
+        let t: GeneralizedTime =
+            items.get(4).ok_or("short TSTInfo")?.decode_as().map_err(|e: der::Error| e.to_string())?;
         let secs = t.to_unix_duration().as_secs() as i64;
         Ok(TstInfo {
             hash_alg: imprint.hash_algorithm.oid,
@@ -164,7 +165,9 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     loop {
         let eol = data.windows(2).position(|w| w == b"\r\n").ok_or("bad chunk")?;
-        let size = std::str::from_utf8(&data[..eol]).ok().and_then(|s| usize::from_str_radix(s.split(';').next()?.trim(), 16).ok());
+        let size = std::str::from_utf8(&data[..eol])
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.split(';').next()?.trim(), 16).ok());
         let size = size.ok_or("bad chunk size")?;
         data = &data[eol + 2..];
         if size == 0 {
