@@ -356,7 +356,7 @@ fn check_signed_pdf(
 ) -> Result<Vec<SignatureCheck>, String> {
     let data = fs::read(path).map_err(|e| e.to_string())?;
     let size = entry.size as usize;
-    if data.len() <= size || output::sha256_hex(&data[..size]) != entry.sha256 {
+    if data.len() < size || output::sha256_hex(&data[..size]) != entry.sha256 {
         return Err(String::new());
     }
     for (n, r) in entry.revisions.iter().enumerate() {
@@ -364,6 +364,9 @@ fn check_signed_pdf(
         if data.len() < s || output::sha256_hex(&data[..s]) != r.sha256 {
             return Err(LOST_SIGNATURES.fill(lang, &[("n", &(n + 1).to_string()), ("size", &s.to_string())]));
         }
+    }
+    if data.len() == size {
+        return Err(String::new());
     }
     let found = pdf::appended_signatures(&data, size)
         .map_err(|e| NOT_SIGNATURES.fill(lang, &[("size", &size.to_string()), ("detail", &e)]))?;

@@ -986,9 +986,20 @@ pub fn appended_signatures(data: &[u8], as_built: usize) -> Result<Vec<FoundSign
                         continue;
                     };
                     if old.stream.is_some() || new.stream.is_some() {
+                        // Signing tools (pyHanko) refresh the XMP packet's dates: metadata, not content.
+                        let xmp = |d: &Dict| get(d, "Type").and_then(Obj::name) == Some("Metadata");
+                        if xmp(od) && xmp(nd) {
+                            continue;
+                        }
                         return Err(format!("revision {} changes the stream of object {n}", i + 1));
                     }
-                    let allowed = allowed_changes(get(od, "Type").and_then(Obj::name));
+                    // Signing tools stamp themselves into the document information.
+                    let info = matches!(get(&doc.sections[i - 1].trailer, "Info"), Some(Obj::Ref(r, _)) if *r == n);
+                    let allowed = if info {
+                        &["Producer", "ModDate"][..]
+                    } else {
+                        allowed_changes(get(od, "Type").and_then(Obj::name))
+                    };
                     let field_fill = get(od, "FT").and_then(Obj::name) == Some("Sig") && get(od, "V").is_none();
                     for (k, v) in od.iter().chain(nd.iter()) {
                         let same = get(od, k) == get(nd, k);
