@@ -462,7 +462,7 @@ fn packages_are_valid_bags_and_damage_is_found() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     pki(dir);
-    let out = build(dir);
+    build(dir);
     let o = dossier_in(dir, &["sign", "out", "--key", "alice.key", "--cert", "alice.pem"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     fs::write(dir.join("签字扫描件.pdf"), b"%PDF-1.4 scan").unwrap();
@@ -492,7 +492,8 @@ fn packages_are_valid_bags_and_damage_is_found() {
     assert!(text(&v).contains("the BagIt package is complete"), "{}", text(&v));
 
     // A flipped payload byte, a missing file, an extra file: bagit.py and dossier both object.
-    let damage: [(&str, Box<dyn Fn(&Path)>, &str); 3] = [
+    type Damage = Box<dyn Fn(&Path)>;
+    let damage: [(&str, Damage, &str); 3] = [
         (
             "flipped",
             Box::new(|b: &Path| {

@@ -35,8 +35,8 @@ pub struct SignArgs {
     /// and the manifest's signature.
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
-    /// Draw the signature in the document's own signature box (the sign-off row of the
-    /// signer's department, the host's box of minutes) instead of signing invisibly.
+    /// Draw the signature in the document's own signature box (not implemented yet: refused
+    /// with an error; signatures are invisible).
     #[arg(long)]
     pub visible: bool,
     /// Language of messages: zh-CN, zh-TW or en.

@@ -8,7 +8,6 @@
 //! runs): with the same key, files and time (and no time-stamp authority) signing gives the
 //! same bytes, since RSA PKCS#1 v1.5 and ECDSA (RFC 6979) signatures are deterministic.
 
-pub mod appearance;
 pub mod cms;
 pub mod keys;
 pub mod pdf;
@@ -49,8 +48,6 @@ pub struct SignOptions<'a> {
 pub struct SignReport {
     /// (PDF path, field name)
     pub signed: Vec<(String, String)>,
-    /// PDFs signed visibly, in a box of their own.
-    pub visible: Vec<String>,
 }
 
 /// A problem that stops `sign` or `verify`: exit 1 for a file that fails its check, 2 for
@@ -86,6 +83,11 @@ const NO_PDF: L10n = L10n::new(
     "{dir}:manifest.json 中沒有 PDF 檔案;請用 --to pdf 產生後再簽章",
     "{dir}: manifest.json lists no PDF; build with --to pdf, then sign",
 );
+const NO_VISIBLE: L10n = L10n::new(
+    "--visible:在文档自己的签名框中绘制签名尚未实现;请去掉 --visible(签名不可见,但同样有效)",
+    "--visible:在文件自己的簽章框中繪製簽章尚未實作;請去掉 --visible(簽章不可見,但同樣有效)",
+    "--visible: drawing the signature in the document's own signature box is not implemented yet; sign without --visible (the signature is invisible and just as valid)",
+);
 const WRITE: L10n =
     L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
 const SIGN_FAILED: L10n =
@@ -95,6 +97,9 @@ const SIGN_FAILED: L10n =
 /// is made in memory first and then written atomically: a failure leaves the folder as it was.
 pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<SignReport, Failure> {
     let lang = opts.lang;
+    if opts.visible {
+        return Err(Failure::usage(NO_VISIBLE.get(lang).to_string()));
+    }
     let mut manifest = Manifest::read(dir).map_err(Failure::usage)?;
     let pdfs: Vec<usize> =
         manifest.files.iter().enumerate().filter(|(_, e)| e.path.ends_with(".pdf")).map(|(i, _)| i).collect();
@@ -150,15 +155,6 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
             let detail = format!("size {}, expected {size}", data.len());
             return Err(Failure::check(CHANGED_BEFORE_SIGNING.fill(lang, &[("file", &file), ("detail", &detail)])));
         }
-        let appearance = if opts.visible {
-            appearance::for_document(&data, &entry.path, signer, opts.at, lang)
-                .map_err(|e| Failure::check(SIGN_FAILED.fill(lang, &[("file", &file), ("detail", &e)])))?
-        } else {
-            None
-        };
-        if appearance.is_some() {
-            report.visible.push(entry.path.clone());
-        }
         let info = pdf::SigInfo { name: name.clone(), reason: None, time: time.clone() };
         let mut tsa_time = None;
         let mut sign = |covered: &[u8]| -> Result<Vec<u8>, String> {
@@ -169,7 +165,7 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
             }
             Ok(der)
         };
-        let (bytes, field) = pdf::append_signature(&data, &info, appearance, reserve, &mut sign)
+        let (bytes, field) = pdf::append_signature(&data, &info, reserve, &mut sign)
             .map_err(|e| Failure::check(SIGN_FAILED.fill(lang, &[("file", &file), ("detail", &e)])))?;
         let rev = Revision {
             size: bytes.len() as u64,

@@ -663,19 +663,6 @@ fn unpredict(raw: &[u8], d: &Dict) -> Result<Vec<u8>, String> {
 // ---------------------------------------------------------------------------------------------
 // Writing a signature revision
 
-/// Where and how a signature appears.
-pub struct Appearance {
-    /// Page index (0-based).
-    pub page: usize,
-    /// `[x1 y1 x2 y2]` in PDF user space.
-    pub rect: [f32; 4],
-    /// The appearance stream's content and its resource dictionary, as PDF text.
-    pub content: Vec<u8>,
-    /// Extra objects the resources refer to, written before the appearance: each receives its
-    /// object number through the callback `(first free number) -> objects`.
-    pub objects: Box<dyn FnOnce(u32) -> (String, Vec<(u32, Vec<u8>)>)>,
-}
-
 /// What to write into the signature dictionary.
 pub struct SigInfo {
     pub name: String,
@@ -686,16 +673,18 @@ pub struct SigInfo {
 
 const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 
-/// Appends a signature revision to `data`: a signature field (invisible, or with an
-/// appearance), the signature dictionary with a `/Contents` hole of `reserve` bytes, and the
-/// updated catalog, AcroForm and page. `sign` receives the bytes the signature covers and
-/// returns the DER of the CMS signature. Returns the new file and the field's name.
+/// Makes the CMS signature of the bytes a signature covers.
+pub type SignBytes<'a> = dyn FnMut(&[u8]) -> Result<Vec<u8>, String> + 'a;
+
+/// Appends a signature revision to `data`: an invisible signature field on the first page,
+/// the signature dictionary with a `/Contents` hole of `reserve` bytes, and the updated
+/// catalog, AcroForm and page. `sign` receives the bytes the signature covers and returns the
+/// DER of the CMS signature. Returns the new file and the field's name.
 pub fn append_signature(
     data: &[u8],
     info: &SigInfo,
-    appearance: Option<Appearance>,
     reserve: usize,
-    sign: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, String>,
+    sign: &mut SignBytes,
 ) -> Result<(Vec<u8>, String), String> {
     let doc = Doc::parse(data)?;
     let upto = doc.sections.len();
@@ -707,8 +696,7 @@ pub fn append_signature(
     };
     let mut catalog = doc.dict_in(&Obj::Ref(root_ref.0, root_ref.1), upto).ok_or("the catalog cannot be read")?;
     let pages = doc.pages_in(upto);
-    let page_index = appearance.as_ref().map_or(0, |a| a.page);
-    let page_num = *pages.get(page_index).ok_or("the document has no such page")?;
+    let page_num = *pages.first().ok_or("the document has no page")?;
     let mut page = doc.dict_in(&Obj::Ref(page_num, 0), upto).ok_or("the page cannot be read")?;
     let page_gen = last_gen(&doc, page_num);
 
@@ -738,44 +726,17 @@ pub fn append_signature(
 
     let sig = alloc();
     let widget = alloc();
-    let mut widget_dict: Dict = vec![
+    let widget_dict: Dict = vec![
         ("Type".into(), Obj::Name("Annot".into())),
         ("Subtype".into(), Obj::Name("Widget".into())),
         ("FT".into(), Obj::Name("Sig".into())),
         ("T".into(), Obj::Str(field_name.clone().into_bytes())),
         ("V".into(), Obj::Ref(sig, 0)),
-        // Print (PDF/A) and Locked.
+        // Print (PDF/A) and Locked; a zero rectangle: invisible, no appearance needed.
         ("F".into(), Obj::Num("132".into())),
         ("P".into(), Obj::Ref(page_num, page_gen)),
+        ("Rect".into(), Obj::Array(vec![Obj::Num("0".into()); 4])),
     ];
-    match appearance {
-        None => widget_dict.push(("Rect".into(), Obj::Array(vec![Obj::Num("0".into()); 4]))),
-        Some(a) => {
-            let first = next;
-            let (resources, extra) = (a.objects)(first);
-            for (n, body) in &extra {
-                next = next.max(n + 1);
-                objects.push((*n, 0, body.clone()));
-            }
-            let ap = next;
-            next += 1;
-            let [x1, y1, x2, y2] = a.rect;
-            let (w, h) = (x2 - x1, y2 - y1);
-            let mut body = format!(
-                "<< /Type /XObject /Subtype /Form /BBox [0 0 {} {}] /Resources {resources} /Length {} >>\nstream\n",
-                crate::render::pdf::writer::num(w),
-                crate::render::pdf::writer::num(h),
-                a.content.len()
-            )
-            .into_bytes();
-            body.extend_from_slice(&a.content);
-            body.extend_from_slice(b"\nendstream");
-            objects.push((ap, 0, body));
-            let nums = |v: &[f32]| v.iter().map(|x| Obj::Num(crate::render::pdf::writer::num(*x))).collect();
-            widget_dict.push(("Rect".into(), Obj::Array(nums(&a.rect))));
-            widget_dict.push(("AP".into(), Obj::Dict(vec![("N".into(), Obj::Ref(ap, 0))])));
-        }
-    }
     let mut s = String::new();
     write_dict(&widget_dict, &mut s);
     objects.push((widget, 0, s.into_bytes()));
@@ -1065,22 +1026,20 @@ pub fn appended_signatures(data: &[u8], as_built: usize) -> Result<Vec<FoundSign
         }
         while let Some(o) = stack.pop() {
             match o {
-                Obj::Ref(n, _) => {
-                    if sec.objects.contains_key(&n) && reach.insert(n) {
-                        // Not from a page's resources or contents: those would be new content.
-                        if let Some(ind) = doc.object_in(n, i + 1) {
-                            match &ind.value {
-                                Obj::Dict(d) => {
-                                    let is_page = get(d, "Type").and_then(Obj::name) == Some("Page");
-                                    for (k, v) in d {
-                                        if k == "P" || k == "Parent" || (is_page && k != "Annots") {
-                                            continue;
-                                        }
-                                        stack.push(v.clone());
+                // Not from a page's resources or contents: those would be new content.
+                Obj::Ref(n, _) if sec.objects.contains_key(&n) && reach.insert(n) => {
+                    if let Some(ind) = doc.object_in(n, i + 1) {
+                        match &ind.value {
+                            Obj::Dict(d) => {
+                                let is_page = get(d, "Type").and_then(Obj::name) == Some("Page");
+                                for (k, v) in d {
+                                    if k == "P" || k == "Parent" || (is_page && k != "Annots") {
+                                        continue;
                                     }
+                                    stack.push(v.clone());
                                 }
-                                other => stack.push(other.clone()),
                             }
+                            other => stack.push(other.clone()),
                         }
                     }
                 }
