@@ -152,9 +152,10 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut index_projects = Vec::new();
     let mut skipped = Vec::new();
     let mut records = Vec::with_capacity(inputs.len());
+    let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
-        let built: Vec<Built> = pool.install(|| {
+        let built: Vec<Vec<Built>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|input| {
@@ -166,7 +167,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         });
         // Names are given in input order (deterministic); the files are then written in parallel.
         let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
-        for mut b in built {
+        for mut b in built.into_iter().flatten() {
+            projects += 1;
             ids.check(&mut b.checked, &ctx);
             let mut record = b.record?;
             let t = Tally::of(&b.checked.diags);
@@ -245,13 +247,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         .unwrap_or_default();
     let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts, records)?;
 
-    write_total(&mut text, inputs.len(), failed, tally, ctx.lang)?;
+    write_total(&mut text, projects, failed, tally, ctx.lang)?;
     let line = WROTE.fill(
         ctx.lang,
         &[
             ("files", &(manifest.files.len() + 1).to_string()),
             ("dir", &dir),
-            ("built", &(inputs.len() - failed).to_string()),
+            ("built", &(projects - failed).to_string()),
             ("skipped", &failed.to_string()),
         ],
     );
@@ -266,13 +268,24 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     })
 }
 
-/// Checks one project and, when it has no errors, renders its documents in every format, and
-/// with PDF the project dossier (every document in one file).
-fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Built {
-    let checked = project::check(input, ctx);
+/// Checks one project input and, for each of its projects without errors, renders the
+/// documents in every format, and with PDF the project dossier (every document in one file).
+fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Vec<Built> {
+    project::check(input, ctx).into_iter().map(|checked| build_checked(input, checked, ctx, renderers, pdf)).collect()
+}
+
+fn build_checked(
+    input: &ProjectInput,
+    checked: Checked,
+    ctx: &Ctx,
+    renderers: &[&dyn Renderer],
+    pdf: Option<&PdfRenderer>,
+) -> Built {
     let meta = DocMeta::new(&checked.project, ctx);
     let id = meta.project_id.clone();
-    let record = ProjectRecord::new(&input.source, &input.files).map(|mut r| {
+    // The folder's own mapping file shapes what is read: it is an input too.
+    let files: Vec<std::path::PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
+    let record = ProjectRecord::new(&checked.project.source, &files).map(|mut r| {
         let req = checked.project.requirement.as_ref();
         r.id = meta.project_id.clone();
         r.name = meta.project_name.clone();
