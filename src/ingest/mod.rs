@@ -1,6 +1,7 @@
 //! Reading inputs: workbooks and Markdown files become raw records (cells with their
 //! locations), which [`values`] then types against the schema.
 
+pub mod ideographs;
 pub mod csv;
 pub mod grid;
 pub mod markdown;
