@@ -6,10 +6,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity, io_message};
 use crate::ingest::{self, Ctx, values};
-use crate::model::{L10n, Project, Record, Value};
-use crate::schema::{self, Mapping};
+use crate::mapping::{self, Mapping};
+use crate::model::{L10n, Lang, Location, Project, Record, Value};
+use crate::schema;
 use crate::validate;
 
 /// One project to read: a workbook, a Markdown file, or a folder of input files.
@@ -18,8 +19,16 @@ pub struct ProjectInput {
     /// The path as the user gave it (or as found under a folder they gave).
     pub source: String,
     pub files: Vec<PathBuf>,
+    /// The project folder's own mapping file (`dossier.yaml`, `mapping.yaml`), if any.
+    pub mapping: Option<PathBuf>,
     /// What the folder walk left out here, and why: reported with the project.
     pub skipped: Vec<Skipped>,
+}
+
+impl ProjectInput {
+    pub fn new(source: String, files: Vec<PathBuf>) -> ProjectInput {
+        ProjectInput { source, files, ..ProjectInput::default() }
+    }
 }
 
 /// A path the folder walk did not read.
@@ -38,9 +47,13 @@ pub enum Skipped {
     Unreadable(PathBuf, String),
 }
 
+const NO_PATH: L10n = L10n::new("{path}:{problem}", "{path}:{problem}", "{path}: {problem}");
+
 /// Finds the projects under `paths`: a file is a project; a folder with input files is a
 /// project; a folder of folders is a batch (searched recursively). Order is deterministic
-/// (sorted by name). Fails with a message naming a path that does not exist.
+/// (sorted by name). A project folder's own mapping file comes with it (for a file given
+/// alone, the mapping file beside it). Fails with a message naming a path that does not
+/// exist, in `lang`.
 ///
 /// The walk reads regular files only (named pipes, sockets and devices are skipped with a
 /// note, never opened). Links are followed, but every real folder and file is read once:
@@ -49,13 +62,17 @@ pub enum Skipped {
 /// folder that cannot be listed becomes a project of its own with an error, and the walk
 /// goes on. Notes found in a folder with no input files go to the nearest project above it,
 /// else to a project named after the path given, holding only those notes.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<ProjectInput>, String> {
+pub fn discover(paths: &[PathBuf], lang: Lang) -> Result<Vec<ProjectInput>, String> {
     let mut out = Vec::new();
     let mut seen = Seen::default();
     for path in paths {
         let meta = match fs::metadata(path) {
             Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(
+                    NO_PATH.fill(lang, &[("path", &path.display().to_string()), ("problem", &io_message(&e, lang))])
+                );
+            }
             Err(e) => {
                 out.push(unreadable(path, &e));
                 continue;
@@ -65,11 +82,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<ProjectInput>, String> {
         let mut notes = Vec::new();
         if meta.is_file() {
             if seen.first(path, &meta).is_none() {
-                out.push(ProjectInput {
-                    source: path.display().to_string(),
-                    files: vec![path.clone()],
-                    ..Default::default()
-                });
+                let mut input = ProjectInput::new(path.display().to_string(), vec![path.clone()]);
+                input.mapping = path.parent().and_then(project_mapping);
+                out.push(input);
             }
         } else if meta.is_dir() {
             if let Some(first) = seen.first(path, &meta) {
@@ -85,6 +100,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<ProjectInput>, String> {
         }
     }
     Ok(out)
+}
+
+/// The mapping file of a project folder, if it has one.
+fn project_mapping(dir: &Path) -> Option<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    mapping::PROJECT_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
 /// Real folders and files met so far, with the path each was first met under.
@@ -222,7 +243,9 @@ fn walk(dir: &Path, seen: &mut Seen, out: &mut Vec<ProjectInput>, home: Option<u
     let home = if files.is_empty() {
         home
     } else {
-        out.push(ProjectInput { source: dir.display().to_string(), files, ..Default::default() });
+        let mut input = ProjectInput::new(dir.display().to_string(), files);
+        input.mapping = project_mapping(dir);
+        out.push(input);
         Some(out.len() - 1)
     };
     for n in here {
@@ -259,23 +282,81 @@ impl Checked {
     }
 }
 
-/// Reads, types and validates one project. Never fails: problems are diagnostics.
-pub fn check(input: &ProjectInput, ctx: &Ctx) -> Checked {
+/// Reads, types and validates one project input. Never fails: problems are diagnostics.
+/// Usually one project; a requirements register gives one more project per row (named by
+/// its requirement id), and the input's own project only when it holds other records.
+pub fn check(input: &ProjectInput, ctx: &Ctx) -> Vec<Checked> {
     let mut diags = Vec::new();
-    let project = load(input, ctx, &mut diags);
+    let local;
+    let ctx = match &input.mapping {
+        None => ctx,
+        Some(path) => match Mapping::load(path, ctx.lang) {
+            Ok(m) => {
+                local = ctx.for_project(&m);
+                &local
+            }
+            Err(e) => {
+                diags.push(mapping_error(&e));
+                ctx
+            }
+        },
+    };
+    let (project, registered) = load_all(input, ctx, &mut diags);
+    let has_files = !input.files.is_empty();
+    if has_files && registered.is_empty() && is_empty(&project) && !diags.iter().any(|d| d.severity == Severity::Error)
+    {
+        diags.push(no_records(input, ctx.lang));
+    }
+    let mut out = Vec::new();
+    if !registered.is_empty() && is_empty(&project) {
+        // The register's rows are the projects; what the files said goes with the first.
+        for (i, req) in registered.into_iter().enumerate() {
+            let mut c = check_project(register_project(&project.source, req), ctx, Vec::new());
+            if i == 0 {
+                let mut all = std::mem::take(&mut diags);
+                all.append(&mut c.diags);
+                c.diags = all;
+            }
+            out.push(c);
+        }
+        return out;
+    }
+    out.push(check_project(project, ctx, diags));
+    out.extend(registered.into_iter().map(|req| check_project(register_project(&input.source, req), ctx, Vec::new())));
+    out
+}
+
+fn check_project(project: Project, ctx: &Ctx, mut diags: Vec<Diagnostic>) -> Checked {
     diags.extend(validate::check(&project, ctx));
     Checked { project, diags }
 }
 
-const TOO_MANY: L10n = L10n::new(
-    "一个项目只能有一份{kind},这里又出现一份(第一份在 {first})",
-    "一個專案只能有一份{kind},這裡又出現一份(第一份在 {first})",
-    "a project holds at most one {kind}; another one is here (the first is at {first})",
+/// The project of one register row: `source › id` (or the row's cell when it has no id).
+fn register_project(source: &str, req: Record) -> Project {
+    let name = req.id().map(str::to_string).unwrap_or_else(|| req.loc.cell.clone().unwrap_or_default());
+    Project { source: format!("{source} › {name}"), requirement: Some(req), ..Project::default() }
+}
+
+/// Whether a project holds no record at all.
+pub fn is_empty(p: &Project) -> bool {
+    p.requirement.is_none()
+        && p.retrospective.is_none()
+        && p.tasks.is_empty()
+        && p.risks.is_empty()
+        && p.meetings.is_empty()
+        && p.signoffs.is_empty()
+        && p.actions.is_empty()
+}
+
+const NO_RECORDS: L10n = L10n::new(
+    "这个项目没有读到任何记录(文件:{files})",
+    "這個專案沒有讀到任何記錄(檔案:{files})",
+    "no record was read for this project (files: {files})",
 );
-const TOO_MANY_HINT: L10n = L10n::new(
-    "把两份合并,或把它们分到两个项目文件夹",
-    "把兩份合併,或把它們分到兩個專案資料夾",
-    "merge the two, or put them in two project folders",
+const NO_RECORDS_HINT: L10n = L10n::new(
+    "Markdown 文件需要 YAML 头部(kind: …)和字段;工作簿可用 dossier map suggest 生成映射",
+    "Markdown 檔案需要 YAML 頭部(kind: …)和欄位;活頁簿可用 dossier map suggest 產生對應",
+    "a Markdown file needs front matter (kind: …) and fields; for a workbook, dossier map suggest writes a mapping",
 );
 
 const SKIPPED_SPECIAL: L10n = L10n::new(
@@ -310,8 +391,8 @@ const UNREADABLE_DIR_HINT: L10n = L10n::new(
 
 impl Skipped {
     /// The note (or, for a folder that cannot be listed, the error) in `lang`.
-    pub fn diagnostic(&self, lang: crate::model::Lang) -> Diagnostic {
-        let at = |p: &Path| crate::model::Location::file(&Arc::from(p.display().to_string().as_str()));
+    pub fn diagnostic(&self, lang: Lang) -> Diagnostic {
+        let at = |p: &Path| Location::file(&Arc::from(p.display().to_string().as_str()));
         match self {
             Skipped::Special(p, kind) => {
                 Diagnostic::info("skipped", at(p), SKIPPED_SPECIAL.fill(lang, &[("kind", kind.get(lang))]))
@@ -328,8 +409,50 @@ impl Skipped {
     }
 }
 
-/// Reads every file of a project and groups the typed records by kind.
+/// A project that gave nothing, when no file of it already said why.
+fn no_records(input: &ProjectInput, lang: Lang) -> Diagnostic {
+    let files: Vec<String> = input.files.iter().map(|f| f.display().to_string()).collect();
+    let file: Arc<str> = input.source.as_str().into();
+    Diagnostic::error("no-records", Location::file(&file), NO_RECORDS.fill(lang, &[("files", &files.join(", "))]))
+        .hint(NO_RECORDS_HINT.get(lang))
+}
+
+/// A mapping file that cannot be used, as the project's diagnostic.
+fn mapping_error(e: &mapping::MappingError) -> Diagnostic {
+    let file: Arc<str> = e.file.as_str().into();
+    let loc = match e.line {
+        Some(line) => Location::line(&file, line),
+        None => Location::file(&file),
+    };
+    let mut d = Diagnostic::error("mapping", loc, e.message.clone());
+    d.hint = e.hint.clone();
+    d
+}
+
+const TOO_MANY: L10n = L10n::new(
+    "一个项目只能有一份{kind},这里又出现一份(第一份在 {first})",
+    "一個專案只能有一份{kind},這裡又出現一份(第一份在 {first})",
+    "a project holds at most one {kind}; another one is here (the first is at {first})",
+);
+const TOO_MANY_HINT: L10n = L10n::new(
+    "把两份合并,或把它们分到两个项目文件夹",
+    "把兩份合併,或把它們分到兩個專案資料夾",
+    "merge the two, or put them in two project folders",
+);
+
+/// Reads every file of a project and groups the typed records by kind (rows of a
+/// requirements register become requirements of the project too: see [`check`] for one
+/// project per row).
 pub fn load(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
+    let (mut project, registered) = load_all(input, ctx, diags);
+    if project.requirement.is_none() && registered.len() == 1 {
+        project.requirement = registered.into_iter().next();
+    }
+    project
+}
+
+/// The project and, apart, the requirements read from register rows.
+fn load_all(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> (Project, Vec<Record>) {
     diags.extend(input.skipped.iter().map(|s| s.diagnostic(ctx.lang)));
     let mut raws = Vec::new();
     for path in &input.files {
@@ -340,12 +463,18 @@ pub fn load(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Pro
     }
     let year_hint = values::find_year(&raws);
     let mut project = Project { source: input.source.clone(), ..Project::default() };
+    let mut registered = Vec::new();
     for raw in raws {
+        let register = raw.register;
         let record = values::type_record(raw, ctx, year_hint, diags);
-        place(&mut project, record, ctx, diags);
+        if register {
+            registered.push(record);
+        } else {
+            place(&mut project, record, ctx, diags);
+        }
     }
     dedupe_meeting_ids(&mut project.meetings);
-    project
+    (project, registered)
 }
 
 fn place(project: &mut Project, record: Record, ctx: &Ctx, diags: &mut Vec<Diagnostic>) {
@@ -372,6 +501,8 @@ fn place(project: &mut Project, record: Record, ctx: &Ctx, diags: &mut Vec<Diagn
         "risk" => project.risks.push(record),
         "meeting" => project.meetings.push(record),
         "signoff" => project.signoffs.push(record),
+        // An action-item log outside any minutes.
+        "action" => project.actions.push(record),
         // Sub-kinds only arrive inside their parent; a reader that hands one out alone is
         // a bug, and dropping it silently would hide data, so keep it visible.
         other => diags.push(Diagnostic::info(
@@ -396,18 +527,4 @@ fn dedupe_meeting_ids(meetings: &mut [Record]) {
             f.value = Value::Text(format!("{id}-{n}"));
         }
     }
-}
-
-/// Reads a `--map` file: `{ kind or collection: { "Their header": field_key } }`.
-pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let parsed: BTreeMap<String, BTreeMap<String, String>> =
-        serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut entries = Vec::new();
-    for (kind, headers) in parsed {
-        for (header, key) in headers {
-            entries.push((kind.clone(), header, key));
-        }
-    }
-    Ok(Mapping { entries })
 }

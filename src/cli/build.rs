@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::{BatchIds, CommonArgs, Style, resolve, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
-use crate::model::{L10n, Lang};
-use crate::output::{self, Entry, FontEntry, OutDir, WriteError};
+use crate::model::L10n;
+use crate::output::{self, Entry, FontEntry, OutDir, ProjectRecord, WriteError};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
@@ -36,7 +36,7 @@ pub struct BuildArgs {
     /// CJK fonts), e.g. --font NotoSansCJK-Regular.ttc.
     #[arg(long, value_name = "FILE")]
     pub font: Vec<PathBuf>,
-    /// Write PDF/A-2b (archival: fonts embedded, XMP metadata, sRGB output intent).
+    /// Write PDF/A-2u (archival: fonts embedded, every character with its Unicode text, XMP metadata, sRGB output intent).
     #[arg(long)]
     pub pdfa: bool,
     /// A folder of HTML templates overriding the built-in ones file by file (see `dossier templates`).
@@ -47,16 +47,6 @@ pub struct BuildArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct VerifyArgs {
-    /// An output folder written by `dossier build`.
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// Language of the report: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = super::parse_lang)]
-    pub lang: Lang,
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,6 +67,7 @@ pub enum OutFormat {
 struct Pending {
     entry: IndexProject,
     summary: Option<ProjectSummary>,
+    record: ProjectRecord,
     folder: String,
     files: Vec<(String, Vec<u8>)>,
 }
@@ -104,6 +95,8 @@ struct Built {
     docs: Result<Vec<RenderedDoc>, String>,
     summary: Option<ProjectSummary>,
     id: String,
+    /// The project's input files with their hashes, for the manifest (folder set when written).
+    record: ProjectRecord,
     /// Only notes of the folder walk, no input files: nothing to build or index.
     notes_only: bool,
 }
@@ -181,9 +174,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut summaries = Vec::new();
     let mut index_projects = Vec::new();
     let mut skipped = Vec::new();
+    let mut records = Vec::with_capacity(inputs.len());
+    let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
-        let built: Vec<Built> = pool.install(|| {
+        let built: Vec<Vec<Built>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|input| {
@@ -195,8 +190,10 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         });
         // Names are given in input order (deterministic); the files are then written in parallel.
         let mut pending: Vec<Pending> = Vec::new();
-        for mut b in built {
+        for mut b in built.into_iter().flatten() {
+            projects += 1;
             ids.check(&mut b.checked, &ctx);
+            let record = b.record;
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
             progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
@@ -213,6 +210,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             if t.errors > 0 {
                 failed += 1;
                 skipped.push(entry);
+                records.push(record);
                 continue;
             }
             if b.notes_only {
@@ -224,6 +222,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 Err(e) => {
                     broken += 1;
                     progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
+                    records.push(record);
                     continue;
                 }
             };
@@ -242,7 +241,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 s.link = Some(format!("{folder}/"));
                 s
             });
-            pending.push(Pending { entry, summary, folder, files });
+            pending.push(Pending { entry, summary, record, folder, files });
         }
         let written: Vec<Vec<io::Result<Entry>>> = pool.install(|| {
             pending
@@ -251,8 +250,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 .collect()
         });
         // A project whose files cannot all be written is reported and left out whole (index,
-        // summary, manifest); the batch goes on.
-        for (p, results) in pending.into_iter().zip(written) {
+        // summary, its folder in the manifest); the batch goes on.
+        for (mut p, results) in pending.into_iter().zip(written) {
             if let Some(e) = results.iter().find_map(|r| r.as_ref().err()) {
                 broken += 1;
                 let error = WriteError::describe(e, ctx.lang);
@@ -262,11 +261,14 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     let _ = std::fs::remove_file(out.root().join(&entry.path));
                 }
                 let _ = std::fs::remove_dir(out.root().join(&p.folder));
+                records.push(p.record);
                 continue;
             }
             for entry in results.into_iter().flatten() {
                 out.record(entry);
             }
+            p.record.folder = Some(p.folder);
+            records.push(p.record);
             summaries.extend(p.summary);
             index_projects.push(p.entry);
         }
@@ -294,15 +296,15 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect()
         })
         .unwrap_or_default();
-    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts).map_err(localized)?;
+    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts, records).map_err(localized)?;
 
-    write_total(&mut text, inputs.len(), failed, tally, ctx.lang)?;
+    write_total(&mut text, projects - notes_only, failed, tally, ctx.lang)?;
     let line = WROTE.fill(
         ctx.lang,
         &[
             ("files", &(manifest.files.len() + 1).to_string()),
             ("dir", &dir),
-            ("built", &(inputs.len() - failed - notes_only - broken).to_string()),
+            ("built", &(projects - failed - notes_only - broken).to_string()),
             ("skipped", &failed.to_string()),
         ],
     );
@@ -317,15 +319,36 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     })
 }
 
-/// Checks one project and, when it has no errors, renders its documents in every format, and
-/// with PDF the project dossier (every document in one file).
-fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Built {
-    let checked = project::check(input, ctx);
+/// Checks one project input and, for each of its projects without errors, renders the
+/// documents in every format, and with PDF the project dossier (every document in one file).
+fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Vec<Built> {
+    project::check(input, ctx).into_iter().map(|checked| build_checked(input, checked, ctx, renderers, pdf)).collect()
+}
+
+fn build_checked(
+    input: &ProjectInput,
+    checked: Checked,
+    ctx: &Ctx,
+    renderers: &[&dyn Renderer],
+    pdf: Option<&PdfRenderer>,
+) -> Built {
     let meta = DocMeta::new(&checked.project, ctx);
     let id = meta.project_id.clone();
+    // The folder's own mapping file shapes what is read: it is an input too.
+    let files: Vec<std::path::PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
+    let mut record = ProjectRecord::new(&checked.project.source, &files);
+    let req = checked.project.requirement.as_ref();
+    record.id = meta.project_id.clone();
+    record.name = meta.project_name.clone();
+    record.department = req.and_then(|q| q.text("department")).map(str::to_string);
+    let date = |k| req.and_then(|q| q.date(k)).map(|d| d.format("%Y-%m-%d").to_string());
+    record.period = match (date("start"), date("end")) {
+        (None, None) => None,
+        (s, e) => Some(format!("{}/{}", s.unwrap_or_default(), e.unwrap_or_default())),
+    };
     let notes_only = input.files.is_empty();
     if checked.has_errors() || notes_only {
-        return Built { checked, docs: Ok(Vec::new()), summary: None, id, notes_only };
+        return Built { checked, docs: Ok(Vec::new()), summary: None, id, record, notes_only };
     }
     let documents = report::documents(&checked.project, ctx);
     let rendered = (|| {
@@ -349,7 +372,7 @@ fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: 
         Ok(docs)
     })();
     let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs: rendered, summary, id, notes_only }
+    Built { checked, docs: rendered, summary, id, record, notes_only }
 }
 
 const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");
@@ -364,54 +387,6 @@ fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {
     }
     taken.insert(candidate.to_lowercase());
     candidate
-}
-
-const VERIFIED: L10n = L10n::new(
-    "{dir}:{n} 个文件与 manifest.json 一致",
-    "{dir}:{n} 個檔案與 manifest.json 一致",
-    "{dir}: {n} files match manifest.json",
-);
-const MISSING: L10n = L10n::new("缺失", "缺失", "missing");
-const CHANGED: L10n = L10n::new("已改变", "已變更", "changed");
-const EXTRA: L10n = L10n::new("清单外的文件", "清單外的檔案", "not in the manifest");
-const VERIFY_FAILED: L10n = L10n::new(
-    "{dir}:{bad} 个问题(共检查 {n} 个文件)",
-    "{dir}:{bad} 個問題(共檢查 {n} 個檔案)",
-    "{dir}: {bad} problem(s) ({n} files checked)",
-);
-
-pub fn verify(args: VerifyArgs) -> io::Result<ExitCode> {
-    let v = match output::verify(&args.dir) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("dossier: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let lang = args.lang;
-    let mut out = io::stdout().lock();
-    let dir = args.dir.display().to_string();
-    for m in &v.missing {
-        writeln!(out, "{}: {m}", MISSING.get(lang))?;
-    }
-    for (c, what) in &v.changed {
-        writeln!(out, "{}: {c} ({what})", CHANGED.get(lang))?;
-    }
-    for e in &v.extra {
-        writeln!(out, "{}: {e}", EXTRA.get(lang))?;
-    }
-    if v.ok() {
-        writeln!(out, "{}", VERIFIED.fill(lang, &[("dir", &dir), ("n", &v.checked.to_string())]))?;
-        Ok(ExitCode::SUCCESS)
-    } else {
-        let bad = v.missing.len() + v.changed.len() + v.extra.len();
-        writeln!(
-            out,
-            "{}",
-            VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &v.checked.to_string())])
-        )?;
-        Ok(ExitCode::from(1))
-    }
 }
 
 pub fn templates(args: TemplatesArgs) -> io::Result<ExitCode> {

@@ -184,23 +184,13 @@ pub const HEAVY_PARSED_BYTES: u64 = 16 * 1024 * 1024;
 
 static LANE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-thread_local! {
-    static HELD: std::cell::RefCell<Option<std::sync::MutexGuard<'static, ()>>> = const { std::cell::RefCell::new(None) };
-}
+/// A turn in the heavy-read lane (or none, for a light read): one heavy workbook is read at
+/// a time, whatever the number of threads. Held while the workbook is open.
+pub struct Lane(#[allow(dead_code)] Option<std::sync::MutexGuard<'static, ()>>);
 
-/// Waits for the heavy-read lane and holds it on this thread until [`release`]: one heavy
-/// workbook is read at a time, whatever the number of threads.
-pub fn heavy() {
-    if HELD.with(|h| h.borrow().is_some()) {
-        return;
-    }
-    let guard = LANE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    HELD.with(|h| *h.borrow_mut() = Some(guard));
-}
-
-/// Gives the lane back, if this thread holds it (called when a file has been read).
-pub fn release() {
-    HELD.with(|h| h.borrow_mut().take());
+/// Waits for the lane when `heavy`.
+pub fn lane(heavy: bool) -> Lane {
+    Lane(heavy.then(|| LANE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)))
 }
 
 /// The file size every workbook must fit.

@@ -33,16 +33,12 @@ pub fn enable(exe: PathBuf) {
 }
 
 /// Reads `path` in a child process first (when isolation is on) and admits it to be read
-/// here: `Ok` when the child finished (or isolation is off, or no child could be started).
-/// A file whose read took [`super::guard::HEAVY_BYTES`] or more (or an unknown amount) is
-/// read in the heavy lane.
-pub fn admit(path: &Path) -> Result<(), Refusal> {
-    let Some(exe) = EXE.get() else { return Ok(()) };
-    match probe(exe, path)? {
-        Some(peak) if peak < super::guard::HEAVY_BYTES => {}
-        _ => super::guard::heavy(),
-    }
-    Ok(())
+/// here: `Ok` when the child finished (or isolation is off, or no child could be started),
+/// with whether the read is heavy (it took [`super::guard::HEAVY_BYTES`] or more, or an
+/// unknown amount).
+pub fn admit(path: &Path) -> Result<bool, Refusal> {
+    let Some(exe) = EXE.get() else { return Ok(false) };
+    Ok(probe(exe, path)?.is_none_or(|peak| peak >= super::guard::HEAVY_BYTES))
 }
 
 /// Runs the child on `path`; its peak memory when it reported one.
@@ -112,9 +108,7 @@ fn limit_memory(_cmd: &mut Command) {}
 /// and exits 0. An abort, a kill at the deadline or any other exit tells the parent the file
 /// cannot be read safely.
 pub fn read_in_child(path: &Path) -> std::process::ExitCode {
-    let Ok(schema) = crate::schema::Schema::new(&crate::schema::Mapping::default()) else {
-        return std::process::ExitCode::FAILURE;
-    };
+    let schema = crate::schema::Schema::default();
     let today = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let ctx = super::Ctx::new(crate::model::Lang::En, today, schema);
     let display: std::sync::Arc<str> = std::sync::Arc::from(path.display().to_string().as_str());

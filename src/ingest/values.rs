@@ -198,6 +198,90 @@ pub fn clean_text(s: &str) -> String {
     out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string()
 }
 
+/// The unified ideograph a Kangxi radical, a CJK radicals-supplement character or a
+/// compatibility ideograph stands for (`⼈` U+2F08 → `人`), when `c` is one.
+pub fn unified_ideograph(c: char) -> Option<char> {
+    if !matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}') {
+        return None;
+    }
+    let table = super::ideographs::UNIFIED;
+    table.binary_search_by_key(&c, |(v, _)| *v).ok().map(|i| table[i].1)
+}
+
+/// `s` with every radical or compatibility ideograph replaced by its unified ideograph, and
+/// the replacements made; `None` when there was nothing to replace (the common case).
+pub fn unify_ideographs(s: &str) -> Option<(String, Vec<(char, char)>)> {
+    if s.is_ascii() || !s.chars().any(|c| unified_ideograph(c).is_some()) {
+        return None;
+    }
+    let mut swaps: Vec<(char, char)> = Vec::new();
+    let out = s
+        .chars()
+        .map(|c| match unified_ideograph(c) {
+            Some(u) => {
+                if !swaps.contains(&(c, u)) {
+                    swaps.push((c, u));
+                }
+                u
+            }
+            None => c,
+        })
+        .collect();
+    Some((out, swaps))
+}
+
+const MSG_UNIFIED: L10n = L10n::new(
+    "{swaps} 已替换为统一汉字:它们看起来一样,但在 PDF 中复制或搜索时是另一个字符",
+    "{swaps} 已替換為統一漢字:它們看起來一樣,但在 PDF 中複製或搜尋時是另一個字元",
+    "{swaps} replaced with the unified ideograph: they look the same, but copy and search as another character",
+);
+const HINT_UNIFIED: L10n = L10n::new(
+    "这些部首或兼容汉字多来自复制粘贴;在源文件中改成普通汉字,提示就会消失",
+    "這些部首或相容漢字多來自複製貼上;在來源檔案中改成一般漢字,提示就會消失",
+    "such radicals and compatibility ideographs usually come from copy and paste; type the ordinary character in the source file and this note goes away",
+);
+
+/// Normalises the text cells of a record (SPEC §4 PDF: Kangxi radicals and compatibility
+/// ideographs become unified ideographs at ingest), with an `info` per cell naming it.
+fn unify_record(raw: &mut RawRecord, lang: Lang, diags: &mut Vec<Diagnostic>) {
+    fn unify_cell(cell: &mut Cell, swaps: &mut Vec<(char, char)>) {
+        match cell {
+            Cell::Text(s) => {
+                if let Some((out, found)) = unify_ideographs(s) {
+                    *s = out;
+                    swaps.extend(found);
+                }
+            }
+            Cell::List(items) => items.iter_mut().for_each(|c| unify_cell(c, swaps)),
+            _ => {}
+        }
+    }
+    for rf in &mut raw.fields {
+        let before = rf.cell.display();
+        let mut swaps = Vec::new();
+        unify_cell(&mut rf.cell, &mut swaps);
+        if swaps.is_empty() {
+            continue;
+        }
+        swaps.dedup();
+        let list: Vec<String> =
+            swaps.iter().map(|(v, u)| format!("“{v}” (U+{:04X}) → “{u}” (U+{:04X})", *v as u32, *u as u32)).collect();
+        let msg = MSG_UNIFIED.fill(lang, &[("swaps", &list.join(", "))]);
+        diags.push(
+            Diagnostic::info("unified-ideograph", rf.loc.clone(), msg)
+                .field(rf.key)
+                .value(before)
+                .expected(rf.cell.display())
+                .hint(HINT_UNIFIED.get(lang)),
+        );
+    }
+    for (_, text) in &mut raw.extra {
+        if let Some((out, _)) = unify_ideographs(text) {
+            *text = out;
+        }
+    }
+}
+
 /// [`clean_text`] plus full-width ASCII to half width, for numbers, dates, enums and IDs.
 fn norm(s: &str) -> String {
     clean_text(s)
@@ -254,6 +338,10 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn is_placeholder(text: &str) -> bool {
     // Every placeholder is a few characters; most cells are longer, so skip the work.
     let t = text.trim();
+    // A template's `<Summarize the content>`, `<dd/mm/yyyy>`.
+    if t.starts_with('<') && t.ends_with('>') && t.chars().count() <= 48 && !t.contains("</") {
+        return true;
+    }
     if t.len() > 12 {
         return false;
     }
@@ -902,6 +990,11 @@ fn with_time(date: NaiveDate, t: Option<Hms>) -> Option<NaiveDateTime> {
 /// (`2024-07-15T14:00`, `2024-07-15 14:00`, `2023年9月15日14:00`); a date alone is 00:00.
 /// Without a year, `default_year` is used (`None`: such dates are refused).
 pub fn parse_datetime(text: &str, default_year: Option<i32>) -> Option<ParsedDateTime> {
+    if text.bytes().any(|b| b.is_ascii_alphabetic())
+        && let Some(date) = english_date(text)
+    {
+        return Some(ParsedDateTime { at: date.and_time(NaiveTime::MIN), has_time: false, year_inferred: false });
+    }
     let cs = date_chars(text);
     let (d, t, end) = scan_datetime(&cs, 0)?;
     if skip_space(&cs, end) != cs.len() {
@@ -916,6 +1009,63 @@ pub fn parse_datetime(text: &str, default_year: Option<i32>) -> Option<ParsedDat
 /// A time after the date is allowed and dropped.
 pub fn parse_date(text: &str, default_year: Option<i32>) -> Option<ParsedDate> {
     parse_datetime(text, default_year).map(|p| ParsedDate { date: p.at.date(), year_inferred: p.year_inferred })
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The month a word names: its full name, its first three letters, or `sept`.
+fn month_of(word: &str) -> Option<u32> {
+    let i = MONTHS.iter().position(|m| {
+        *m == word || (word.len() == 3 && m.starts_with(word)) || (word == "sept" && *m == "september")
+    })?;
+    Some(i as u32 + 1)
+}
+
+/// A date with an English month name: `5th June, 2025`, `June 5, 2025`, `05-Jun-2025`,
+/// `Thu 5 Jun 25` (a two-digit year is 20xx). Ordinal suffixes need not be right (`3th`).
+fn english_date(text: &str) -> Option<NaiveDate> {
+    let (mut month, mut day, mut year) = (None, None, None);
+    for token in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
+        let lower = token.to_ascii_lowercase();
+        if lower.chars().all(|c| c.is_ascii_alphabetic()) {
+            if let Some(m) = month_of(&lower) {
+                if month.replace(m).is_some() {
+                    return None;
+                }
+            } else if !WEEKDAYS.iter().any(|w| lower.starts_with(w)) {
+                return None;
+            }
+            continue;
+        }
+        let digits: String = lower.chars().take_while(char::is_ascii_digit).collect();
+        let suffix = &lower[digits.len()..];
+        if !suffix.is_empty() && !["st", "nd", "rd", "th"].contains(&suffix) {
+            return None;
+        }
+        let n: i32 = digits.parse().ok()?;
+        match (digits.len(), suffix.is_empty()) {
+            (4, true) if year.is_none() => year = Some(n),
+            (1 | 2, false) if day.is_none() => day = Some(n as u32),
+            (1 | 2, true) if day.is_none() && (month.is_some() || year.is_none()) => day = Some(n as u32),
+            (2, true) if year.is_none() => year = Some(2000 + n),
+            _ => return None,
+        }
+    }
+    NaiveDate::from_ymd_opt(year?, month?, day?)
 }
 
 const RANGE_SEPARATORS: &[&str] = &["至", "到", "~", "——", "—", "–", "-", "to"];
@@ -1290,11 +1440,19 @@ fn split_head(text: &str) -> Option<(String, String)> {
 }
 
 /// The value a text names: the whole text, else its head (`高(P0)`, `优秀(…)`), with the rest.
-fn lookup_enum(e: &'static EnumDef, text: &str) -> Option<(&'static EnumValue, Option<String>)> {
+/// A head is taken only when the rest has a place to go (the field's companion, such as a
+/// quality's comment) or is a short remark in brackets: a sentence that happens to start with
+/// `High` is not the code `high`.
+fn lookup_enum(e: &'static EnumDef, text: &str, keeps_rest: bool) -> Option<(&'static EnumValue, Option<String>)> {
     if let Some(v) = e.lookup(text) {
         return Some((v, None));
     }
     let (head, rest) = split_head(text)?;
+    let t = clean_text(text);
+    let remark = t[head.len()..].trim_start().starts_with(['(', '（', '[', '【']) && rest.chars().count() <= 12;
+    if !keeps_rest && !remark && !rest.is_empty() {
+        return None;
+    }
     e.lookup(&head).map(|v| (v, (!rest.is_empty()).then_some(rest)))
 }
 
@@ -1714,7 +1872,7 @@ impl Typer<'_> {
         // A 处理结果 reading 已解决 also sets the status (the companion is an enumeration).
         if let Some(p) = def.pair
             && let Some(Type::Enum(e)) = self.kind.field(p).map(|f| f.ty)
-            && let Some((v, _)) = lookup_enum(e, &text)
+            && let Some((v, _)) = lookup_enum(e, &text, true)
         {
             typed.companion = Some((p, Value::Enum(v.code)));
         }
@@ -1879,7 +2037,9 @@ impl Typer<'_> {
             Cell::Bool(false) => "no".to_string(),
             c => c.display(),
         };
-        if let Some((v, rest)) = lookup_enum(e, &text) {
+        let keeps_rest =
+            def.pair.and_then(|p| self.kind.field(p)).is_some_and(|f| matches!(f.ty, Type::Text | Type::Markdown));
+        if let Some((v, rest)) = lookup_enum(e, &text, keeps_rest) {
             let mut typed = Typed::value(Value::Enum(v.code));
             if let (Some(p), Some(rest)) = (def.pair, rest)
                 && self.kind.field(p).is_some_and(|f| matches!(f.ty, Type::Text | Type::Markdown))
@@ -1953,6 +2113,8 @@ fn type_inner(
     parent_id: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Record {
+    let mut raw = raw;
+    unify_record(&mut raw, ctx.lang, diags);
     let kind = raw.kind;
     let lang = ctx.lang;
     let mut t = Typer { ctx, kind, year_hint, prefix: prefix.to_string(), diags: Vec::new() };
@@ -2261,6 +2423,22 @@ mod tests {
     }
 
     #[test]
+    fn radicals_and_compatibility_ideographs_become_unified_ideographs() {
+        // Kangxi radical, radicals supplement, compatibility ideographs (BMP and astral).
+        assert_eq!(unified_ideograph('⼈'), Some('人'));
+        assert_eq!(unified_ideograph('\u{2E8C}'), Some('小'));
+        assert_eq!(unified_ideograph('\u{F900}'), Some('豈'));
+        assert_eq!(unified_ideograph('\u{2F800}'), Some('丽'));
+        // Unified ideographs inside the compatibility block stay.
+        assert_eq!(unified_ideograph('\u{FA0E}'), None);
+        assert_eq!(unified_ideograph('人'), None);
+        let (text, swaps) = unify_ideographs("项目⼈员会议").unwrap();
+        assert_eq!(text, "项目人员会议");
+        assert_eq!(swaps, [('⼈', '人')]);
+        assert!(unify_ideographs("项目人员会议").is_none());
+    }
+
+    #[test]
     fn cleanup_removes_invisible_characters() {
         assert_eq!(clean_text("\u{FEFF} 市场部\u{200B}\u{00A0}\r\n第二行\u{3000}"), "市场部\n第二行");
         assert!(is_placeholder(" N/A "));
@@ -2271,6 +2449,19 @@ mod tests {
     }
 
     // ---- dates
+
+    #[test]
+    fn dates_with_english_month_names() {
+        let d = |t: &str| parse_date(t, None).map(|p| p.date.format("%Y-%m-%d").to_string());
+        assert_eq!(d("5th June, 2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(d("1th July, 2025").as_deref(), Some("2025-07-01"));
+        assert_eq!(d("June 5, 2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(d("05-Jun-2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(d("Thu 5 Sept 24").as_deref(), Some("2024-09-05"));
+        assert_eq!(d("Ongoing"), None);
+        assert_eq!(d("June"), None);
+        assert_eq!(d("Phase 2 June 2025"), None);
+    }
 
     #[test]
     fn dates_in_common_forms() {
