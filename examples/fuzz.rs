@@ -128,12 +128,15 @@ impl Rng {
 enum Kind {
     Zip,
     Cfb,
-    Markdown,
+    /// Markdown, CSV, TSV.
+    Text,
     Other,
 }
 
 struct Seed {
     path: PathBuf,
+    /// One of dossier's own samples.
+    sample: bool,
     bytes: Vec<u8>,
     kind: Kind,
     ext: String,
@@ -164,7 +167,7 @@ fn load_seeds(dirs: &[PathBuf]) -> Vec<Seed> {
     let mut seeds = Vec::new();
     for path in paths {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "md" | "markdown") {
+        if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "md" | "markdown" | "csv" | "tsv") {
             continue;
         }
         let Ok(bytes) = std::fs::read(&path) else { continue };
@@ -176,15 +179,37 @@ fn load_seeds(dirs: &[PathBuf]) -> Vec<Seed> {
             Kind::Zip
         } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
             Kind::Cfb
-        } else if matches!(ext.as_str(), "md" | "markdown") {
-            Kind::Markdown
+        } else if matches!(ext.as_str(), "md" | "markdown" | "csv" | "tsv") {
+            Kind::Text
         } else {
             Kind::Other
         };
-        seeds.push(Seed { path, bytes, kind, ext });
+        let sample = path.components().any(|c| c.as_os_str() == "samples");
+        seeds.push(Seed { path, bytes, kind, ext, sample });
+    }
+    // Exports as trackers write them: no CSV file ships with the samples or the corpus.
+    for (name, text) in CSV_SEEDS {
+        let ext = name.rsplit('.').next().unwrap_or("csv").to_string();
+        let path = PathBuf::from(name);
+        seeds.push(Seed { path, bytes: text.as_bytes().to_vec(), kind: Kind::Text, ext, sample: false });
     }
     seeds
 }
+
+const CSV_SEEDS: &[(&str, &str)] = &[
+    (
+        "builtin/tasks.csv",
+        "任务ID,子任务名称,负责部门/人,计划开始时间,计划结束时间,当前状态,完成比例,依赖任务\n\
+         1.1,活动方案设计,市场部/张三,2024-07-15,2024-07-26,已完成,100%,\n\
+         1.2,物料制作,设计部/李四,2024/7/27,2024/8/5,进行中,60%,1.1\n\
+         2.1,渠道铺货,\"销售部/王五, 渠道商A公司\",7月29日,8月10日,未开始,0,\"1.1,1.2\"\n",
+    ),
+    (
+        "builtin/risks.tsv",
+        "Risk ID\tDescription\tImpact\tOwner\tDue\tStatus\nR-001\tSupplier delay\tHigh\tSales / Li Na\t2024-08-01\tOpen\n\
+         R-002\tBudget overrun\tMedium\tFinance\t2024-09-01\tIn progress\n",
+    ),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Mutations
@@ -323,6 +348,17 @@ fn text_spots(text: &[u8]) -> Vec<usize> {
     text.iter().enumerate().filter(|(_, b)| **b == b'>' || **b == b'\n' || **b == b':').map(|(i, _)| i + 1).collect()
 }
 
+/// Inserts a long run of one token (CJK, list markers, brackets, separators) into text.
+fn insert_run(rng: &mut Rng, data: &mut Vec<u8>, max_chars: usize) {
+    let spots = text_spots(data);
+    let at = if spots.is_empty() { rng.below(data.len() + 1) } else { *rng.pick(&spots) };
+    let token = rng.pick(TOKENS);
+    let chars = (*rng.pick(LENGTHS)).min(max_chars);
+    let n = chars / token.chars().count().max(1);
+    let long = token.repeat(n.min(MAX_PART / token.len().max(1)));
+    data.splice(at.min(data.len())..at.min(data.len()), long.bytes());
+}
+
 fn mutate_text(rng: &mut Rng, data: &mut Vec<u8>) {
     let ops = 1 + rng.below(4);
     for _ in 0..ops {
@@ -335,14 +371,7 @@ fn mutate_text(rng: &mut Rng, data: &mut Vec<u8>) {
                 let (s, e) = *rng.pick(&runs);
                 data.splice(s..e, rng.pick(NUMBERS).bytes());
             }
-            2 | 3 => {
-                let spots = text_spots(data);
-                let at = if spots.is_empty() { rng.below(data.len() + 1) } else { *rng.pick(&spots) };
-                let token = rng.pick(TOKENS);
-                let n = rng.pick(LENGTHS) / token.chars().count().max(1);
-                let long = token.repeat(n.min(MAX_PART / token.len().max(1)));
-                data.splice(at.min(data.len())..at.min(data.len()), long.bytes());
-            }
+            2 | 3 => insert_run(rng, data, usize::MAX),
             4 => {
                 // A cell reference or range far away.
                 let hits: Vec<usize> =
@@ -417,10 +446,38 @@ fn write_zip(parts: &[(String, Vec<u8>)], rng: &mut Rng) -> Vec<u8> {
     w.finish().map(|c| c.into_inner()).unwrap_or_default()
 }
 
-/// The mutated input of one case: (bytes, file extension, what was done).
-fn make_case(rng: &mut Rng, seeds: &[Seed]) -> (Vec<u8>, String, String) {
-    let seed = &seeds[rng.below(seeds.len())];
+/// The mutated input of one case: (bytes, file extension, what was done). Half the cases
+/// that build start from a sample (forms that pass `check`, so documents get rendered).
+fn make_case(rng: &mut Rng, seeds: &[Seed], build: bool) -> (Vec<u8>, String, String) {
+    let samples: Vec<&Seed> = seeds.iter().filter(|s| s.sample).collect();
+    let seed = if build && !samples.is_empty() && rng.chance(50) {
+        samples[rng.below(samples.len())]
+    } else {
+        &seeds[rng.below(seeds.len())]
+    };
     let mut what = seed.path.display().to_string();
+    // Half of those get one run of text no longer than a cell: valid forms with odd text, so
+    // the renderers see it.
+    if build && seed.sample && rng.chance(50) {
+        what.push_str(" (one text run)");
+        return match seed.kind {
+            Kind::Zip => match read_zip(&seed.bytes) {
+                Some(mut parts) => {
+                    let strings = parts.iter().position(|(n, _)| n.ends_with("sharedStrings.xml"));
+                    if let Some((_, data)) = strings.and_then(|i| parts.get_mut(i)) {
+                        insert_run(rng, data, 30_000);
+                    }
+                    (write_zip(&parts, rng), seed.ext.clone(), what)
+                }
+                None => (seed.bytes.clone(), seed.ext.clone(), what),
+            },
+            _ => {
+                let mut b = seed.bytes.clone();
+                insert_run(rng, &mut b, 30_000);
+                (b, seed.ext.clone(), what)
+            }
+        };
+    }
     let bytes = match seed.kind {
         Kind::Zip if rng.chance(75) => match read_zip(&seed.bytes) {
             Some(mut parts) => {
@@ -456,7 +513,7 @@ fn make_case(rng: &mut Rng, seeds: &[Seed]) -> (Vec<u8>, String, String) {
             mutate_bytes(rng, &mut b, Some(4096));
             b
         }
-        Kind::Markdown => {
+        Kind::Text => {
             let mut b = seed.bytes.clone();
             mutate_text(rng, &mut b);
             b
@@ -472,6 +529,11 @@ fn make_case(rng: &mut Rng, seeds: &[Seed]) -> (Vec<u8>, String, String) {
 
 // ---------------------------------------------------------------------------------------------
 // Running
+
+/// Whether case `n` runs `build` (every `--build-every`-th) rather than `check`.
+fn is_build(o: &Opts, n: usize) -> bool {
+    o.build_every > 0 && n % o.build_every == o.build_every - 1
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
@@ -590,7 +652,7 @@ fn main() {
     }
     if let Some(n) = o.only {
         let mut rng = Rng::for_case(o.seed, n);
-        let (bytes, ext, what) = make_case(&mut rng, &seeds);
+        let (bytes, ext, what) = make_case(&mut rng, &seeds, is_build(&o, n));
         let dir = o.keep.clone().unwrap_or_else(|| std::env::temp_dir().join("dossier-fuzz-case"));
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join(format!("case-{}-{n}.{ext}", o.seed));
@@ -629,12 +691,12 @@ fn main() {
                         break;
                     }
                     let mut rng = Rng::for_case(o.seed, case);
-                    let (bytes, ext, what) = make_case(&mut rng, &seeds);
+                    let build = is_build(&o, case);
+                    let (bytes, ext, what) = make_case(&mut rng, &seeds, build);
                     let input = dir.join(format!("case.{ext}"));
                     if std::fs::write(&input, &bytes).is_err() {
                         continue;
                     }
-                    let build = o.build_every > 0 && case % o.build_every == o.build_every - 1;
                     let out = dir.join("out");
                     let _ = std::fs::remove_dir_all(&out);
                     let args: Vec<&std::ffi::OsStr> = if build {
