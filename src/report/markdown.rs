@@ -312,6 +312,9 @@ fn safe_url(url: &str) -> bool {
     }
 }
 
+/// A table row: its cells' spans.
+type Row = Vec<Vec<Span>>;
+
 /// The block being filled.
 #[derive(Debug)]
 enum Open {
@@ -334,8 +337,8 @@ struct Builder {
     /// Open links: the kept address, or None for a dropped one.
     links: Vec<Option<String>>,
     code: Option<String>,
-    /// A table being read: head, rows, the row and the cell being filled.
-    table: Option<(Vec<Vec<Span>>, Vec<Vec<Vec<Span>>>, Vec<Vec<Span>>)>,
+    /// A table being read: head, rows, and the row being filled.
+    table: Option<(Row, Vec<Row>, Row)>,
     in_head: bool,
 }
 
@@ -473,11 +476,8 @@ impl Builder {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::HtmlBlock => {
-                if !matches!(self.open, Some(Open::Item { .. })) {
-                    self.flush();
-                }
-            }
+            // Paragraphs of a list item end with the item.
+            TagEnd::Paragraph | TagEnd::HtmlBlock if !matches!(self.open, Some(Open::Item { .. })) => self.flush(),
             TagEnd::Heading(_) => self.flush(),
             TagEnd::BlockQuote(_) => {
                 self.flush();
