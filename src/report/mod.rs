@@ -2,6 +2,7 @@
 //! label already in the run's language, every number and date already formatted, so the
 //! renderers (HTML, XLSX, PDF) only lay them out and never recompute.
 
+pub mod actions;
 pub mod format;
 pub mod index;
 pub mod markdown;
@@ -21,6 +22,7 @@ use crate::ingest::Ctx;
 use crate::model::{L10n, Lang, Project, Record, Value};
 use crate::schema;
 
+pub use actions::{ActionGroup, ActionsView};
 pub use minutes::{ActionRow, AgendaRow, AttendeeRow, MinutesView};
 pub use plan::{Gantt, GanttDep, GanttRow, PlanKpis, PlanView, TaskRow, Tick};
 pub use retro::{MetricRow, RetroView};
@@ -45,6 +47,7 @@ pub enum DocView {
     Risks(RisksView),
     Minutes(MinutesView),
     Retrospective(RetroView),
+    Actions(ActionsView),
 }
 
 impl DocView {
@@ -56,6 +59,7 @@ impl DocView {
             DocView::Risks(_) => "risks",
             DocView::Minutes(_) => "minutes",
             DocView::Retrospective(_) => "retrospective",
+            DocView::Actions(_) => "actions",
         }
     }
 }
@@ -178,7 +182,7 @@ pub fn content_lang(project: &Project, ui: Lang) -> &'static str {
     }
     let mut text = String::new();
     let records = project.requirement.iter().chain(&project.tasks).chain(&project.risks).chain(&project.meetings);
-    for r in records.chain(&project.retrospective).chain(&project.signoffs) {
+    for r in records.chain(&project.retrospective).chain(&project.signoffs).chain(&project.actions) {
         walk(r, &mut text);
     }
     let han: String = text.chars().filter(|c| is_han(*c)).collect();
@@ -226,6 +230,9 @@ pub fn documents(project: &Project, ctx: &Ctx) -> Vec<Document> {
             doc.stem = format!("{base}-{n}");
         }
         docs.push(doc);
+    }
+    if !project.actions.is_empty() {
+        docs.push(actions::document(&project.actions, ctx));
     }
     if let Some(retro) = &project.retrospective {
         docs.push(retro::document(retro, project.requirement.as_ref(), &project.signoffs, ctx));
