@@ -550,7 +550,15 @@ struct Run {
     code: String,
 }
 
+/// The fuzzer needs `prlimit` and `wait4`.
+#[cfg(not(unix))]
+fn run(_bin: &Path, _args: &[&std::ffi::OsStr], _mem_mib: u64, _timeout: Duration) -> Run {
+    eprintln!("fuzz: runs on Linux and other unix systems only (prlimit, wait4)");
+    std::process::exit(2)
+}
+
 /// Runs `bin args` under `prlimit --as`, waiting at most `timeout`; peak memory from wait4.
+#[cfg(unix)]
 fn run(bin: &Path, args: &[&std::ffi::OsStr], mem_mib: u64, timeout: Duration) -> Run {
     let start = Instant::now();
     let mut cmd = Command::new("prlimit");

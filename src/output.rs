@@ -111,7 +111,8 @@ impl WriteError {
             Op::Write => OP_WRITE,
             Op::Rename => OP_RENAME,
         };
-        l.fill(lang, &[("path", &self.path.display().to_string()), ("error", &self.source.to_string())])
+        let error = crate::diag::io_message(&self.source, lang);
+        l.fill(lang, &[("path", &self.path.display().to_string()), ("error", &error)])
     }
 
     /// The message of any error a write returned, in `lang` when it is a [`WriteError`].

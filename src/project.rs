@@ -42,9 +42,9 @@ pub enum Skipped {
     Dangling(PathBuf),
     /// A folder dossier wrote (it holds dossier's `manifest.json`): documents, not forms.
     Output(PathBuf),
-    /// A folder that cannot be listed: the error. (A file that cannot be read is reported
-    /// by its reader.)
-    Unreadable(PathBuf, String),
+    /// A folder that cannot be listed: the error's kind and text. (A file that cannot be
+    /// read is reported by its reader.)
+    Unreadable(PathBuf, std::io::ErrorKind, String),
 }
 
 const NO_PATH: L10n = L10n::new("{path}:{problem}", "{path}:{problem}", "{path}: {problem}");
@@ -81,10 +81,13 @@ pub fn discover(paths: &[PathBuf], lang: Lang) -> Result<Vec<ProjectInput>, Stri
         let root = out.len();
         let mut notes = Vec::new();
         if meta.is_file() {
-            if seen.first(path, &meta).is_none() {
-                let mut input = ProjectInput::new(path.display().to_string(), vec![path.clone()]);
-                input.mapping = path.parent().and_then(project_mapping);
-                out.push(input);
+            match seen.first(path, &meta) {
+                Some(first) => notes.push(Skipped::Again(path.clone(), first)),
+                None => {
+                    let mut input = ProjectInput::new(path.display().to_string(), vec![path.clone()]);
+                    input.mapping = path.parent().and_then(project_mapping);
+                    out.push(input);
+                }
             }
         } else if meta.is_dir() {
             if let Some(first) = seen.first(path, &meta) {
@@ -164,7 +167,7 @@ fn special_kind(meta: &fs::Metadata) -> L10n {
 fn unreadable(dir: &Path, e: &std::io::Error) -> ProjectInput {
     ProjectInput {
         source: dir.display().to_string(),
-        skipped: vec![Skipped::Unreadable(dir.to_path_buf(), e.to_string())],
+        skipped: vec![Skipped::Unreadable(dir.to_path_buf(), e.kind(), e.to_string())],
         ..Default::default()
     }
 }
@@ -403,8 +406,11 @@ impl Skipped {
             Skipped::Dangling(p) => Diagnostic::info("skipped", at(p), SKIPPED_DANGLING.get(lang).to_string()),
             Skipped::Output(p) => Diagnostic::info("skipped", at(p), SKIPPED_OUTPUT.get(lang).to_string())
                 .hint(SKIPPED_OUTPUT_HINT.get(lang)),
-            Skipped::Unreadable(p, e) => Diagnostic::error("file", at(p), UNREADABLE_DIR.fill(lang, &[("error", e)]))
-                .hint(UNREADABLE_DIR_HINT.get(lang)),
+            Skipped::Unreadable(p, kind, text) => {
+                let error = io_message(&std::io::Error::new(*kind, text.clone()), lang);
+                Diagnostic::error("file", at(p), UNREADABLE_DIR.fill(lang, &[("error", &error)]))
+                    .hint(UNREADABLE_DIR_HINT.get(lang))
+            }
         }
     }
 }

@@ -565,7 +565,6 @@ impl SheetReader<'_> {
         self.grid.rows.keys().copied().filter(|&r| !self.grid.is_blank(r)).collect()
     }
 
-    /// Decides what the sheet holds: by name first, then by content.
     /// A sheet not read to its end is an error: its data would be incomplete.
     fn truncated(&self, cut: Cut) -> Diagnostic {
         let lang = self.lang();
