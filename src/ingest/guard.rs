@@ -5,11 +5,15 @@
 //!
 //! - ZIP (.xlsx .xlsm .xlsb .ods): entry count, the declared inflated size of every part a
 //!   reader parses (the zip crate stops any entry that inflates past its declared size, so
-//!   the declared size is the real bound), a compression ratio deflate cannot produce, and
-//!   the shared-string counts calamine reserves memory for.
+//!   the declared size is the real bound), a compression ratio deflate cannot produce, the
+//!   shared-string counts calamine reserves memory for, and the sheets a workbook lists
+//!   (each costs a pass over its part).
 //! - CFB (.xls and encrypted workbooks): the FAT, the DIFAT and every sector chain must be
 //!   acyclic and inside the file, and every stream no larger than the file. calamine reads
 //!   these formats whole; [`super::isolate`] also reads them in a child process first.
+//!
+//! Reads that need much memory take turns in one process-wide [`lane`], so the batch's
+//! threads never hold several at once.
 
 use std::collections::HashMap;
 use std::fs::File;

@@ -3,9 +3,10 @@
 //! (cell ranges, repeated rows, sector chains), and a failed allocation aborts the process,
 //! which no panic handler can catch. The child (`dossier __read-probe FILE`) reads the file
 //! under an address-space limit and a deadline; only when it finishes is the file read in
-//! the batch's own process, which then needs no more memory than the child did. Zip
-//! containers read as streams (.xlsx .xlsb) are bounded by [`super::guard`] instead and are
-//! never spawned for, so a batch of them pays nothing.
+//! the batch's own process, which then needs no more memory than the child did (it reports
+//! its peak: a heavy read takes its turn in [`super::guard::lane`]). Zip containers read as
+//! streams (.xlsx .xlsb) are bounded by [`super::guard`] instead and are never spawned for,
+//! so a batch of them pays nothing.
 //!
 //! Off until the binary turns it on ([`enable`]): the library alone (tests, other programs)
 //! reads in-process.
