@@ -461,3 +461,44 @@ fn a_title_over_an_excel_cell_is_an_error_before_build() {
     assert_eq!(r.code, Some(1), "{}", r.text());
     assert!(r.stdout.contains("0 project(s) built"), "{}", r.stdout);
 }
+
+/// A workbook of 400 KB whose one shared string of 30,000 characters fills 200,000 cells:
+/// reading it whole would take gigabytes (the batch aborted); the file's budget stops it.
+#[test]
+fn a_shared_string_repeated_in_every_cell_stays_within_the_budget() {
+    use rust_xlsxwriter::Workbook;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("amplify.xlsx");
+    let long = "中".repeat(30_000);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("任务分工").unwrap();
+    for r in 0..20_000 {
+        for c in 0..10 {
+            ws.write_string(r, c, &long).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let (code, diags) = check_json(&path);
+    assert_eq!(code, Some(1), "{diags:#?}");
+    let d = find(&diags, "sheet-truncated", "16 MiB").expect("the budget is named");
+    assert_eq!(d["severity"], "error");
+}
+
+/// Every task depending on the hundred before it, starting too early: 200,000 findings of one
+/// rule. The first thousand are listed and the rest counted, in bounded time and memory.
+#[test]
+fn millions_of_findings_are_counted_not_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("fan.csv");
+    let mut csv = String::from("任务ID,子任务名称,负责部门/人,计划开始时间,计划结束时间,依赖任务\n");
+    for i in 0..2_000 {
+        let deps: Vec<String> = (i.max(100) - 100..i).map(|j| j.to_string()).collect();
+        csv.push_str(&format!("{i},任务{i},市场部/张三,2024-07-01,2024-08-01,\"{}\"\n", deps.join("、")));
+    }
+    fs::write(&path, csv).unwrap();
+    let (_, diags) = check_json(&path);
+    let order: Vec<&Value> = diags.iter().filter(|d| d["code"] == "dependency-order").collect();
+    assert_eq!(order.len(), 1_001, "a thousand listed and one count");
+    let last = order.last().unwrap()["message"].as_str().unwrap();
+    assert!(last.starts_with(&format!("{} more", 2_000 * 100 - 100 * 101 / 2 - 1_000)), "{last}");
+}

@@ -17,6 +17,12 @@ pub(crate) const MAX_COLS: u32 = 200;
 pub(crate) const MAX_VISITS: usize = 3_000_000;
 /// Cells written by filling merged ranges, per sheet.
 pub(crate) const MAX_MERGE_FILL: usize = 500_000;
+/// Cells one file may hold in its grids, all sheets together.
+pub(crate) const MAX_FILE_CELLS: usize = 1_000_000;
+/// Bytes of cell text one file may hold in its grids, all sheets and merged copies together:
+/// a shared string of 32,767 characters referenced by a million cells of a small workbook
+/// would otherwise take gigabytes.
+pub(crate) const MAX_FILE_TEXT: usize = 16 * 1024 * 1024;
 /// A merged range: its top-left and bottom-right cells, (row, column), inclusive.
 pub(crate) type Merge = ((u32, u32), (u32, u32));
 
@@ -38,6 +44,43 @@ pub(crate) struct Grid {
     pub(crate) truncated: Option<Cut>,
     /// Reading stopped before the end of the sheet (rows beyond the cap, or the visit budget).
     pub(crate) partial: bool,
+    /// What the file may still hold after this grid (the next sheet starts from it).
+    pub(crate) left: Budget,
+}
+
+/// What a file may still hold in its grids: cells and bytes of text ([`MAX_FILE_CELLS`],
+/// [`MAX_FILE_TEXT`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Budget {
+    pub(crate) cells: usize,
+    pub(crate) text: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget { cells: MAX_FILE_CELLS, text: MAX_FILE_TEXT }
+    }
+}
+
+impl Budget {
+    /// Takes one cell from the budget; false when it does not fit.
+    fn spend(&mut self, cell: &Cell) -> bool {
+        let text = text_bytes(cell);
+        if self.cells == 0 || text > self.text {
+            return false;
+        }
+        self.cells -= 1;
+        self.text -= text;
+        true
+    }
+}
+
+fn text_bytes(cell: &Cell) -> usize {
+    match cell {
+        Cell::Text(s) | Cell::Error(s) => s.len(),
+        Cell::List(items) => items.iter().map(text_bytes).sum(),
+        _ => 0,
+    }
 }
 
 /// Why a sheet was not read to its end.
@@ -47,6 +90,8 @@ pub(crate) enum Cut {
     Beyond(u32, u32),
     /// The visit budget ran out at this row.
     Visits(u32),
+    /// The file's [`Budget`] ran out at this row.
+    Budget(u32),
 }
 
 impl Grid {
@@ -112,6 +157,10 @@ impl Grid {
                         return;
                     }
                     budget -= 1;
+                    if !self.left.spend(&top.cell) {
+                        self.truncated.get_or_insert(Cut::Budget(r));
+                        return;
+                    }
                     self.put(r, c, GCell { cell: top.cell.clone(), origin: Some((r0, c0)), formula: top.formula });
                 }
             }
@@ -129,6 +178,13 @@ pub(crate) struct Loader {
 }
 
 impl Loader {
+    /// A loader whose grid may hold what is `left` of the file's budget.
+    pub(crate) fn with_budget(left: Budget) -> Loader {
+        let mut ld = Loader::default();
+        ld.grid.left = left;
+        ld
+    }
+
     /// Takes one cell; false means stop reading this sheet.
     pub(crate) fn take(&mut self, (r, c): (u32, u32), cell: Option<Cell>) -> bool {
         self.visits += 1;
@@ -149,6 +205,11 @@ impl Loader {
             return true;
         }
         match cell {
+            Some(cell) if !self.grid.left.spend(&cell) => {
+                self.grid.truncated.get_or_insert(Cut::Budget(r));
+                self.grid.partial = true;
+                return false;
+            }
             Some(cell) => self.grid.put(r, c, GCell { cell, origin: None, formula: false }),
             None => self.saw_empty = true,
         }

@@ -70,12 +70,16 @@ const DANGLING_HINT: L10n = L10n::new(
 /// seed 003 二(二): 在“依赖任务”栏关联前置任务 — a dependency names an existing task.
 pub(super) fn dangling(c: &mut Check<'_>) {
     let g = Graph::new(&c.project.tasks);
+    // Each hint compares the entry with every task id: bounded per project, so thousands of
+    // dangling entries among thousands of tasks cost linear time (later ones get no hint).
+    let mut comparisons = 0usize;
     for t in &c.project.tasks {
         for entry in Graph::entries(t) {
-            if g.resolve(entry).is_some() {
+            if g.resolve(entry).is_some() || !c.room() {
                 continue;
             }
-            let near = nearest(&g, entry);
+            comparisons += g.tasks.len();
+            let near = if comparisons <= MAX_HINT_COMPARISONS { nearest(&g, entry) } else { None };
             let msg = c.t(DANGLING, &[("who", &c.name(t)), ("label", c.label("task", "depends_on")), ("entry", entry)]);
             let hint = match near {
                 Some(id) => c.t(DANGLING_HINT_NEAR, &[("id", id)]),
@@ -92,6 +96,9 @@ pub(super) fn dangling(c: &mut Check<'_>) {
         }
     }
 }
+
+/// Task ids compared with dangling entries, per project, for "did you mean" hints.
+const MAX_HINT_COMPARISONS: usize = 100_000;
 
 /// The existing task id closest to a dangling entry (`1.l` → `1.1`), if any is close.
 fn nearest<'a>(g: &'a Graph<'_>, entry: &str) -> Option<&'a str> {
@@ -259,7 +266,7 @@ pub(super) fn order(c: &mut Check<'_>) {
             let Some(j) = g.resolve(entry).filter(|&j| component[j] != component[i]) else { continue };
             let dep = &g.tasks[j];
             let Some(end) = dep.date("planned_end") else { continue };
-            if start >= end {
+            if start >= end || !c.room() {
                 continue;
             }
             let end_s = iso(end);

@@ -286,10 +286,25 @@ pub fn check(project: &Project, ctx: &Ctx) -> Vec<Diagnostic> {
     out
 }
 
+/// Diagnostics one rule lists per project; the rest are counted in one more diagnostic, so a
+/// file with millions of findings (every task depending on every other) stays bounded.
+const MAX_PER_RULE: usize = 1_000;
+
+const UNLISTED: L10n = L10n::new(
+    "本项目还有 {n} 条“{rule}”问题未列出",
+    "本專案還有 {n} 條「{rule}」問題未列出",
+    "{n} more “{rule}” findings in this project are not listed",
+);
+
 fn run(rule: &'static Rule, project: &Project, ctx: &Ctx) -> Vec<Diagnostic> {
     let Some(f) = rule.check else { return Vec::new() };
-    let mut c = Check { rule, project, ctx, lang: ctx.lang, out: Vec::new() };
+    let mut c = Check { rule, project, ctx, lang: ctx.lang, out: Vec::new(), unlisted: 0 };
     f(&mut c);
+    if c.unlisted > 0 {
+        let file: std::sync::Arc<str> = project.source.as_str().into();
+        let msg = UNLISTED.fill(ctx.lang, &[("n", &c.unlisted.to_string()), ("rule", rule.summary.get(ctx.lang))]);
+        c.out.push(Diagnostic::new(rule.severity, rule.code, Location::file(&file), msg));
+    }
     c.out
 }
 
@@ -300,6 +315,8 @@ pub(crate) struct Check<'a> {
     pub ctx: &'a Ctx,
     pub lang: Lang,
     out: Vec<Diagnostic>,
+    /// Findings past [`MAX_PER_RULE`], counted, not listed.
+    unlisted: usize,
 }
 
 impl Check<'_> {
@@ -309,7 +326,19 @@ impl Check<'_> {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        self.out.push(d);
+        if self.room() {
+            self.out.push(d);
+        }
+    }
+
+    /// Whether one more finding will be listed; when not, it is counted. Rules whose
+    /// findings can run into millions ask first and skip building the diagnostic.
+    pub fn room(&mut self) -> bool {
+        let room = self.out.len() < MAX_PER_RULE;
+        if !room {
+            self.unlisted += 1;
+        }
+        room
     }
 
     /// A message constant in the run's language with its placeholders filled.

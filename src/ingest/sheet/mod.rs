@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use super::grid::{Cut, GCell, Grid, MAX_COLS, MAX_ROWS, MAX_VISITS};
+use super::grid::{Cut, GCell, Grid, MAX_COLS, MAX_FILE_CELLS, MAX_FILE_TEXT, MAX_ROWS, MAX_VISITS};
 use crate::diag::Diagnostic;
 use crate::ingest::values::is_placeholder;
 use crate::ingest::{Cell, Ctx, FileRead, RawField, RawRecord, file_error};
@@ -96,6 +96,10 @@ pub(crate) fn read_sheets(
             // The team said so: nothing to report.
             Err(Skip::Mapped) => mapped_skips += 1,
             Err(skip) => {
+                // The file's budget ran out in this sheet: that may be why it matched nothing.
+                if let Some(cut @ Cut::Budget(_)) = grid.truncated {
+                    out.diags.push(sh.truncated(cut));
+                }
                 skipped_names.push(name);
                 skipped.push(sh.skipped(skip));
             }
@@ -307,6 +311,11 @@ const MSG_TOO_MANY_CELLS: L10n = L10n::new(
     "工作表“{sheet}”的单元格(含有格式的空单元格)超过 {cells} 个:读到第 {row} 行为止,之后的内容没有读取",
     "工作表「{sheet}」的儲存格(含有格式的空儲存格)超過 {cells} 個:讀到第 {row} 列為止,之後的內容沒有讀取",
     "sheet “{sheet}” has more than {cells} cells (formatted empty ones included): it was read up to row {row}, and the rest was not",
+);
+const MSG_FILE_BUDGET: L10n = L10n::new(
+    "文件内容超过一个文件的读取上限({cells} 个单元格或 {mib} MiB 文字,合并单元格的副本也计算在内):工作表“{sheet}”读到第 {row} 行为止",
+    "檔案內容超過一個檔案的讀取上限({cells} 個儲存格或 {mib} MiB 文字,合併儲存格的副本也計算在內):工作表「{sheet}」讀到第 {row} 列為止",
+    "the file holds more than dossier reads from one file ({cells} cells or {mib} MiB of text, merged copies included): sheet “{sheet}” was read up to row {row}",
 );
 const HINT_TRUNCATED: L10n = L10n::new(
     "删除表格下方或右侧多余的内容和格式,或把数据拆分到多个工作表",
@@ -584,6 +593,15 @@ impl SheetReader<'_> {
             Cut::Visits(r) => {
                 let args = [("sheet", &*self.name), ("cells", &MAX_VISITS.to_string()), ("row", &(r + 1).to_string())];
                 (MSG_TOO_MANY_CELLS.fill(lang, &args), self.sheet_loc())
+            }
+            Cut::Budget(r) => {
+                let args = [
+                    ("sheet", &*self.name),
+                    ("cells", &MAX_FILE_CELLS.to_string()),
+                    ("mib", &(MAX_FILE_TEXT >> 20).to_string()),
+                    ("row", &(r + 1).to_string()),
+                ];
+                (MSG_FILE_BUDGET.fill(lang, &args), self.sheet_loc())
             }
         };
         Diagnostic::error("sheet-truncated", loc, msg).value(read).hint(HINT_TRUNCATED.get(lang))

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsb, Xlsx, XlsxError};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
-use super::grid::{Grid, Loader, MAX_ROWS};
+use super::grid::{Budget, Grid, Loader, MAX_ROWS};
 use super::sheet::{self, HINT_RESAVE, Resemblance};
 use crate::diag::Diagnostic;
 use crate::ingest::guard::{self, Lane, Refusal};
@@ -28,8 +28,13 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     if sheets.is_empty() {
         return FileRead::failed(Problem::NoSheets.diagnostic(ctx.lang, display, path));
     }
+    // One budget for the whole file: each sheet starts from what the last one left.
+    let mut left = Budget::default();
     let grids = sheets.into_iter().filter(readable).map(|s| {
-        let grid = book.load_quietly(&s.name);
+        let grid = book.load_quietly(&s.name, left);
+        if let Ok(g) = &grid {
+            left = g.left;
+        }
         (s.name, grid)
     });
     sheet::read_sheets(grids, display, ctx, |detail| Problem::Unreadable(detail).diagnostic(ctx.lang, display, path))
@@ -40,8 +45,10 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
 pub(crate) fn grids(path: &Path) -> Vec<(String, Grid)> {
     let Ok((mut book, _lane)) = open(path) else { return Vec::new() };
     let mut out = Vec::new();
+    let mut left = Budget::default();
     for s in book.sheets().into_iter().filter(readable) {
-        if let Ok(grid) = book.load_quietly(&s.name) {
+        if let Ok(grid) = book.load_quietly(&s.name, left) {
+            left = grid.left;
             out.push((s.name, grid));
         }
     }
@@ -58,8 +65,10 @@ fn readable(sheet: &calamine::Sheet) -> bool {
 pub fn resemblances(path: &Path, display: &Arc<str>, ctx: &Ctx) -> Vec<Resemblance> {
     let Ok((mut book, _lane)) = open(path) else { return Vec::new() };
     let mut out = Vec::new();
+    let mut left = Budget::default();
     for s in book.sheets().into_iter().filter(readable) {
-        let Ok(grid) = book.load_quietly(&s.name) else { continue };
+        let Ok(grid) = book.load_quietly(&s.name, left) else { continue };
+        left = grid.left;
         out.extend(sheet::resemblance(&grid, &s.name, display, ctx));
     }
     out
@@ -489,8 +498,8 @@ fn first_line(text: &str) -> String {
 impl Book {
     /// [`Book::load`], a reader's panic on one sheet an error for that sheet (without the
     /// reader's internal message); the other sheets stay readable.
-    fn load_quietly(&mut self, name: &str) -> Result<Grid, String> {
-        quietly(|| self.load(name)).unwrap_or_else(|| Err(String::new()))
+    fn load_quietly(&mut self, name: &str, left: Budget) -> Result<Grid, String> {
+        quietly(|| self.load(name, left)).unwrap_or_else(|| Err(String::new()))
     }
 
     fn sheets(&self) -> Vec<calamine::Sheet> {
@@ -502,12 +511,13 @@ impl Book {
         }
     }
 
-    /// One sheet as a grid: values, formula marks, merged cells filled.
-    fn load(&mut self, name: &str) -> Result<Grid, String> {
+    /// One sheet as a grid: values, formula marks, merged cells filled, within what is `left`
+    /// of the file's budget.
+    fn load(&mut self, name: &str, left: Budget) -> Result<Grid, String> {
         let err = |e: &dyn std::fmt::Display| e.to_string();
         let (mut grid, merges) = match self {
             Book::Xlsx(b) => {
-                let grid = load_xlsx(b, name).map_err(|e| err(&e))?;
+                let grid = load_xlsx(b, name, left).map_err(|e| err(&e))?;
                 // The merge list sits after all the cells: on a sheet we stopped reading early
                 // it would cost another pass over everything we skipped, so such a sheet (already
                 // reported as truncated) is read unmerged. A merge list that cannot be read
@@ -519,17 +529,17 @@ impl Book {
                 };
                 (grid, merges)
             }
-            Book::Xlsb(b) => (load_xlsb(b, name).map_err(|e| err(&e))?, Vec::new()),
+            Book::Xlsb(b) => (load_xlsb(b, name, left).map_err(|e| err(&e))?, Vec::new()),
             Book::Xls(b) => {
                 let range = b.worksheet_range(name).map_err(|e| err(&e))?;
                 let formulas = b.worksheet_formula(name).ok();
                 let merges = b.merge_cells_by_sheet_name(name).unwrap_or_default();
-                (load_range(&range, formulas.as_ref()), merges)
+                (load_range(&range, formulas.as_ref(), left), merges)
             }
             Book::Ods(b) => {
                 let range = b.worksheet_range(name).map_err(|e| err(&e))?;
                 let formulas = b.worksheet_formula(name).ok();
-                (load_range(&range, formulas.as_ref()), Vec::new())
+                (load_range(&range, formulas.as_ref(), left), Vec::new())
             }
         };
         let merges: Vec<_> = merges.iter().map(|m| (m.start, m.end)).collect();
@@ -577,12 +587,12 @@ impl Fmt {
     }
 }
 
-fn load_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str) -> Result<Grid, XlsxError> {
-    let mut ld = Loader::default();
+fn load_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str, left: Budget) -> Result<Grid, XlsxError> {
+    let mut ld = Loader::with_budget(left);
     {
         let mut reader = match book.worksheet_cells_reader(name) {
             Ok(reader) => reader,
-            Err(XlsxError::NotAWorksheet(_)) => return Ok(Grid::default()),
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(ld.grid),
             Err(e) => return Err(e),
         };
         let fmts: Vec<Fmt> = reader
@@ -605,8 +615,8 @@ fn load_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str) -> Result<Grid, X
     Ok(ld.grid)
 }
 
-fn load_xlsb<RS: Read + Seek>(book: &mut Xlsb<RS>, name: &str) -> Result<Grid, calamine::XlsbError> {
-    let mut ld = Loader::default();
+fn load_xlsb<RS: Read + Seek>(book: &mut Xlsb<RS>, name: &str, left: Budget) -> Result<Grid, calamine::XlsbError> {
+    let mut ld = Loader::with_budget(left);
     {
         let mut reader = book.worksheet_cells_reader(name)?;
         while let Some(cell) = reader.next_cell()? {
@@ -625,8 +635,8 @@ fn load_xlsb<RS: Read + Seek>(book: &mut Xlsb<RS>, name: &str) -> Result<Grid, c
 
 /// Xls and ODS sheets come as whole ranges (calamine parses them eagerly); the caps still
 /// bound what we keep. Neither format exposes number formats, so `percent` stays false.
-fn load_range(range: &Range<Data>, formulas: Option<&Range<String>>) -> Grid {
-    let mut ld = Loader::default();
+fn load_range(range: &Range<Data>, formulas: Option<&Range<String>>, left: Budget) -> Grid {
+    let mut ld = Loader::with_budget(left);
     if let Some((r0, c0)) = range.start() {
         for (i, j, v) in range.used_cells() {
             let pos = (r0 + i as u32, c0 + j as u32);
