@@ -767,6 +767,10 @@ fn cn_numerals(s: &str) -> String {
 
 /// Drops a weekday written after a date: `7月15日(周一)`, `2024-07-15 星期一`.
 fn strip_weekday(s: &str) -> String {
+    // Most dates name no weekday: nothing to do (this runs on every date cell).
+    if !s.contains(['星', '礼', '禮', '周', '週']) {
+        return s.to_string();
+    }
     let mut out = s.to_string();
     for prefix in ["星期", "礼拜", "禮拜", "周", "週"] {
         for day in ["一", "二", "三", "四", "五", "六", "日", "天"] {

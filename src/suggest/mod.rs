@@ -23,7 +23,7 @@ use crate::schema::lexicon::{FIELD_WORDS, KIND_WORDS, SKIP_SHEETS};
 use crate::schema::{self, EnumValue, FieldDef, KindDef, Type, normalize};
 
 use profile::Profile;
-use score::{assign, content_fit, fields_of, header_score, main_text, names_no_field};
+use score::{HeaderText, assign, content_fit, fields_of, header_score, main_text};
 
 /// Non-blank rows searched for a header row.
 const HEADER_SCAN: usize = 30;
@@ -173,6 +173,14 @@ struct Col {
     header: String,
     headerless: bool,
     profile: Profile,
+    /// The header read once, for scoring against every field.
+    text: std::rc::Rc<HeaderText>,
+}
+
+impl Col {
+    fn text_no_field(&self) -> bool {
+        self.text.no_field()
+    }
 }
 
 /// A candidate table: its header row (0-based; the lower row of a two-row header) and columns.
@@ -257,8 +265,13 @@ fn analyse(file: &str, sheet: &str, grid: &Grid) -> SheetPlan {
 fn candidate_tables(grid: &Grid, rows: &[u32]) -> Vec<Table> {
     let mut out = Vec::new();
     for (i, &r) in rows.iter().enumerate().take(HEADER_SCAN) {
-        let texts = grid.row(r).filter(|(c, g)| g.origin.is_none_or(|o| o == (r, *c)) && is_label(&g.cell)).count();
-        if texts < 2 {
+        let labels: Vec<&Cell> = grid
+            .row(r)
+            .filter(|(c, g)| g.origin.is_none_or(|o| o == (r, *c)) && is_label(&g.cell))
+            .map(|(_, g)| &g.cell)
+            .collect();
+        // A header row has two short texts at least, one of them naming a field.
+        if labels.len() < 2 || !labels.iter().any(|c| names_a_field(&c.display())) {
             continue;
         }
         let data: Vec<u32> = rows[i + 1..].to_vec();
@@ -275,6 +288,16 @@ fn candidate_tables(grid: &Grid, rows: &[u32]) -> Vec<Table> {
         }
     }
     out
+}
+
+/// Whether a text names a field of some table kind well (a header, not a value).
+fn names_a_field(text: &str) -> bool {
+    let h = HeaderText::new(text);
+    TABLE_KINDS.iter().chain(["retrospective"].iter()).any(|name| {
+        kind_of(name).is_some_and(|(kind, _)| {
+            kind.fields.iter().filter(|f| !f.computed).any(|f| header_score(&h, name, f.key, f).0 >= 0.55)
+        })
+    })
 }
 
 fn is_label(cell: &Cell) -> bool {
@@ -331,6 +354,7 @@ fn table_at(grid: &Grid, r: u32, parent: Option<u32>, data: &[u32]) -> Table {
         let headerless = header.is_empty();
         out.push(Col {
             col: c,
+            text: std::rc::Rc::new(HeaderText::new(&header)),
             header: if headerless { column_name(c) } else { header },
             headerless,
             profile: Profile::of(cells),
@@ -403,7 +427,7 @@ fn fit(t: &Table, name: &'static str, file: &str, sheet: &str) -> Option<Fit> {
 }
 
 /// The score of one column for one field, and its evidence.
-fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
+fn column_score(c: &Col, kind: &str, f: &'static FieldDef) -> (f64, String) {
     let p = &c.profile;
     let fit = content_fit(p, f);
     if c.headerless {
@@ -411,7 +435,7 @@ fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
         let ok = f.key == "id" && p.n > 0 && p.share(p.ids) >= 0.9 && p.unique() >= 0.9;
         return if ok { (0.6, format!("{}/{} ids, no header", p.ids, p.n)) } else { (0.0, String::new()) };
     }
-    let (h, phrase) = header_score(&c.header, kind, f.key, f);
+    let (h, phrase) = header_score(&c.text, kind, f.key, f);
     let mut s = h * fit;
     // An enumeration column whose words read as none of the field's codes does not hold it.
     if let Type::Enum(e) = f.ty
@@ -425,14 +449,14 @@ fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
         && s < 0.45
         && p.n >= 2
         && p.share(p.enum_hits.get(e.name).copied().unwrap_or(0)) >= 0.8
-        && !names_no_field(&c.header)
+        && !c.text_no_field()
     {
         s = 0.45;
     }
     let cells = describe(p, f);
     let mut ev = if phrase.is_empty() { cells } else { format!("{cells}header ≈ “{phrase}”") };
     // Ids are recognisable by themselves: unique codes (`T2.1`, `R-001`) or a running number.
-    if f.key == "id" && s < 0.55 && p.n >= 2 && p.long == 0 && p.unique() >= 0.9 && !names_no_field(&c.header) {
+    if f.key == "id" && s < 0.55 && p.n >= 2 && p.long == 0 && p.unique() >= 0.9 && !c.text_no_field() {
         let coded = p.share(p.ids) >= 0.9 && (p.ints.len() < p.n || p.is_running());
         if coded {
             s = 0.55;
@@ -527,11 +551,7 @@ fn table_plan(file: &str, sheet: &str, grid: &Grid, t: &Table, fit: Fit) -> Shee
             },
             None if c.headerless => continue,
             None => {
-                let why = if names_no_field(&c.header) {
-                    "no field for this".to_string()
-                } else {
-                    "no field fits".to_string()
-                };
+                let why = if c.text_no_field() { "no field for this".to_string() } else { "no field fits".to_string() };
                 ColumnChoice { header: c.header.clone(), target: None, evidence: why, sure: true }
             }
         };
@@ -643,9 +663,10 @@ fn form_fit(grid: &Grid, rows: &[u32], file: &str, sheet: &str) -> Option<FormFi
 
 /// The field (or sub-table field) of a form a label names, when it names one well.
 fn form_target(kind: &'static KindDef, name: &str, label: &str) -> Option<(Target, f64, String)> {
+    let text = HeaderText::new(label);
     let mut best: Option<(Target, f64, String)> = None;
     let mut consider = |target: Target, key: &str| {
-        let (s, phrase) = header_score(label, name, key, target.field);
+        let (s, phrase) = header_score(&text, name, key, target.field);
         if s >= 0.85 && best.as_ref().is_none_or(|b| s > b.1) {
             best = Some((target, s, format!("label ≈ “{phrase}”")));
         }
@@ -664,5 +685,5 @@ fn form_target(kind: &'static KindDef, name: &str, label: &str) -> Option<(Targe
             }
         }
     }
-    best.filter(|_| !names_no_field(label) || main_text(label).chars().count() <= 3)
+    best.filter(|_| !text.no_field() || main_text(label).chars().count() <= 3)
 }

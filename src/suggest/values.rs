@@ -65,6 +65,11 @@ pub(super) fn value_maps(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>) ->
 /// The share of a column's cells whose words read as one of the enumeration's codes: by the
 /// catalogue, the lexicon, a scale, or closely enough.
 pub(super) fn readable_share(e: &'static EnumDef, key: &str, p: &Profile, header: &str) -> f64 {
+    // Hundreds of different words are no vocabulary: only the catalogue's own names count.
+    if p.distinct.len() > 40 {
+        let read: usize = p.distinct.iter().filter(|(w, _)| e.lookup(w).is_some()).map(|(_, n)| n).sum();
+        return p.share(read);
+    }
     let scaled = if matches!(key, "impact" | "priority") { scale_words(e, key, p, header) } else { Vec::new() };
     let read: usize = p
         .distinct
