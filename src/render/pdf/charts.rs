@@ -29,7 +29,7 @@ pub fn bar_fill(t: &str) -> Rgb {
 
 /// A text op at a baseline, with its width.
 pub fn text(flow: &mut Flow, x: f32, baseline: f32, s: &str, style: Style) -> (Op, f32) {
-    let glyphs = flow.sh.glyphs(s);
+    let glyphs = flow.sh.glyphs_as(s, style.bold);
     let w = glyphs.iter().map(|g| g.advance).sum::<f32>() * style.size / 1000.0;
     (Op::Text { x, y: baseline, size: style.size, color: style.color, bold: style.bold, glyphs }, w)
 }

@@ -740,8 +740,9 @@ pub fn md_blocks(html: &str) -> Vec<MdBlock> {
                 }
             }
             ("th", true) => bold = bold.saturating_sub(1),
-            ("input", _) if tag.contains("checked") => push_text(&mut spans, "☑ ", false),
-            ("input", _) => push_text(&mut spans, "☐ ", false),
+            // Shapes the bundled CJK fonts have (they lack ☐ ☑).
+            ("input", _) if tag.contains("checked") => push_text(&mut spans, "▣ ", false),
+            ("input", _) => push_text(&mut spans, "□ ", false),
             ("hr", _) => flush(&mut open, &mut spans, &mut out),
             _ => {}
         }

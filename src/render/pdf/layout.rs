@@ -15,33 +15,40 @@ use super::fonts::{FontChain, is_invisible};
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// Maps characters to glyphs of the chain, remembering each answer for the document, and the
-/// first character no font draws.
+/// Maps characters to glyphs of the chain (regular or bold), remembering each answer for the
+/// document, and the first character no font draws.
 pub struct Shaper<'a> {
     chain: &'a FontChain,
-    cache: HashMap<char, Option<(u8, u16, f32)>>,
+    /// Regular, then bold.
+    cache: [HashMap<char, Option<(u8, u16, f32)>>; 2],
     pub missing: Option<char>,
 }
 
 impl<'a> Shaper<'a> {
     pub fn new(chain: &'a FontChain) -> Shaper<'a> {
-        Shaper { chain, cache: HashMap::with_capacity(512), missing: None }
+        Shaper { chain, cache: [HashMap::with_capacity(512), HashMap::with_capacity(128)], missing: None }
     }
 
     pub fn chain(&self) -> &FontChain {
         self.chain
     }
 
-    /// The glyph of a character; `None` for invisible characters and, recorded in `missing`,
-    /// for characters no font has.
+    /// The regular glyph of a character; `None` for invisible characters and, recorded in
+    /// `missing`, for characters no font has.
     pub fn glyph(&mut self, c: char) -> Option<Glyph> {
+        self.glyph_as(c, false)
+    }
+
+    /// The glyph of a character in the regular or the bold face (bold glyphs are wider).
+    pub fn glyph_as(&mut self, c: char, bold: bool) -> Option<Glyph> {
         let c = if c == '\t' { ' ' } else { c };
         if is_invisible(c) {
             return None;
         }
         let chain = self.chain;
-        let found = *self.cache.entry(c).or_insert_with(|| {
-            chain.find(c).map(|(font, gid)| {
+        let found = *self.cache[usize::from(bold)].entry(c).or_insert_with(|| {
+            let hit = if bold { chain.find_bold(c) } else { chain.find(c) };
+            hit.map(|(font, gid)| {
                 let adv = chain.font(usize::from(font)).map_or(500.0, |f| f.advance(gid));
                 (font, gid, adv)
             })
@@ -59,11 +66,20 @@ impl<'a> Shaper<'a> {
 
     /// Width of a text in points at a size.
     pub fn width(&mut self, s: &str, size: f32) -> f32 {
-        s.chars().filter_map(|c| self.glyph(c)).map(|g| g.advance).sum::<f32>() * size / 1000.0
+        self.width_as(s, size, false)
+    }
+
+    /// Width of a text in points at a size, regular or bold.
+    pub fn width_as(&mut self, s: &str, size: f32, bold: bool) -> f32 {
+        s.chars().filter_map(|c| self.glyph_as(c, bold)).map(|g| g.advance).sum::<f32>() * size / 1000.0
     }
 
     pub fn glyphs(&mut self, s: &str) -> Vec<Glyph> {
-        s.chars().filter_map(|c| self.glyph(c)).collect()
+        self.glyphs_as(s, false)
+    }
+
+    pub fn glyphs_as(&mut self, s: &str, bold: bool) -> Vec<Glyph> {
+        s.chars().filter_map(|c| self.glyph_as(c, bold)).collect()
     }
 }
 
@@ -201,7 +217,7 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
         }
         byte_to_char.insert(i, chars.len());
         let c = if c == '\t' { ' ' } else { c };
-        let glyph = if c == '\n' || c == '\r' { None } else { sh.glyph(c) };
+        let glyph = if c == '\n' || c == '\r' { None } else { sh.glyph_as(c, styles[span].bold) };
         let w = glyph.map_or(0.0, |g| g.advance * styles[span].size / 1000.0);
         chars.push(Ch { c, style: span, glyph, w });
     }
@@ -343,8 +359,8 @@ pub fn min_max_width(sh: &mut Shaper, rich: &Rich) -> (f32, f32) {
         while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= i {
             span += 1;
         }
-        let size = rich.spans.get(span).map_or(10.0, |s| s.1.size);
-        let w = if c == '\n' { 0.0 } else { sh.glyph(c).map_or(0.0, |g| g.advance * size / 1000.0) };
+        let (size, bold) = rich.spans.get(span).map_or((10.0, false), |s| (s.1.size, s.1.bold));
+        let w = if c == '\n' { 0.0 } else { sh.glyph_as(c, bold).map_or(0.0, |g| g.advance * size / 1000.0) };
         widths.push((c, w));
         idx.push(i);
     }
@@ -1025,9 +1041,10 @@ impl<'s, 'a> Flow<'s, 'a> {
         t.size = size;
         let label_style = Style::new(size, MUTED).bold();
         // Labels take what they need, at most a third of the width.
-        let label_w = rows.iter().map(|(l, _)| self.sh.width(l, size)).fold(0.0, f32::max).min(self.width / 3.0)
-            + 2.0 * PAD_X
-            + 2.0;
+        let label_w =
+            rows.iter().map(|(l, _)| self.sh.width_as(l, size, true)).fold(0.0, f32::max).min(self.width / 3.0)
+                + 2.0 * PAD_X
+                + 2.0;
         t.columns[0].fixed = Some(label_w);
         for (label, value) in rows {
             t.rows.push(TableRow {

@@ -10,6 +10,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod bundled;
 pub mod charts;
 pub mod docs;
 pub mod draw;
@@ -138,7 +139,11 @@ impl PdfRenderer {
         for i in fonts {
             if let Some(f) = chain.font(usize::from(i)) {
                 used.entry((f.source.clone(), f.index)).or_insert_with(|| FontInfo {
-                    family: f.family.clone(),
+                    family: if chain.is_bold(usize::from(i)) && !f.family.ends_with("Bold") {
+                        format!("{} Bold", f.family)
+                    } else {
+                        f.family.clone()
+                    },
                     file: f.source.clone(),
                     sha256: f.sha256().to_string(),
                 });
@@ -194,7 +199,7 @@ fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, n: us
             return;
         }
         let s = fit_text(sh, s, max, style.size);
-        let glyphs = sh.glyphs(&s);
+        let glyphs = sh.glyphs_as(&s, style.bold);
         let w = glyphs.iter().map(|g| g.advance).sum::<f32>() * style.size / 1000.0;
         page.ops.push(Op::Text {
             x: x - w * anchor,

@@ -144,6 +144,8 @@ struct EmbeddedFont {
     obj: usize,
     /// Old glyph id → new glyph id (the CID).
     cids: BTreeMap<u16, u16>,
+    /// A family's Bold face: bold text in it needs no synthetic stroke.
+    bold: bool,
 }
 
 /// Six capital letters naming a subset, from its font and glyphs (PDF 9.6.4).
@@ -173,7 +175,9 @@ fn to_unicode(map: &[(u16, char)]) -> String {
     s
 }
 
-fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, used: &Used) -> anyhow::Result<EmbeddedFont> {
+/// Embeds the font at place `index` of the chain as resource `F{n}` (numbered in the order
+/// fonts are embedded, so the names do not depend on how long the chain is on this machine).
+fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, n: usize, used: &Used) -> anyhow::Result<EmbeddedFont> {
     let font = chain.font(usize::from(index)).ok_or_else(|| anyhow::anyhow!("font {index} of the chain vanished"))?;
     let mut remapper = subsetter::GlyphRemapper::new();
     let mut cids = BTreeMap::new();
@@ -236,7 +240,7 @@ fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, used: &Used) -> anyh
             "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {tounicode} 0 R >>"
         ),
     );
-    Ok(EmbeddedFont { name: format!("F{index}"), obj: type0, cids })
+    Ok(EmbeddedFont { name: format!("F{n}"), obj: type0, cids, bold: chain.is_bold(usize::from(index)) })
 }
 
 /// Appends a number as PDF writes it (at most 3 decimals), without allocating.
@@ -390,17 +394,14 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                     continue;
                 }
                 st.fill(&mut out, *c);
-                if *bold {
-                    // Synthetic bold: the outline stroked in the text colour as well.
+                // Bold text drawn with a Regular face (a family without a Bold face, or a
+                // character its Bold subset lacks): the outline stroked in the text colour too.
+                let synthetic = |f: u8| *bold && fonts.get(&f).is_some_and(|ef| !ef.bold);
+                if glyphs.iter().any(|g| synthetic(g.font)) {
                     st.stroke_color(&mut out, *c);
                     st.line_width(&mut out, size * 0.035);
                 }
                 out.push_str("BT\n");
-                // The render mode is graphics state: it outlives ET, so it is switched, not set.
-                if *bold != st.bold {
-                    out.push_str(if *bold { "2 Tr\n" } else { "0 Tr\n" });
-                    st.bold = *bold;
-                }
                 out.push_str("1 0 0 1 ");
                 point(&mut out, *x, h - y, "Tm");
                 let mut i = 0;
@@ -410,6 +411,11 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                         i += 1;
                         continue;
                     };
+                    // The render mode is graphics state: it outlives ET, so it is switched, not set.
+                    if synthetic(f) != st.bold {
+                        out.push_str(if synthetic(f) { "2 Tr\n" } else { "0 Tr\n" });
+                        st.bold = synthetic(f);
+                    }
                     out.push('/');
                     out.push_str(&ef.name);
                     out.push(' ');
@@ -663,8 +669,8 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
         }
     }
     let mut fonts = BTreeMap::new();
-    for (index, u) in &used {
-        fonts.insert(*index, embed_font(&mut w, chain, *index, u)?);
+    for (n, (index, u)) in used.iter().enumerate() {
+        fonts.insert(*index, embed_font(&mut w, chain, *index, n, u)?);
     }
     let font_res: String = fonts.values().map(|f| format!("/{} {} 0 R", f.name, f.obj)).collect::<Vec<_>>().join(" ");
     let resources = format!("<< /Font << {font_res} >> /ProcSet [/PDF /Text] >>");
