@@ -165,23 +165,33 @@ pub(crate) fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<Pro
     Ok((inputs, Ctx::new(common.lang, as_of, schema).with_stamp(epoch)))
 }
 
-/// Requirement ids seen so far in a batch: a PMO numbers requirements across projects, so a
-/// second project reusing one gets a `duplicate-id` error (SPEC §3), in input order.
+/// Requirement ids seen so far in a batch. A PMO numbers requirements across projects, so two
+/// projects sharing one each get a `duplicate-id` warning naming the other (SPEC §3): the
+/// same two warnings whichever was read first, and neither project is dropped for it.
 #[derive(Default)]
 pub(crate) struct BatchIds {
-    first: std::collections::HashMap<String, crate::model::Record>,
+    /// By normalised id: every project (its place in the batch) and its requirement.
+    seen: std::collections::HashMap<String, Vec<(usize, crate::model::Record)>>,
 }
 
 impl BatchIds {
-    pub(crate) fn check(&mut self, c: &mut Checked, ctx: &Ctx) {
-        let Some(req) = &c.project.requirement else { return };
-        let Some(id) = req.id().map(str::to_string) else { return };
-        match self.first.get(&id) {
-            Some(first) => c.diags.extend(crate::validate::duplicate_requirements(&[first, req], ctx)),
-            None => {
-                self.first.insert(id, req.clone());
-            }
-        }
+    /// Checks the requirement of project `n` (its place in the batch) against those seen
+    /// before: its own warnings go into `c`, the returned ones belong to earlier projects.
+    pub(crate) fn check(&mut self, n: usize, c: &mut Checked, ctx: &Ctx) -> Vec<(usize, Diagnostic)> {
+        let Some(req) = &c.project.requirement else { return Vec::new() };
+        let Some(id) = req.id().map(str::trim).filter(|s| !s.is_empty()) else { return Vec::new() };
+        let key = schema::normalize(id);
+        let others = self.seen.entry(key).or_default();
+        let others_before: Vec<(usize, Diagnostic)> = others
+            .iter()
+            .filter(|(_, other)| other.id().is_some_and(|o| crate::validate::same_id(o, id)))
+            .map(|(m, other)| {
+                c.diags.push(crate::validate::duplicate_across_projects(req, other, ctx));
+                (*m, crate::validate::duplicate_across_projects(other, req, ctx))
+            })
+            .collect();
+        others.push((n, req.clone()));
+        others_before
     }
 }
 
@@ -213,10 +223,19 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     let mut first = true;
     let mut ids = BatchIds::default();
+    let mut n = 0;
     for chunk in opts.inputs.chunks(CHUNK) {
         let checked: Vec<Checked> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
         for mut c in checked {
-            ids.check(&mut c, &opts.ctx);
+            // Warnings for projects already written out come after them, each with its file.
+            for (_, d) in ids.check(n, &mut c, &opts.ctx) {
+                tally.add(d.severity);
+                match json_diags.as_mut() {
+                    Some(spill) => spill.push(&json::diagnostic(&d))?,
+                    None => write_late(&mut out, &d, opts.ctx.lang, &style)?,
+                }
+            }
+            n += 1;
             let t = Tally::of(&c.diags);
             if t.errors > 0 {
                 failed_projects += 1;
@@ -361,6 +380,13 @@ pub(crate) fn write_text(out: &mut impl Write, c: &Checked, lang: Lang, style: &
         "32"
     };
     writeln!(out, "{}", style.paint(code, &line))?;
+    writeln!(out)
+}
+
+/// A diagnostic of a project already reported (a batch-wide finding), with its file.
+pub(crate) fn write_late(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -> io::Result<()> {
+    writeln!(out, "{}", style.paint("1", &d.loc.file))?;
+    write_diag(out, d, lang, style)?;
     writeln!(out)
 }
 

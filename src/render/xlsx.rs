@@ -7,13 +7,14 @@
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartPoint, ChartSolidFill, ChartType, Color, ConditionalFormatFormula, DataValidation,
-    DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
-    Worksheet, utility::column_number_to_name,
+    Chart, ChartFormat, ChartLine, ChartPatternFill, ChartPatternFillType, ChartPoint, ChartSolidFill, ChartType,
+    Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, utility::column_number_to_name,
 };
 
 use super::{DocMeta, Renderer};
 use crate::model::{L10n, Lang};
+use crate::report::plan::OVERDUE_STROKE;
 use crate::report::{
     Badge, DocView, Document, Kpi, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid, SignoffView,
     SummaryView, format,
@@ -375,6 +376,11 @@ fn tone_color(tone: &str) -> u32 {
         "info" => 0x2F5597,
         _ => 0x7F7F7F,
     }
+}
+
+/// `#3b82d6` → `0x3b82d6`.
+fn hex_color(s: &str) -> u32 {
+    u32::from_str_radix(s.trim_start_matches('#'), 16).unwrap_or(0xA5A5A5)
 }
 
 fn bar_color(tone: &str) -> u32 {
@@ -912,10 +918,22 @@ fn gantt(
                 ws.write_blank(r, 2, &book.st.int)?;
             }
         }
-        let mut fill = ChartSolidFill::new();
-        fill.set_color(Color::RGB(bar_color(row.tone)));
+        // The status's colour, as in the PDF and HTML charts; overdue bars hatched and outlined.
         let mut f = ChartFormat::new();
-        f.set_solid_fill(&fill);
+        let color = Color::RGB(hex_color(row.fill));
+        if row.overdue {
+            let mut pattern = ChartPatternFill::new();
+            pattern
+                .set_pattern(ChartPatternFillType::DiagonalStripesWideUpwards)
+                .set_foreground_color(Color::RGB(hex_color(OVERDUE_STROKE)))
+                .set_background_color(color);
+            f.set_pattern_fill(&pattern);
+            f.set_border(ChartLine::new().set_color(Color::RGB(hex_color(OVERDUE_STROKE))).set_width(1.25));
+        } else {
+            let mut fill = ChartSolidFill::new();
+            fill.set_color(color);
+            f.set_solid_fill(&fill);
+        }
         points.push(ChartPoint::new().set_format(&mut f));
     }
     if n > 0 {

@@ -243,7 +243,7 @@ pub(super) fn document(m: &Record, index: usize, signoffs: &[Record], ctx: &Ctx)
         host: host_sign(m, signoffs, lang),
         labels,
     };
-    Document { stem: format!("minutes-{id}"), title, view: DocView::Minutes(view) }
+    Document { stem: format!("minutes-{id}"), title, number: String::new(), view: DocView::Minutes(view) }
 }
 
 /// A `minutes` sign-off by the host (same person, or same department when the host is

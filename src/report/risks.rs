@@ -220,7 +220,7 @@ pub(super) fn document(risks: &[Record], ctx: &Ctx) -> Document {
             overdue: OVERDUE.get(lang).into(),
         },
     };
-    Document { stem: "risks".into(), title: TITLE.get(lang).into(), view: DocView::Risks(view) }
+    Document { stem: "risks".into(), title: TITLE.get(lang).into(), number: String::new(), view: DocView::Risks(view) }
 }
 
 #[cfg(test)]

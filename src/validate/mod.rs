@@ -18,7 +18,7 @@ use crate::ingest::Ctx;
 use crate::model::{L10n, Lang, Location, Project, Record, Value};
 use crate::schema::{self, Type};
 
-pub use ids::duplicate_requirements;
+pub use ids::{duplicate_across_projects, same_id};
 
 /// One rule of SPEC §3: its stable code, severity, the seed clause it enforces and its check.
 #[derive(Debug)]

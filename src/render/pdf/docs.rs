@@ -44,16 +44,6 @@ fn flag_fill(flag: &str) -> Option<Rgb> {
     }
 }
 
-/// Whether a document is laid out on landscape pages: the Gantt chart and wide tables need
-/// the width.
-pub fn landscape(doc: &DocView) -> bool {
-    match doc {
-        DocView::Plan(p) => p.gantt.is_some() || p.present.len() >= 5,
-        DocView::Risks(r) => r.present.len() >= 3,
-        _ => false,
-    }
-}
-
 /// The document's title block at the top of its first page (bookmarked at level 0).
 pub fn title_block(flow: &mut Flow, title: &str, subtitle: &str) {
     let style = Style::new(17.0, INK).bold();
@@ -181,10 +171,9 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
     }
     if let Some(gantt) = &v.gantt {
         flow.heading(&v.labels.gantt, 0);
-        let statuses = v.legend.iter().map(|b| (b.label.clone(), b.tone)).collect();
         let labels = GanttLabels {
             legend: &meta.ui.legend,
-            statuses,
+            swatches: &v.legend,
             actual_end: &v.labels.actual_end,
             today: &v.labels.today,
             dependency: &v.labels.dependency,

@@ -85,7 +85,7 @@ impl PdfRenderer {
     }
 
     fn layout(&self, sh: &mut Shaper, doc: &Document, meta: &DocMeta, lang: Lang) -> anyhow::Result<Section> {
-        let g = Geometry::a4(docs::landscape(&doc.view));
+        let g = Geometry::a4(doc.view.landscape());
         let mut flow = Flow::new(sh, g.content_width());
         docs::document(&mut flow, doc, meta, lang, &g);
         let laid = std::mem::take(&mut flow.laid);
