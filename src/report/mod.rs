@@ -166,8 +166,10 @@ impl DocMeta {
                 dates(all.clone().min(), all.max())
             }
         };
+        // `*` alone is the seeds' anonymised person: the initiating department's, then.
         let filer = req
             .and_then(|r| ["initiator", "coordinator"].iter().find_map(|k| nonempty(Some(&format::text(r, k, lang)))))
+            .map(|f| if f == "*" && !department.is_empty() { format!("{department}*") } else { f })
             .unwrap_or_default();
         DocMeta { project_id, project_name, department, period, filer, ..DocMeta::batch(ctx) }
     }

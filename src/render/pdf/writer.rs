@@ -463,9 +463,36 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                 }
                 paint(&mut out, fill.is_some(), stroke.is_some());
             }
+            // Links are annotations of the page, not content.
+            Op::Link { .. } => {}
         }
     }
     out
+}
+
+/// The link annotations of a page (`/Annots`), to the pages and places its links name.
+fn links(w: &mut Writer, page: &Page, page_ids: &[usize], heights: &[f32]) -> Option<String> {
+    let mut annots = Vec::new();
+    for op in &page.ops {
+        let Op::Link { x, y, w: lw, h, page: to, to_y } = op else { continue };
+        let Some(target) = page_ids.get(*to) else { continue };
+        let dest_y = heights.get(*to).copied().unwrap_or(page.height) - to_y;
+        let id = w.alloc();
+        let (x0, y0, x1, y1) = (*x, page.height - y - h, x + lw, page.height - y);
+        w.obj(
+            id,
+            &format!(
+                "<< /Type /Annot /Subtype /Link /Rect [{} {} {} {}] /Border [0 0 0] /F 4 /Dest [{target} 0 R /XYZ null {} null] >>",
+                num(x0),
+                num(y0),
+                num(x1),
+                num(y1),
+                num(dest_y)
+            ),
+        );
+        annots.push(format!("{id} 0 R"));
+    }
+    (!annots.is_empty()).then(|| format!(" /Annots [{}]", annots.join(" ")))
 }
 
 /// The outline tree as nested items: (bookmark index, children).
@@ -675,24 +702,25 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
     let font_res: String = fonts.values().map(|f| format!("/{} {} 0 R", f.name, f.obj)).collect::<Vec<_>>().join(" ");
     let resources = format!("<< /Font << {font_res} >> /ProcSet [/PDF /Text] >>");
 
-    let mut page_ids = Vec::with_capacity(pages.len());
-    for page in pages {
-        let (pid, cid) = (w.alloc(), w.alloc());
+    // Page objects are numbered first, so that links can name any page.
+    let page_ids: Vec<usize> = pages.iter().map(|_| w.alloc()).collect();
+    let heights: Vec<f32> = pages.iter().map(|p| p.height).collect();
+    for (page, pid) in pages.iter().zip(&page_ids) {
+        let cid = w.alloc();
         w.stream(cid, "", content(page, &fonts).as_bytes(), true);
+        let annots = links(&mut w, page, &page_ids, &heights).unwrap_or_default();
         w.obj(
-            pid,
+            *pid,
             &format!(
-                "<< /Type /Page /Parent {pages_root} 0 R /MediaBox [0 0 {} {}] /Resources {resources} /Contents {cid} 0 R >>",
+                "<< /Type /Page /Parent {pages_root} 0 R /MediaBox [0 0 {} {}] /Resources {resources} /Contents {cid} 0 R{annots} >>",
                 num(page.width),
                 num(page.height)
             ),
         );
-        page_ids.push(pid);
     }
     let kids: String = page_ids.iter().map(|p| format!("{p} 0 R")).collect::<Vec<_>>().join(" ");
     w.obj(pages_root, &format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", pages.len()));
 
-    let heights: Vec<f32> = pages.iter().map(|p| p.height).collect();
     let outlines = if pages.is_empty() { None } else { outline(&mut w, marks, &page_ids, &heights) };
 
     let date = pdf_date(&meta.date);
