@@ -95,13 +95,13 @@ pub fn check(input: &ProjectInput, ctx: &Ctx) -> Checked {
 }
 
 const TOO_MANY: L10n = L10n::new(
-    "一个项目只能有一份{kind},这里又出现一份(第一份在 {first})",
-    "一個專案只能有一份{kind},這裡又出現一份(第一份在 {first})",
+    "一个项目只能有一份{kind}，这里又出现一份（第一份在 {first}）",
+    "一個專案只能有一份{kind}，這裡又出現一份（第一份在 {first}）",
     "a project holds at most one {kind}; another one is here (the first is at {first})",
 );
 const TOO_MANY_HINT: L10n = L10n::new(
-    "把两份合并,或把它们分到两个项目文件夹",
-    "把兩份合併,或把它們分到兩個專案資料夾",
+    "把两份合并，或把它们分到两个项目文件夹",
+    "把兩份合併，或把它們分到兩個專案資料夾",
     "merge the two, or put them in two project folders",
 );
 

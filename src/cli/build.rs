@@ -95,8 +95,8 @@ struct Built {
 }
 
 const WROTE: L10n = L10n::new(
-    "已写入 {files} 个文件到 {dir}:{built} 个项目已生成,{skipped} 个因错误未生成",
-    "已寫入 {files} 個檔案到 {dir}:{built} 個專案已產生,{skipped} 個因錯誤未產生",
+    "已写入 {files} 个文件到 {dir}：{built} 个项目已生成，{skipped} 个因错误未生成",
+    "已寫入 {files} 個檔案到 {dir}：{built} 個專案已產生，{skipped} 個因錯誤未產生",
     "wrote {files} files to {dir}: {built} project(s) built, {skipped} not built because of errors",
 );
 
@@ -465,16 +465,16 @@ fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {
 }
 
 const VERIFIED: L10n = L10n::new(
-    "{dir}:{n} 个文件与 manifest.json 一致",
-    "{dir}:{n} 個檔案與 manifest.json 一致",
+    "{dir}：{n} 个文件与 manifest.json 一致",
+    "{dir}：{n} 個檔案與 manifest.json 一致",
     "{dir}: {n} files match manifest.json",
 );
 const MISSING: L10n = L10n::new("缺失", "缺失", "missing");
 const CHANGED: L10n = L10n::new("已改变", "已變更", "changed");
 const EXTRA: L10n = L10n::new("清单外的文件", "清單外的檔案", "not in the manifest");
 const VERIFY_FAILED: L10n = L10n::new(
-    "{dir}:{bad} 个问题(共检查 {n} 个文件)",
-    "{dir}:{bad} 個問題(共檢查 {n} 個檔案)",
+    "{dir}：{bad} 个问题（共检查 {n} 个文件）",
+    "{dir}：{bad} 個問題（共檢查 {n} 個檔案）",
     "{dir}: {bad} problem(s) ({n} files checked)",
 );
 

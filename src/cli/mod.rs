@@ -317,18 +317,18 @@ const HINT: L10n = L10n::new("提示", "提示", "hint");
 const RECORD: L10n = L10n::new("记录", "記錄", "record");
 const FIELD: L10n = L10n::new("字段", "欄位", "field");
 const PROJECT_SUMMARY: L10n = L10n::new(
-    "{source}:{errors} 个错误,{warnings} 个警告,{infos} 条提示",
-    "{source}:{errors} 個錯誤,{warnings} 個警告,{infos} 條提示",
+    "{source}：{errors} 个错误，{warnings} 个警告，{infos} 条提示",
+    "{source}：{errors} 個錯誤，{warnings} 個警告，{infos} 條提示",
     "{source}: {errors} error(s), {warnings} warning(s), {infos} note(s)",
 );
 const TOTAL: L10n = L10n::new(
-    "共 {projects} 个项目,{failed} 个有错误;{errors} 个错误,{warnings} 个警告",
-    "共 {projects} 個專案,{failed} 個有錯誤;{errors} 個錯誤,{warnings} 個警告",
+    "共 {projects} 个项目，{failed} 个有错误；{errors} 个错误，{warnings} 个警告",
+    "共 {projects} 個專案，{failed} 個有錯誤；{errors} 個錯誤，{warnings} 個警告",
     "{projects} project(s), {failed} with errors; {errors} error(s), {warnings} warning(s)",
 );
 const NO_PROJECT: L10n = L10n::new(
-    "没有找到输入文件(.xlsx .xlsm .xls .ods .md)",
-    "沒有找到輸入檔案(.xlsx .xlsm .xls .ods .md)",
+    "没有找到输入文件（.xlsx .xlsm .xls .ods .md）",
+    "沒有找到輸入檔案（.xlsx .xlsm .xls .ods .md）",
     "no input files found (.xlsx .xlsm .xls .ods .md)",
 );
 
@@ -406,12 +406,16 @@ fn write_diag(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -
         what.push(format!("{} {f}", FIELD.get(lang)));
     }
     if !what.is_empty() {
-        at.push_str(&format!("  ({})", what.join(", ")));
+        match lang {
+            Lang::En => at.push_str(&format!("  ({})", what.join(", "))),
+            _ => at.push_str(&format!("  （{}）", what.join("，"))),
+        }
     }
     writeln!(out, "{}", style.paint("2", &at))?;
+    let colon = if lang == Lang::En { ": " } else { "：" };
     for (label, v) in [(FOUND, &d.value), (EXPECTED, &d.expected), (HINT, &d.hint)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            writeln!(out, "   = {}: {}", label.get(lang), v.replace('\n', " ⏎ "))?;
+            writeln!(out, "   = {}{colon}{}", label.get(lang), v.replace('\n', " ⏎ "))?;
         }
     }
     Ok(())

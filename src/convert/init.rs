@@ -72,16 +72,16 @@ static EXAMPLES: &[Example] = &[
             (
                 "resources",
                 l(
-                    "预算20万元,设计师2名,线下场地5个",
-                    "預算20萬元,設計師2名,線下場地5個",
+                    "预算20万元，设计师2名，线下场地5个",
+                    "預算20萬元，設計師2名，線下場地5個",
                     "Budget 200,000; 2 designers; 5 venues",
                 ),
             ),
             (
                 "risks_foreseen",
                 l(
-                    "活动流量超载,需备用服务器方案",
-                    "活動流量超載,需備用伺服器方案",
+                    "活动流量超载，需备用服务器方案",
+                    "活動流量超載，需備用伺服器方案",
                     "Traffic overload during the campaign: a standby server plan is needed",
                 ),
             ),
@@ -143,7 +143,7 @@ static EXAMPLES: &[Example] = &[
             ("resolved_on", same("2024-08-07")),
             (
                 "measures",
-                l("重新设计,增加品牌审核环节", "重新設計,增加品牌審核環節", "Redesign and add a brand review step"),
+                l("重新设计，增加品牌审核环节", "重新設計，增加品牌審核環節", "Redesign and add a brand review step"),
             ),
             ("status", l("已解决", "已解決", "Resolved")),
             ("result", l("已解决", "已解決", "Resolved")),
@@ -185,8 +185,8 @@ static EXAMPLES: &[Example] = &[
             (
                 "summary",
                 l(
-                    "市场部介绍活动整体框架,各部门确认分工与时间节点。",
-                    "市場部介紹活動整體框架,各部門確認分工與時間節點。",
+                    "市场部介绍活动整体框架，各部门确认分工与时间节点。",
+                    "市場部介紹活動整體框架，各部門確認分工與時間節點。",
                     "Marketing presented the campaign outline; every department confirmed its tasks and dates.",
                 ),
             ),
@@ -265,30 +265,30 @@ static EXAMPLES: &[Example] = &[
             ("quality", l("优秀", "優秀", "Excellent")),
             (
                 "quality_comment",
-                l("方案执行到位,数据完整", "方案執行到位,數據完整", "Plan executed in full, complete data"),
+                l("方案执行到位，数据完整", "方案執行到位，數據完整", "Plan executed in full, complete data"),
             ),
             // seed 000 模板4 numbers the items in one cell: `1.…,…2.…,…`
             (
                 "highlights",
                 l(
-                    "1.跨部门周例会机制高效,信息同步及时2.风险预案完善,场地问题2小时内解决",
-                    "1.跨部門週例會機制高效,資訊同步及時2.風險預案完善,場地問題2小時內解決",
+                    "1.跨部门周例会机制高效，信息同步及时2.风险预案完善，场地问题2小时内解决",
+                    "1.跨部門週例會機制高效，資訊同步及時2.風險預案完善，場地問題2小時內解決",
                     "1. Weekly cross-department meetings kept everyone informed 2. A venue problem was solved within 2 hours",
                 ),
             ),
             (
                 "problems",
                 l(
-                    "1.数据监测反馈延迟,影响实时决策",
-                    "1.數據監測回饋延遲,影響即時決策",
+                    "1.数据监测反馈延迟，影响实时决策",
+                    "1.數據監測回饋延遲，影響即時決策",
                     "1. Monitoring data arrived late, which slowed decisions",
                 ),
             ),
             (
                 "improvements",
                 l(
-                    "1.建立“数据日报机制”,指定技术部*专人负责监测",
-                    "1.建立「數據日報機制」,指定技術部*專人負責監測",
+                    "1.建立“数据日报机制”，指定技术部*专人负责监测",
+                    "1.建立「數據日報機制」，指定技術部*專人負責監測",
                     "1. A daily data report, with a named IT owner",
                 ),
             ),
@@ -374,8 +374,8 @@ static MD_EXAMPLES: &[Example] = &[
             (
                 "summary",
                 l(
-                    "产品部汇报卖点提炼进展,市场部确认素材需求。",
-                    "產品部匯報賣點提煉進展,市場部確認素材需求。",
+                    "产品部汇报卖点提炼进展，市场部确认素材需求。",
+                    "產品部匯報賣點提煉進展，市場部確認素材需求。",
                     "Product reported on the selling points; Marketing confirmed what material it needs.",
                 ),
             ),

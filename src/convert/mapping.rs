@@ -120,14 +120,14 @@ fn row_of(cell: &str) -> Option<u32> {
 }
 
 const HEAD: L10n = L10n::new(
-    "# dossier 映射文件:把你们的列名对应到 dossier 的字段(由 `dossier map suggest` 生成)。\n\
-     # 逐行检查:保留建议的字段,或改写为其他字段键(见行尾注释或 `dossier schema`),或删除该行。\n\
-     # 被注释且值为 `~` 的行没有相近字段:填上字段键并去掉 `#` 即可读取该列。\n\
-     # 使用:dossier check --map mapping.yaml …",
-    "# dossier 對應檔:把你們的欄名對應到 dossier 的欄位(由 `dossier map suggest` 產生)。\n\
-     # 逐行檢查:保留建議的欄位,或改寫為其他欄位鍵(見行尾註解或 `dossier schema`),或刪除該行。\n\
-     # 被註解且值為 `~` 的行沒有相近欄位:填上欄位鍵並去掉 `#` 即可讀取該欄。\n\
-     # 使用:dossier check --map mapping.yaml …",
+    "# dossier 映射文件：把你们的列名对应到 dossier 的字段（由 `dossier map suggest` 生成）。\n\
+     # 逐行检查：保留建议的字段，或改写为其他字段键（见行尾注释或 `dossier schema`），或删除该行。\n\
+     # 被注释且值为 `~` 的行没有相近字段：填上字段键并去掉 `#` 即可读取该列。\n\
+     # 使用：dossier check --map mapping.yaml …",
+    "# dossier 對應檔：把你們的欄名對應到 dossier 的欄位（由 `dossier map suggest` 產生）。\n\
+     # 逐行檢查：保留建議的欄位，或改寫為其他欄位鍵（見行尾註解或 `dossier schema`），或刪除該行。\n\
+     # 被註解且值為 `~` 的行沒有相近欄位：填上欄位鍵並去掉 `#` 即可讀取該欄。\n\
+     # 使用：dossier check --map mapping.yaml …",
     "# dossier mapping: your column names → dossier's fields (written by `dossier map suggest`).\n\
      # Check each line: keep the suggested field, write another field key (see the comment or\n\
      # `dossier schema`), or delete the line. Commented lines with `~` have no close field: write\n\
@@ -135,8 +135,8 @@ const HEAD: L10n = L10n::new(
      # Use: dossier check --map mapping.yaml …",
 );
 const NOTHING: L10n = L10n::new(
-    "# 所有列都已对应到字段,无需映射。",
-    "# 所有欄都已對應到欄位,無需對應。",
+    "# 所有列都已对应到字段，无需映射。",
+    "# 所有欄都已對應到欄位，無需對應。",
     "# Every column matched a field: nothing to map.",
 );
 const KEPT: L10n = L10n::new("已有映射", "既有對應", "existing mapping");

@@ -169,93 +169,93 @@ fn join_names(lang: Lang, names: &[String]) -> String {
 // Messages
 
 const MSG_NO_SHEET: L10n = L10n::new(
-    "未找到 PMO 工作表(工作表:{sheets})",
-    "未找到 PMO 工作表(工作表:{sheets})",
+    "未找到 PMO 工作表（工作表：{sheets}）",
+    "未找到 PMO 工作表（工作表：{sheets}）",
     "no PMO sheet found (sheets: {sheets})",
 );
 const MSG_NO_SHEET_EMPTY: L10n = L10n::new(
-    "未找到 PMO 工作表:工作簿中没有内容",
-    "未找到 PMO 工作表:活頁簿中沒有內容",
+    "未找到 PMO 工作表：工作簿中没有内容",
+    "未找到 PMO 工作表：活頁簿中沒有內容",
     "no PMO sheet found: the workbook's sheets are empty",
 );
 const HINT_NO_SHEET: L10n = L10n::new(
-    "把工作表命名为表单名称(如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”),或检查表头行是否使用模板中的列名",
-    "把工作表命名為表單名稱(如「任務分工」「風險登記表」「需求登記表」「會議紀要」「複盤表」),或檢查表頭列是否使用範本中的欄名",
+    "把工作表命名为表单名称（如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”），或检查表头行是否使用模板中的列名",
+    "把工作表命名為表單名稱（如「任務分工」「風險登記表」「需求登記表」「會議紀要」「複盤表」），或檢查表頭列是否使用範本中的欄名",
     "name the sheet after its form (e.g. Tasks, Risks, Requirement, Minutes, Retrospective) or check that its header row uses the template's column names",
 );
 const MSG_SHEET_RESEMBLES: L10n = L10n::new(
-    "已跳过工作表“{sheet}”:它像一张{kind},但 {n} 列中只有 {m} 列对应到字段;未对应的列:{cols}",
-    "已略過工作表「{sheet}」:它像一張{kind},但 {n} 欄中只有 {m} 欄對應到欄位;未對應的欄:{cols}",
+    "已跳过工作表“{sheet}”：它像一张{kind}，但 {n} 列中只有 {m} 列对应到字段；未对应的列：{cols}",
+    "已略過工作表「{sheet}」：它像一張{kind}，但 {n} 欄中只有 {m} 欄對應到欄位；未對應的欄：{cols}",
     "sheet “{sheet}” skipped: it looks like {kind}, but only {m} of its {n} columns match a field; unmatched: {cols}",
 );
 const HINT_SHEET_RESEMBLES: L10n = L10n::new(
-    "运行 dossier map suggest {file} > mapping.yaml 生成映射文件,检查后用 --map mapping.yaml 再运行",
-    "執行 dossier map suggest {file} > mapping.yaml 產生對應檔,檢查後用 --map mapping.yaml 再執行",
+    "运行 dossier map suggest {file} > mapping.yaml 生成映射文件，检查后用 --map mapping.yaml 再运行",
+    "執行 dossier map suggest {file} > mapping.yaml 產生對應檔，檢查後用 --map mapping.yaml 再執行",
     "run `dossier map suggest {file} > mapping.yaml`, check the file, then run again with --map mapping.yaml",
 );
 const MSG_SHEET_SKIPPED: L10n = L10n::new(
-    "已跳过工作表“{sheet}”:表名和表头都不对应任何 PMO 表单",
-    "已略過工作表「{sheet}」:表名與表頭都不對應任何 PMO 表單",
+    "已跳过工作表“{sheet}”：表名和表头都不对应任何 PMO 表单",
+    "已略過工作表「{sheet}」：表名與表頭都不對應任何 PMO 表單",
     "sheet “{sheet}” skipped: neither its name nor its headers match a PMO form",
 );
 const MSG_SHEET_NO_HEADER: L10n = L10n::new(
-    "已跳过工作表“{sheet}”:表名对应“{kind}”,但前 30 行中没有可识别的表头行",
-    "已略過工作表「{sheet}」:表名對應「{kind}」,但前 30 列中沒有可辨識的表頭列",
+    "已跳过工作表“{sheet}”：表名对应“{kind}”，但前 30 行中没有可识别的表头行",
+    "已略過工作表「{sheet}」：表名對應「{kind}」，但前 30 列中沒有可辨識的表頭列",
     "sheet “{sheet}” skipped: its name says “{kind}” but none of its first 30 rows is a recognisable header row",
 );
 const HINT_SHEET_NO_HEADER: L10n = L10n::new(
-    "表头行至少需要两个可识别的列名,例如:{labels}",
-    "表頭列至少需要兩個可辨識的欄名,例如:{labels}",
+    "表头行至少需要两个可识别的列名，例如：{labels}",
+    "表頭列至少需要兩個可辨識的欄名，例如：{labels}",
     "a header row needs at least two recognisable column names, e.g. {labels}",
 );
 const MSG_TRUNCATED: L10n = L10n::new(
-    "工作表“{sheet}”超出读取范围({rows} 行 × {cols} 列),超出部分未读取",
-    "工作表「{sheet}」超出讀取範圍({rows} 列 × {cols} 欄),超出部分未讀取",
+    "工作表“{sheet}”超出读取范围（{rows} 行 × {cols} 列），超出部分未读取",
+    "工作表「{sheet}」超出讀取範圍（{rows} 列 × {cols} 欄），超出部分未讀取",
     "sheet “{sheet}” extends beyond what is read ({rows} rows × {cols} columns); the rest was not read",
 );
 const HINT_TRUNCATED: L10n = L10n::new(
-    "删除表格下方或右侧多余的内容和格式,或把数据拆分到多个工作表",
-    "刪除表格下方或右側多餘的內容與格式,或把資料拆分到多個工作表",
+    "删除表格下方或右侧多余的内容和格式，或把数据拆分到多个工作表",
+    "刪除表格下方或右側多餘的內容與格式，或把資料拆分到多個工作表",
     "delete stray content or formatting below or to the right of the table, or split the data across sheets",
 );
 const MSG_EXTRA: L10n = L10n::new(
-    "列“{header}”不对应“{kind}”的任何字段,其内容作为附加信息保留",
-    "欄「{header}」不對應「{kind}」的任何欄位,其內容作為附加資訊保留",
+    "列“{header}”不对应“{kind}”的任何字段，其内容作为附加信息保留",
+    "欄「{header}」不對應「{kind}」的任何欄位，其內容作為附加資訊保留",
     "column “{header}” matches no field of “{kind}”; its values are kept as extra",
 );
-const HINT_EXTRA_SUGGEST: L10n = L10n::new("是否指:{fields}?", "是否指:{fields}?", "did you mean {fields}?");
+const HINT_EXTRA_SUGGEST: L10n = L10n::new("是否指：{fields}？", "是否指：{fields}？", "did you mean {fields}?");
 const HINT_EXTRA_MAP: L10n = L10n::new(
-    "如需读取该列,请在映射文件(--map)中指定它对应的字段",
-    "如需讀取該欄,請在對應檔(--map)中指定它對應的欄位",
+    "如需读取该列，请在映射文件（--map）中指定它对应的字段",
+    "如需讀取該欄，請在對應檔（--map）中指定它對應的欄位",
     "to read it, map it to a field in a mapping file (--map)",
 );
 const MSG_DUPLICATE: L10n = L10n::new(
-    "列“{header}”也对应字段“{field}”,该字段从 {first} 列读取,此列作为附加信息保留",
-    "欄「{header}」也對應欄位「{field}」,該欄位從 {first} 欄讀取,此欄作為附加資訊保留",
+    "列“{header}”也对应字段“{field}”，该字段从 {first} 列读取，此列作为附加信息保留",
+    "欄「{header}」也對應欄位「{field}」，該欄位從 {first} 欄讀取，此欄作為附加資訊保留",
     "column “{header}” also maps to “{field}”, which is read from column {first}; this one is kept as extra",
 );
 const HINT_DUPLICATE: L10n =
     L10n::new("删除或重命名重复的列", "刪除或重新命名重複的欄", "delete or rename the duplicate column");
 const MSG_DUPLICATE_LABEL: L10n = L10n::new(
-    "“{field}”填写了不止一次,使用 {first} 的值,此值作为附加信息保留",
-    "「{field}」填寫了不止一次,使用 {first} 的值,此值作為附加資訊保留",
+    "“{field}”填写了不止一次，使用 {first} 的值，此值作为附加信息保留",
+    "「{field}」填寫了不止一次，使用 {first} 的值，此值作為附加資訊保留",
     "“{field}” is given more than once; the value in {first} is used and this one is kept as extra",
 );
 const HINT_DUPLICATE_LABEL: L10n = L10n::new("删除重复的一行", "刪除重複的一列", "delete the duplicate row");
 const MSG_FORMULA: L10n = L10n::new(
-    "“{field}”的单元格是公式 {formula},但文件中没有保存计算结果",
-    "「{field}」的儲存格是公式 {formula},但檔案中沒有儲存計算結果",
+    "“{field}”的单元格是公式 {formula}，但文件中没有保存计算结果",
+    "「{field}」的儲存格是公式 {formula}，但檔案中沒有儲存計算結果",
     "the cell for “{field}” holds the formula {formula} but no saved result",
 );
 const HINT_FORMULA: L10n = L10n::new(
-    "用 Excel 打开并保存一次(会计算公式),或直接填写数值",
-    "用 Excel 開啟並儲存一次(會計算公式),或直接填寫數值",
+    "用 Excel 打开并保存一次（会计算公式），或直接填写数值",
+    "用 Excel 開啟並儲存一次（會計算公式），或直接填寫數值",
     "open and save the file in Excel (it computes formulas), or type the value",
 );
 const EXPECTED_FORMULA: L10n = L10n::new("公式的计算结果", "公式的計算結果", "the formula's saved result");
 const MSG_SHEETS_UNREADABLE: L10n = L10n::new(
-    "工作表 {sheets} 已损坏,无法读取",
-    "工作表 {sheets} 已損毀,無法讀取",
+    "工作表 {sheets} 已损坏，无法读取",
+    "工作表 {sheets} 已損毀，無法讀取",
     "sheet(s) {sheets} are damaged and cannot be read",
 );
 const HINT_RESAVE: L10n = L10n::new(
@@ -300,8 +300,8 @@ impl Problem {
         let l = |zh_cn, zh_tw, en| L10n::new(zh_cn, zh_tw, en);
         let resave = HINT_RESAVE.get(lang);
         let again = l(
-            "重新复制或下载该文件;如果 Excel 能打开它,另存为新的 .xlsx",
-            "重新複製或下載該檔案;如果 Excel 能開啟它,另存為新的 .xlsx",
+            "重新复制或下载该文件；如果 Excel 能打开它，另存为新的 .xlsx",
+            "重新複製或下載該檔案；如果 Excel 能開啟它，另存為新的 .xlsx",
             "copy or download the file again; if Excel can open it, save it as a new .xlsx",
         )
         .get(lang);
@@ -313,7 +313,7 @@ impl Problem {
         .get(lang);
         match self {
             Problem::Io(detail) => (
-                l("无法打开文件({detail})", "無法開啟檔案({detail})", "the file cannot be opened ({detail})")
+                l("无法打开文件（{detail}）", "無法開啟檔案（{detail}）", "the file cannot be opened ({detail})")
                     .fill(lang, &[("detail", detail)]),
                 l(
                     "检查文件是否存在、是否有读取权限、是否正被其他程序独占打开",
@@ -324,8 +324,8 @@ impl Problem {
             ),
             Problem::Empty => (
                 l(
-                    "文件是空的(0 字节),可能没有保存完整",
-                    "檔案是空的(0 位元組),可能沒有儲存完整",
+                    "文件是空的（0 字节），可能没有保存完整",
+                    "檔案是空的（0 位元組），可能沒有儲存完整",
                     "the file is empty (0 bytes); it was probably not saved completely",
                 )
                 .get(lang)
@@ -333,20 +333,20 @@ impl Problem {
                 again,
             ),
             Problem::Password => (
-                l("工作簿设有打开密码(已加密)", "活頁簿設有開啟密碼(已加密)", "the workbook is password-protected (encrypted)")
+                l("工作簿设有打开密码（已加密）", "活頁簿設有開啟密碼（已加密）", "the workbook is password-protected (encrypted)")
                     .get(lang)
                     .to_string(),
                 l(
-                    "在 Excel 中删除密码(文件 › 信息 › 保护工作簿 › 用密码进行加密,清空密码)后重新保存",
-                    "在 Excel 中移除密碼(檔案 › 資訊 › 保護活頁簿 › 以密碼加密,清除密碼)後重新儲存",
+                    "在 Excel 中删除密码（文件 › 信息 › 保护工作簿 › 用密码进行加密，清空密码）后重新保存",
+                    "在 Excel 中移除密碼（檔案 › 資訊 › 保護活頁簿 › 以密碼加密，清除密碼）後重新儲存",
                     "remove the password in Excel (File › Info › Protect Workbook › Encrypt with Password, clear it) and save again",
                 )
                 .get(lang),
             ),
             Problem::Damaged(_) => (
                 l(
-                    "工作簿已损坏或不完整(ZIP 结构无法读取)",
-                    "活頁簿已損毀或不完整(ZIP 結構無法讀取)",
+                    "工作簿已损坏或不完整（ZIP 结构无法读取）",
+                    "活頁簿已損毀或不完整（ZIP 結構無法讀取）",
                     "the workbook is damaged or incomplete (its ZIP container cannot be read)",
                 )
                 .get(lang)
@@ -355,36 +355,36 @@ impl Problem {
             ),
             Problem::Text(start) => (
                 l(
-                    "这是文本文件(开头为“{start}”),不是 Excel 工作簿",
-                    "這是文字檔(開頭為「{start}」),不是 Excel 活頁簿",
+                    "这是文本文件（开头为“{start}”），不是 Excel 工作簿",
+                    "這是文字檔（開頭為「{start}」），不是 Excel 活頁簿",
                     "this is a text file (it starts with “{start}”), not an Excel workbook",
                 )
                 .fill(lang, &[("start", start)]),
                 l(
-                    "如果它是 CSV 导出文件,请在 Excel 中打开并另存为 .xlsx,或把扩展名改回 .csv",
-                    "如果它是 CSV 匯出檔,請在 Excel 中開啟並另存為 .xlsx,或把副檔名改回 .csv",
+                    "如果它是 CSV 导出文件，请在 Excel 中打开并另存为 .xlsx，或把扩展名改回 .csv",
+                    "如果它是 CSV 匯出檔，請在 Excel 中開啟並另存為 .xlsx，或把副檔名改回 .csv",
                     "if it is a CSV export, open it in Excel and save it as .xlsx (or give it back its .csv name)",
                 )
                 .get(lang),
             ),
             Problem::Html => (
                 l(
-                    "这是网页(HTML)文件,只是扩展名为 .{ext}",
-                    "這是網頁(HTML)檔案,只是副檔名為 .{ext}",
+                    "这是网页（HTML）文件，只是扩展名为 .{ext}",
+                    "這是網頁（HTML）檔案，只是副檔名為 .{ext}",
                     "this is a web page (HTML) with a .{ext} extension",
                 )
                 .fill(lang, &[("ext", ext)]),
                 l(
-                    "许多系统导出的“Excel”其实是网页:在 Excel 中打开它并另存为 .xlsx 工作簿",
-                    "許多系統匯出的「Excel」其實是網頁:在 Excel 中開啟它並另存為 .xlsx 活頁簿",
+                    "许多系统导出的“Excel”其实是网页：在 Excel 中打开它并另存为 .xlsx 工作簿",
+                    "許多系統匯出的「Excel」其實是網頁：在 Excel 中開啟它並另存為 .xlsx 活頁簿",
                     "many systems export web pages as “Excel”: open it in Excel and save it as an .xlsx workbook",
                 )
                 .get(lang),
             ),
             Problem::Xml2003 => (
                 l(
-                    "这是 Excel 2003 XML 电子表格,不受支持",
-                    "這是 Excel 2003 XML 試算表,不受支援",
+                    "这是 Excel 2003 XML 电子表格，不受支持",
+                    "這是 Excel 2003 XML 試算表，不受支援",
                     "this is an Excel 2003 XML spreadsheet, which is not supported",
                 )
                 .get(lang)
@@ -392,17 +392,17 @@ impl Problem {
                 save_as,
             ),
             Problem::Xml => (
-                l("这是 XML 文件,不是工作簿", "這是 XML 檔案,不是活頁簿", "this is an XML file, not a workbook").get(lang).to_string(),
+                l("这是 XML 文件，不是工作簿", "這是 XML 檔案，不是活頁簿", "this is an XML file, not a workbook").get(lang).to_string(),
                 save_as,
             ),
             Problem::Pdf => (
-                l("这是 PDF 文档,不是工作簿", "這是 PDF 文件,不是活頁簿", "this is a PDF document, not a workbook").get(lang).to_string(),
+                l("这是 PDF 文档，不是工作簿", "這是 PDF 文件，不是活頁簿", "this is a PDF document, not a workbook").get(lang).to_string(),
                 l("请提供原始的 Excel 文件", "請提供原始的 Excel 檔案", "use the original Excel file instead").get(lang),
             ),
             Problem::OtherZip => (
                 l(
-                    "这是 ZIP 压缩包,但不是 Excel 工作簿(可能是 Word 或 PowerPoint 文件)",
-                    "這是 ZIP 壓縮檔,但不是 Excel 活頁簿(可能是 Word 或 PowerPoint 檔案)",
+                    "这是 ZIP 压缩包，但不是 Excel 工作簿（可能是 Word 或 PowerPoint 文件）",
+                    "這是 ZIP 壓縮檔，但不是 Excel 活頁簿（可能是 Word 或 PowerPoint 檔案）",
                     "this is a ZIP package but not an Excel workbook (a Word or PowerPoint file?)",
                 )
                 .get(lang)
@@ -411,8 +411,8 @@ impl Problem {
             ),
             Problem::OtherOdf => (
                 l(
-                    "这是 OpenDocument 文档,但不是电子表格",
-                    "這是 OpenDocument 文件,但不是試算表",
+                    "这是 OpenDocument 文档，但不是电子表格",
+                    "這是 OpenDocument 文件，但不是試算表",
                     "this is an OpenDocument file but not a spreadsheet",
                 )
                 .get(lang)
@@ -421,8 +421,8 @@ impl Problem {
             ),
             Problem::Unknown => (
                 l(
-                    "无法识别的文件格式,不是 .xlsx/.xlsm/.xls/.xlsb/.ods 工作簿",
-                    "無法辨識的檔案格式,不是 .xlsx/.xlsm/.xls/.xlsb/.ods 活頁簿",
+                    "无法识别的文件格式，不是 .xlsx/.xlsm/.xls/.xlsb/.ods 工作簿",
+                    "無法辨識的檔案格式，不是 .xlsx/.xlsm/.xls/.xlsb/.ods 活頁簿",
                     "unrecognised format: not an .xlsx/.xlsm/.xls/.xlsb/.ods workbook",
                 )
                 .get(lang)
@@ -431,8 +431,8 @@ impl Problem {
             ),
             Problem::OldXls => (
                 l(
-                    "这是 Excel 2.x–4.0 的旧格式 .xls,不受支持",
-                    "這是 Excel 2.x–4.0 的舊格式 .xls,不受支援",
+                    "这是 Excel 2.x–4.0 的旧格式 .xls，不受支持",
+                    "這是 Excel 2.x–4.0 的舊格式 .xls，不受支援",
                     "this is an Excel 2.x–4.0 .xls file, an old format that is not supported",
                 )
                 .get(lang)
@@ -441,15 +441,15 @@ impl Problem {
             ),
             Problem::Unsupported(_) => (
                 l(
-                    "工作簿包含无法读取的部件(如 Excel 4.0 宏表或对话框表)",
-                    "活頁簿包含無法讀取的部件(如 Excel 4.0 巨集表或對話方塊表)",
+                    "工作簿包含无法读取的部件（如 Excel 4.0 宏表或对话框表）",
+                    "活頁簿包含無法讀取的部件（如 Excel 4.0 巨集表或對話方塊表）",
                     "the workbook contains a part that cannot be read (such as an Excel 4.0 macro sheet or a dialog sheet)",
                 )
                 .get(lang)
                 .to_string(),
                 l(
-                    "删除宏表/对话框表(或把需要的工作表复制到新工作簿),另存为 .xlsx 后重试",
-                    "刪除巨集表/對話方塊表(或把需要的工作表複製到新活頁簿),另存為 .xlsx 後重試",
+                    "删除宏表/对话框表（或把需要的工作表复制到新工作簿），另存为 .xlsx 后重试",
+                    "刪除巨集表/對話方塊表（或把需要的工作表複製到新活頁簿），另存為 .xlsx 後重試",
                     "delete the macro or dialog sheets (or copy the sheets you need into a new workbook), save as .xlsx and try again",
                 )
                 .get(lang),
@@ -459,7 +459,7 @@ impl Problem {
                 resave,
             ),
             Problem::Unreadable(_) => (
-                l("工作簿已损坏,无法解析", "活頁簿已損毀,無法解析", "the workbook is damaged and cannot be parsed").get(lang).to_string(),
+                l("工作簿已损坏，无法解析", "活頁簿已損毀，無法解析", "the workbook is damaged and cannot be parsed").get(lang).to_string(),
                 resave,
             ),
         }
@@ -1482,17 +1482,17 @@ impl SheetReader<'_> {
             .iter()
             .map(|f| match lang {
                 Lang::En => format!("{} ({})", f.label.get(lang), f.key),
-                _ => format!("{}({})", f.label.get(lang), f.key),
+                _ => format!("{}（{}）", f.label.get(lang), f.key),
             })
             .collect();
         let hint = if suggestions.is_empty() {
             HINT_EXTRA_MAP.get(lang).to_string()
         } else {
-            HINT_EXTRA_SUGGEST.fill(lang, &[("fields", &suggestions.join(", "))])
+            HINT_EXTRA_SUGGEST.fill(lang, &[("fields", &suggestions.join(if lang == Lang::En { ", " } else { "、" }))])
         };
         let mut d = Diagnostic::info("extra", self.loc(hc.row, hc.col), msg).value(hc.text.clone()).hint(hint);
         if !suggestions.is_empty() {
-            d = d.expected(suggestions.join(", "));
+            d = d.expected(suggestions.join(if lang == Lang::En { ", " } else { "、" }));
         }
         d
     }

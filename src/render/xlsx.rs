@@ -93,18 +93,18 @@ const DAYS: L10n = L10n::new("天数", "天數", "Days");
 const START: L10n = L10n::new("开始", "開始", "Start");
 const UNIT: L10n = L10n::new("单位", "單位", "Unit");
 const PENDING: L10n = L10n::new(
-    "注:{progress}。以下部门尚待签字,签字确认后请登记到上表",
-    "注:{progress}。以下部門尚待簽字,簽字確認後請登記到上表",
+    "注：{progress}。以下部门尚待签字，签字确认后请登记到上表",
+    "注：{progress}。以下部門尚待簽字，簽字確認後請登記到上表",
     "Note: {progress}. The departments below have yet to sign; record their sign-off in the table above",
 );
-const ALL_SIGNED: L10n = L10n::new("注:{progress}", "注:{progress}", "Note: {progress}");
+const ALL_SIGNED: L10n = L10n::new("注：{progress}", "注：{progress}", "Note: {progress}");
 const HOST_LINE: L10n = L10n::new(
-    "{label}:{name}    签字:____________    日期:____________",
-    "{label}:{name}    簽字:____________    日期:____________",
+    "{label}：{name}    签字：____________    日期：____________",
+    "{label}：{name}    簽字：____________    日期：____________",
     "{label}: {name}    Signature: ____________    Date: ____________",
 );
 const VALIDATION_TITLE: L10n = L10n::new("请从列表中选择", "請從清單中選擇", "Pick from the list");
-const VALIDATION_MESSAGE: L10n = L10n::new("可选值:{values}", "可選值:{values}", "Allowed values: {values}");
+const VALIDATION_MESSAGE: L10n = L10n::new("可选值：{values}", "可選值：{values}", "Allowed values: {values}");
 const KPI_HEAD: L10n = L10n::new("指标", "指標", "Figure");
 const VALUE_HEAD: L10n = L10n::new("数值", "數值", "Value");
 const NOTE_HEAD: L10n = L10n::new("说明", "說明", "Note");
@@ -1459,11 +1459,7 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
             highlight(&mut f.ws, &p, rule, BAD)?;
         }
         f.gap();
-        let rate = format!(
-            "{}{}{} ({} / {})",
-            v.labels.actions_done, book.meta.ui.colon, v.actions_done.text, v.actions_done.done, v.actions_done.of
-        );
-        f.ws.write_string_with_format(f.row, 0, rate.trim(), &book.st.note)?;
+        f.ws.write_string_with_format(f.row, 0, &v.actions_note, &book.st.note)?;
         f.row += 1;
     }
     if !v.next_meeting.is_empty() {

@@ -24,6 +24,8 @@ pub struct MinutesView {
     pub actions: Vec<ActionRow>,
     /// Actions done, of all actions.
     pub actions_done: RateView,
+    /// `行动项完成率 50%（1 / 2）`: the rate as the documents write it.
+    pub actions_note: String,
     pub next_meeting: String,
     pub host: HostSign,
     pub labels: MinutesLabels,
@@ -121,6 +123,8 @@ const NO: L10n = L10n::new("序号", "序號", "No.");
 const MINUTES_TOTAL: L10n = L10n::new("合计 {n} 分钟", "合計 {n} 分鐘", "{n} min in all");
 const MINUTES_UNIT: L10n = L10n::new("{n} 分钟", "{n} 分鐘", "{n} min");
 const ACTIONS_DONE: L10n = L10n::new("行动项完成率", "行動項完成率", "Actions done");
+const ACTIONS_NOTE: L10n =
+    L10n::new("{label} {rate}（{done} / {of}）", "{label} {rate}（{done} / {of}）", "{label} {rate} ({done} / {of})");
 const HOST_SIGNOFF: L10n = L10n::new("主持人确认", "主持人確認", "Host's confirmation");
 const SIGNATURE: L10n = L10n::new("签字", "簽字", "Signature");
 const OVERDUE: L10n = L10n::new("逾期", "逾期", "Overdue");
@@ -253,6 +257,11 @@ pub(super) fn document(m: &Record, index: usize, signoffs: &[Record], ctx: &Ctx)
         summary_html: (!summary.is_empty()).then(|| format::markdown(&summary)),
         decisions: format::items(m.list("decisions")),
         actions,
+        actions_note: {
+            let r = Rate::new(done, actions_in.len() as u32);
+            let (label, rate, n, of) = (ACTIONS_DONE.get(lang), r.text(), done.to_string(), r.of.to_string());
+            ACTIONS_NOTE.fill(lang, &[("label", label), ("rate", &rate), ("done", &n), ("of", &of)])
+        },
         actions_done: Rate::new(done, actions_in.len() as u32).into(),
         next_meeting: text("next_meeting"),
         host: host_sign(m, signoffs, lang),

@@ -247,8 +247,8 @@ const LATE_1: L10n = L10n::new("延期1天", "延期1天", "1 day late");
 const OVERDUE_N: L10n = L10n::new("逾期{n}天", "逾期{n}天", "{n} days overdue");
 const OVERDUE_1: L10n = L10n::new("逾期1天", "逾期1天", "1 day overdue");
 const LATE_NOTE: L10n = L10n::new(
-    "延期超过2天的任务需由组长组织专题会,分析原因并制定补救方案",
-    "延期超過2天的任務需由組長組織專題會,分析原因並制定補救方案",
+    "延期超过2天的任务需由组长组织专题会，分析原因并制定补救方案",
+    "延期超過2天的任務需由組長組織專題會，分析原因並制定補救方案",
     "Tasks more than 2 days late need a dedicated meeting to analyse the cause and agree a recovery plan",
 );
 const LATE_COUNT: L10n = L10n::new("{n} 项需召开专题会", "{n} 項需召開專題會", "{n} need a dedicated meeting");
@@ -601,7 +601,12 @@ pub(super) fn document(tasks: &[Record], ctx: &Ctx) -> Document {
     }
     legend.push(Swatch { key: "overdue", label: OVERDUE.get(lang).into(), fill: OVERDUE_STROKE });
     let late_note = if kpis.late_over_2 > 0 {
-        format!("{}({})", LATE_NOTE.get(lang), LATE_COUNT.fill(lang, &[("n", &kpis.late_over_2.to_string())]))
+        let count = LATE_COUNT.fill(lang, &[("n", &kpis.late_over_2.to_string())]);
+        if lang == Lang::En {
+            format!("{} ({count})", LATE_NOTE.get(lang))
+        } else {
+            format!("{}（{count}）", LATE_NOTE.get(lang))
+        }
     } else {
         String::new()
     };

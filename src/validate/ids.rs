@@ -14,10 +14,10 @@ const ID_FORMAT: L10n = L10n::new(
     "{who}: {label} “{value}” is not year-department-number",
 );
 const ID_EXPECTED: L10n =
-    L10n::new("YYYY-DEPT-NNN,如 2024-MKT-001", "YYYY-DEPT-NNN,如 2024-MKT-001", "YYYY-DEPT-NNN, e.g. 2024-MKT-001");
+    L10n::new("YYYY-DEPT-NNN，如 2024-MKT-001", "YYYY-DEPT-NNN，如 2024-MKT-001", "YYYY-DEPT-NNN, e.g. 2024-MKT-001");
 const ID_HINT: L10n = L10n::new(
-    "按年份+部门+序号编制:4位年份、大写部门缩写、至少3位序号,用“-”连接",
-    "按年份+部門+序號編制:4位年份、大寫部門縮寫、至少3位序號,用「-」連接",
+    "按年份+部门+序号编制：4位年份、大写部门缩写、至少3位序号，用“-”连接",
+    "按年份+部門+序號編制：4位年份、大寫部門縮寫、至少3位序號，用「-」連接",
     "year + department + number: 4-digit year, upper-case department code, number of at least 3 digits, joined by “-”",
 );
 const ID_SUGGEST: L10n = L10n::new("改为 {id}", "改為 {id}", "write {id}");
@@ -79,14 +79,14 @@ fn suggest(id: &str) -> Option<String> {
 }
 
 const DUPLICATE: L10n = L10n::new(
-    "{who}:{label}“{id}”重复,{first} 已使用",
-    "{who}:{label}「{id}」重複,{first} 已使用",
+    "{who}：{label}“{id}”重复，{first} 已使用",
+    "{who}：{label}「{id}」重複，{first} 已使用",
     "{who}: {label} “{id}” is used twice, first at {first}",
 );
 const DUPLICATE_EXPECTED: L10n = L10n::new("唯一的{label}", "唯一的{label}", "a unique {label}");
 const DUPLICATE_HINT: L10n = L10n::new(
-    "为其中一条改用未使用的编号;若是同一条记录录入了两次,删除重复的一条",
-    "為其中一條改用未使用的編號;若是同一條記錄錄入了兩次,刪除重複的一條",
+    "为其中一条改用未使用的编号；若是同一条记录录入了两次，删除重复的一条",
+    "為其中一條改用未使用的編號；若是同一條記錄錄入了兩次，刪除重複的一條",
     "give one of them an unused id; if the same record was entered twice, delete the copy",
 );
 

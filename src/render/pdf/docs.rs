@@ -400,9 +400,7 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         flow.list(&v.decisions, true, body());
     }
     if !v.actions.is_empty() {
-        let done = &v.actions_done;
-        let note = format!("{} {} · {} / {}", l.actions_done, done.text, done.done, done.of);
-        flow.heading_with(&l.actions, &note, 0);
+        flow.heading_with(&l.actions, &v.actions_note, 0);
         let bad = tone("bad").0;
         let rows: Vec<TableRow> = v
             .actions

@@ -560,14 +560,14 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 const NO_GLYPH: L10n = L10n::new(
-    "字符「{c}」({u})无法用任何字体绘制(文档:{doc})。请用 --font 指定包含该字符的字体,或安装中文字体(例如 apt-get install fonts-noto-cjk)。",
-    "字元「{c}」({u})無法用任何字型繪製(文件:{doc})。請用 --font 指定包含該字元的字型,或安裝中文字型(例如 apt-get install fonts-noto-cjk)。",
+    "字符「{c}」（{u}）无法用任何字体绘制（文档：{doc}）。请用 --font 指定包含该字符的字体，或安装中文字体（例如 apt-get install fonts-noto-cjk）。",
+    "字元「{c}」（{u}）無法用任何字型繪製（文件：{doc}）。請用 --font 指定包含該字元的字型，或安裝中文字型（例如 apt-get install fonts-noto-cjk）。",
     "the character “{c}” ({u}) in “{doc}” has no glyph in any font; pass a font that has it with --font, or install CJK fonts (e.g. apt-get install fonts-noto-cjk)",
 );
 
 const NO_FONT: L10n = L10n::new(
-    "找不到可用于 PDF 的字体(文档:{doc})。请用 --font 指定字体文件,或安装中文字体(例如 apt-get install fonts-noto-cjk)。",
-    "找不到可用於 PDF 的字型(文件:{doc})。請用 --font 指定字型檔,或安裝中文字型(例如 apt-get install fonts-noto-cjk)。",
+    "找不到可用于 PDF 的字体（文档：{doc}）。请用 --font 指定字体文件，或安装中文字体（例如 apt-get install fonts-noto-cjk）。",
+    "找不到可用於 PDF 的字型（文件：{doc}）。請用 --font 指定字型檔，或安裝中文字型（例如 apt-get install fonts-noto-cjk）。",
     "no font found for the PDF of “{doc}”; pass a font file with --font, or install CJK fonts (e.g. apt-get install fonts-noto-cjk)",
 );
 
@@ -579,7 +579,7 @@ pub fn missing_glyph(c: char, doc: &str, chain: &FontChain, lang: Lang) -> Strin
         NO_GLYPH.fill(lang, &[("c", &c.to_string()), ("u", &format!("U+{:04X}", c as u32)), ("doc", doc)])
     };
     for e in chain.errors() {
-        msg.push_str(if lang == Lang::En { "; " } else { ";" });
+        msg.push_str(if lang == Lang::En { "; " } else { "；" });
         msg.push_str(&e);
     }
     msg
