@@ -439,6 +439,9 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         flow.table(&t);
     }
     if !v.next_meeting.is_empty() {
+        // The line before the host's box: it goes with the end of the actions, so that the
+        // box never stands on a page with nothing but this line.
+        flow.glue_previous();
         flow.space(8.0);
         let r = Rich::new(&format!("{}{}", l.next_meeting, meta.ui.colon), body().bold()).with(&v.next_meeting, body());
         flow.rich(&r, 0.0, Align::Left);
