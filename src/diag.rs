@@ -105,3 +105,23 @@ impl Tally {
         self.infos += other.infos;
     }
 }
+
+/// An operating-system error as a user reads it, in `lang` (the OS's own text is English
+/// whatever the user's language): "找不到该文件或文件夹", "permission denied" …
+pub fn io_message(e: &std::io::Error, lang: crate::model::Lang) -> String {
+    use std::io::ErrorKind as K;
+    let l = crate::model::L10n::new;
+    let text = match e.kind() {
+        K::NotFound => l("找不到该文件或文件夹", "找不到該檔案或資料夾", "no such file or folder"),
+        K::PermissionDenied => l("没有访问权限", "沒有存取權限", "permission denied"),
+        K::AlreadyExists => l("已存在", "已存在", "it already exists"),
+        K::IsADirectory => l("这是文件夹，不是文件", "這是資料夾，不是檔案", "it is a folder, not a file"),
+        K::NotADirectory => l("这不是文件夹", "這不是資料夾", "it is not a folder"),
+        K::StorageFull => l("磁盘空间已满", "磁碟空間已滿", "the disk is full"),
+        K::ReadOnlyFilesystem => l("文件系统是只读的", "檔案系統是唯讀的", "the file system is read-only"),
+        K::InvalidFilename => l("文件名过长或无效", "檔名過長或無效", "the file name is too long or invalid"),
+        K::Interrupted | K::TimedOut => l("操作被中断", "操作被中斷", "the operation was interrupted"),
+        _ => return e.to_string(),
+    };
+    text.get(lang).to_string()
+}

@@ -16,6 +16,7 @@ pub fn project(p: &Project) -> Json {
     o.insert("meetings".into(), Json::Array(p.meetings.iter().map(record).collect()));
     o.insert("retrospective".into(), p.retrospective.as_ref().map_or(Json::Null, record));
     o.insert("signoffs".into(), Json::Array(p.signoffs.iter().map(record).collect()));
+    o.insert("actions".into(), Json::Array(p.actions.iter().map(record).collect()));
     Json::Object(o)
 }
 

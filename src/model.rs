@@ -334,6 +334,8 @@ pub struct Project {
     pub meetings: Vec<Record>,
     pub retrospective: Option<Record>,
     pub signoffs: Vec<Record>,
+    /// The action register: action items read from a log outside any minutes.
+    pub actions: Vec<Record>,
 }
 
 #[cfg(test)]

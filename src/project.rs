@@ -6,10 +6,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, io_message};
 use crate::ingest::{self, Ctx, values};
-use crate::model::{L10n, Project, Record, Value};
-use crate::schema::{self, Mapping};
+use crate::mapping::{self, Mapping};
+use crate::model::{L10n, Lang, Location, Project, Record, Value};
+use crate::schema;
 use crate::validate;
 
 /// One project to read: a workbook, a Markdown file, or a folder of input files.
@@ -18,22 +19,45 @@ pub struct ProjectInput {
     /// The path as the user gave it (or as found under a folder they gave).
     pub source: String,
     pub files: Vec<PathBuf>,
+    /// The project folder's own mapping file (`dossier.yaml`, `mapping.yaml`), if any.
+    pub mapping: Option<PathBuf>,
 }
+
+impl ProjectInput {
+    pub fn new(source: String, files: Vec<PathBuf>) -> ProjectInput {
+        ProjectInput { source, files, mapping: None }
+    }
+}
+
+const NO_PATH: L10n = L10n::new("{path}:{problem}", "{path}:{problem}", "{path}: {problem}");
 
 /// Finds the projects under `paths`: a file is a project; a folder with input files is a
 /// project; a folder of folders is a batch (searched recursively). Order is deterministic
-/// (sorted by name). Fails with a message naming the path that does not exist.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<ProjectInput>, String> {
+/// (sorted by name). A project folder's own mapping file comes with it (for a file given
+/// alone, the mapping file beside it). Fails with a message naming the path that does not
+/// exist, in `lang`.
+pub fn discover(paths: &[PathBuf], lang: Lang) -> Result<Vec<ProjectInput>, String> {
     let mut out = Vec::new();
+    let fail = |path: &Path, e: std::io::Error| {
+        NO_PATH.fill(lang, &[("path", &path.display().to_string()), ("problem", &io_message(&e, lang))])
+    };
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let meta = fs::metadata(path).map_err(|e| fail(path, e))?;
         if meta.is_file() {
-            out.push(ProjectInput { source: path.display().to_string(), files: vec![path.clone()] });
+            let mut input = ProjectInput::new(path.display().to_string(), vec![path.clone()]);
+            input.mapping = path.parent().and_then(project_mapping);
+            out.push(input);
         } else {
-            discover_dir(path, &mut out).map_err(|e| format!("{}: {e}", path.display()))?;
+            discover_dir(path, &mut out).map_err(|e| fail(path, e))?;
         }
     }
     Ok(out)
+}
+
+/// The mapping file of a project folder, if it has one.
+fn project_mapping(dir: &Path) -> Option<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    mapping::PROJECT_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
 fn discover_dir(dir: &Path, out: &mut Vec<ProjectInput>) -> std::io::Result<()> {
@@ -60,7 +84,9 @@ fn discover_dir(dir: &Path, out: &mut Vec<ProjectInput>) -> std::io::Result<()> 
     files.sort();
     dirs.sort();
     if !files.is_empty() {
-        out.push(ProjectInput { source: dir.display().to_string(), files });
+        let mut input = ProjectInput::new(dir.display().to_string(), files);
+        input.mapping = project_mapping(dir);
+        out.push(input);
     }
     for d in dirs {
         discover_dir(&d, out)?;
@@ -86,12 +112,77 @@ impl Checked {
     }
 }
 
-/// Reads, types and validates one project. Never fails: problems are diagnostics.
-pub fn check(input: &ProjectInput, ctx: &Ctx) -> Checked {
+/// Reads, types and validates one project input. Never fails: problems are diagnostics.
+/// Usually one project; a requirements register gives one more project per row (named by
+/// its requirement id), and the input's own project only when it holds other records.
+pub fn check(input: &ProjectInput, ctx: &Ctx) -> Vec<Checked> {
     let mut diags = Vec::new();
-    let project = load(input, ctx, &mut diags);
+    let local;
+    let ctx = match &input.mapping {
+        None => ctx,
+        Some(path) => match Mapping::load(path, ctx.lang) {
+            Ok(m) => {
+                local = ctx.for_project(&m);
+                &local
+            }
+            Err(e) => {
+                diags.push(mapping_error(&e));
+                ctx
+            }
+        },
+    };
+    let (project, registered) = load_all(input, ctx, &mut diags);
+    let mut out = Vec::new();
+    if !registered.is_empty() && is_empty(&project) {
+        // The register's rows are the projects; what the files said goes with the first.
+        for (i, req) in registered.into_iter().enumerate() {
+            let mut c = check_project(register_project(&project.source, req), ctx, Vec::new());
+            if i == 0 {
+                let mut all = std::mem::take(&mut diags);
+                all.append(&mut c.diags);
+                c.diags = all;
+            }
+            out.push(c);
+        }
+        return out;
+    }
+    out.push(check_project(project, ctx, diags));
+    out.extend(registered.into_iter().map(|req| check_project(register_project(&input.source, req), ctx, Vec::new())));
+    out
+}
+
+fn check_project(project: Project, ctx: &Ctx, mut diags: Vec<Diagnostic>) -> Checked {
     diags.extend(validate::check(&project, ctx));
     Checked { project, diags }
+}
+
+/// The project of one register row: `source › id` (or the row's cell when it has no id).
+fn register_project(source: &str, req: Record) -> Project {
+    let name = req.id().map(str::to_string).unwrap_or_else(|| req.loc.cell.clone().unwrap_or_default());
+    Project { source: format!("{source} › {name}"), requirement: Some(req), ..Project::default() }
+}
+
+/// Whether a project holds no record at all.
+pub fn is_empty(p: &Project) -> bool {
+    p.requirement.is_none()
+        && p.retrospective.is_none()
+        && p.tasks.is_empty()
+        && p.risks.is_empty()
+        && p.meetings.is_empty()
+        && p.signoffs.is_empty()
+        && p.actions.is_empty()
+}
+
+/// A mapping file that cannot be used, as the project's diagnostic.
+fn mapping_error(e: &mapping::MappingError) -> Diagnostic {
+    let file: Arc<str> = e.file.as_str().into();
+    let loc = match e.line {
+        Some(line) => Location::line(&file, line),
+        None => Location::file(&file),
+    };
+    let mut d = Diagnostic::error("mapping", loc, e.message.clone());
+    d.hint = e.hint.clone();
+    d
 }
 
 const TOO_MANY: L10n = L10n::new(
@@ -105,8 +196,19 @@ const TOO_MANY_HINT: L10n = L10n::new(
     "merge the two, or put them in two project folders",
 );
 
-/// Reads every file of a project and groups the typed records by kind.
+/// Reads every file of a project and groups the typed records by kind (rows of a
+/// requirements register become requirements of the project too: see [`check`] for one
+/// project per row).
 pub fn load(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Project {
+    let (mut project, registered) = load_all(input, ctx, diags);
+    if project.requirement.is_none() && registered.len() == 1 {
+        project.requirement = registered.into_iter().next();
+    }
+    project
+}
+
+/// The project and, apart, the requirements read from register rows.
+fn load_all(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> (Project, Vec<Record>) {
     let mut raws = Vec::new();
     for path in &input.files {
         let display: Arc<str> = path.display().to_string().into();
@@ -116,12 +218,18 @@ pub fn load(input: &ProjectInput, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Pro
     }
     let year_hint = values::find_year(&raws);
     let mut project = Project { source: input.source.clone(), ..Project::default() };
+    let mut registered = Vec::new();
     for raw in raws {
+        let register = raw.register;
         let record = values::type_record(raw, ctx, year_hint, diags);
-        place(&mut project, record, ctx, diags);
+        if register {
+            registered.push(record);
+        } else {
+            place(&mut project, record, ctx, diags);
+        }
     }
     dedupe_meeting_ids(&mut project.meetings);
-    project
+    (project, registered)
 }
 
 fn place(project: &mut Project, record: Record, ctx: &Ctx, diags: &mut Vec<Diagnostic>) {
@@ -148,6 +256,8 @@ fn place(project: &mut Project, record: Record, ctx: &Ctx, diags: &mut Vec<Diagn
         "risk" => project.risks.push(record),
         "meeting" => project.meetings.push(record),
         "signoff" => project.signoffs.push(record),
+        // An action-item log outside any minutes.
+        "action" => project.actions.push(record),
         // Sub-kinds only arrive inside their parent; a reader that hands one out alone is
         // a bug, and dropping it silently would hide data, so keep it visible.
         other => diags.push(Diagnostic::info(
@@ -172,18 +282,4 @@ fn dedupe_meeting_ids(meetings: &mut [Record]) {
             f.value = Value::Text(format!("{id}-{n}"));
         }
     }
-}
-
-/// Reads a `--map` file: `{ kind or collection: { "Their header": field_key } }`.
-pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let parsed: BTreeMap<String, BTreeMap<String, String>> =
-        serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut entries = Vec::new();
-    for (kind, headers) in parsed {
-        for (header, key) in headers {
-            entries.push((kind.clone(), header, key));
-        }
-    }
-    Ok(Mapping { entries })
 }

@@ -8,7 +8,15 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn dossier(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dossier")).args(args).output().expect("dossier runs")
+    // A Chinese locale: the language when no --lang is given.
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .env_remove("DOSSIER_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .expect("dossier runs")
 }
 
 fn root() -> PathBuf {

@@ -30,6 +30,11 @@ fn dossier(args: &[&str]) -> Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // A Chinese locale: the language when no --lang is given.
+        .env_remove("DOSSIER_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
         .output()
         .expect("dossier runs")
 }
@@ -39,9 +44,9 @@ fn text(out: &Output) -> String {
 }
 
 fn check_dir(dir: &Path, lang: Lang) -> Checked {
-    let inputs = project::discover(&[dir.to_path_buf()]).expect("discover");
+    let inputs = project::discover(&[dir.to_path_buf()], lang).expect("discover");
     assert_eq!(inputs.len(), 1, "{}: one project expected, got {inputs:?}", dir.display());
-    project::check(&inputs[0], &ctx(lang))
+    project::check(&inputs[0], &ctx(lang)).remove(0)
 }
 
 /// Writes `project` in the standard form into a fresh folder under `root` and reads it back.

@@ -14,6 +14,7 @@ fn dossier(args: &[&str]) -> Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        .env("DOSSIER_LANG", "zh-CN")
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("dossier runs")

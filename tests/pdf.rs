@@ -12,6 +12,11 @@ fn dossier(args: &[&str]) -> Output {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // A Chinese locale: the language when no --lang is given.
+        .env_remove("DOSSIER_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("dossier runs")
@@ -219,6 +224,10 @@ fn pdfs_build_on_a_machine_without_fonts() {
         .args(["-m", "sh", "-c", &script])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("HOME", empty.path())
+        .env_remove("DOSSIER_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
         .env_remove("SOURCE_DATE_EPOCH")
         .output();
     let o = match o {

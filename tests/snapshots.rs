@@ -9,6 +9,11 @@ fn dossier(args: &[&str]) -> (String, i32) {
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // A Chinese locale: the language when no --lang is given.
+        .env_remove("DOSSIER_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
         .output()
         .expect("dossier runs");
     (String::from_utf8(out.stdout).expect("UTF-8 output"), out.status.code().unwrap_or(-1))

@@ -163,10 +163,10 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut skipped = Vec::new();
     // Where each built project's entries are: (index entry, summary row), by place in the batch.
     let mut places: std::collections::HashMap<usize, (usize, usize)> = Default::default();
-    let mut n = 0;
+    let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
-        let built: Vec<Built> = pool.install(|| {
+        let built: Vec<Vec<Built>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|input| {
@@ -179,9 +179,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         // Names are given in input order, and decided by content (a clash renames both
         // projects' folders); the files are then written in parallel.
         let mut ready: Vec<(usize, Vec<RenderedDoc>)> = Vec::new();
-        for mut b in built {
-            let here = n;
-            n += 1;
+        for mut b in built.into_iter().flatten() {
+            let here = projects;
+            projects += 1;
             for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
                 tally.add(d.severity);
                 progress.suspend(|| write_late(&mut text, &d, ctx.lang, &style))?;
@@ -283,13 +283,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         .unwrap_or_default();
     let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts)?;
 
-    write_total(&mut text, inputs.len(), failed, tally, ctx.lang)?;
+    write_total(&mut text, projects, failed, tally, ctx.lang)?;
     let line = WROTE.fill(
         ctx.lang,
         &[
             ("files", &(manifest.files.len() + 1).to_string()),
             ("dir", &dir),
-            ("built", &(inputs.len() - failed).to_string()),
+            ("built", &(projects - failed).to_string()),
             ("skipped", &failed.to_string()),
         ],
     );
@@ -304,10 +304,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     })
 }
 
-/// Checks one project and, when it has no errors, renders its documents in every format, and
-/// with PDF the project dossier (every document in one file).
-fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Built {
-    let checked = project::check(input, ctx);
+/// Checks one project input and, for each of its projects without errors, renders the
+/// documents in every format, and with PDF the project dossier (every document in one file).
+fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Vec<Built> {
+    project::check(input, ctx).into_iter().map(|checked| build_checked(checked, ctx, renderers, pdf)).collect()
+}
+
+fn build_checked(checked: Checked, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Built {
     let meta = DocMeta::new(&checked.project, ctx);
     let (id, name) = (meta.project_id.clone(), meta.project_name.clone());
     if checked.has_errors() {

@@ -11,11 +11,14 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Severity, Tally};
 use crate::ingest::Ctx;
 use crate::json;
+use crate::mapping::Mapping;
 use crate::model::{L10n, Lang};
 use crate::project::{self, Checked, ProjectInput};
-use crate::schema::{self, Mapping, Schema};
+use crate::schema::{self, Schema};
 
 mod build;
+mod convert;
+mod map;
 
 /// dossier — checks PMO project forms (Excel, Markdown) against the collaboration rules
 /// and compiles standardized documents.
@@ -42,12 +45,12 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Write a blank input workbook (drop-downs, instructions, one example per form),
     /// Markdown examples and a README into a folder.
-    Init(crate::convert::cli::InitArgs),
+    Init(convert::InitArgs),
     /// Mapping files for a team's own column names.
-    Map(crate::convert::cli::MapArgs),
+    Map(map::MapArgs),
     /// Write projects in the standard form (the `init` workbook, or Markdown), read back to
     /// prove nothing was lost.
-    Convert(crate::convert::cli::ConvertArgs),
+    Convert(convert::ConvertArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -72,12 +75,42 @@ pub struct CommonArgs {
     /// Fail (exit 1) on warnings too, not only on errors.
     #[arg(long)]
     pub strict: bool,
-    /// A mapping file adding a team's own column names: `tasks: { "Task title": name }`.
+    /// A mapping file for every project: a team's column names, sheet kinds, value words,
+    /// date order (see README, "Mapping files"). A project folder's own `dossier.yaml` or
+    /// `mapping.yaml` applies to that project and wins over it.
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
-    /// Language of messages and documents: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
-    pub lang: Lang,
+    /// Language of messages and documents: zh-CN, zh-TW or en (default: DOSSIER_LANG, else the
+    /// locale: LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+/// The language of a run: `--lang`, else `DOSSIER_LANG`, else the locale (`LC_ALL`, then
+/// `LC_MESSAGES`, then `LANG`: zh_TW and zh_HK are zh-TW, any other zh is zh-CN, anything else
+/// en).
+pub fn resolve_lang(given: Option<Lang>) -> Lang {
+    if let Some(lang) = given {
+        return lang;
+    }
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(lang) = var("DOSSIER_LANG").and_then(|v| Lang::parse(&v)) {
+        return lang;
+    }
+    let locale = var("LC_ALL").or_else(|| var("LC_MESSAGES")).or_else(|| var("LANG")).unwrap_or_default();
+    lang_of_locale(&locale)
+}
+
+/// `zh_TW.UTF-8` → zh-TW, `zh_CN.GB18030` → zh-CN, `C.UTF-8` → en.
+fn lang_of_locale(locale: &str) -> Lang {
+    let l = locale.split(['.', '@']).next().unwrap_or("").to_ascii_lowercase().replace('-', "_");
+    if l == "zh_tw" || l == "zh_hk" || l == "zh_mo" || l.starts_with("zh_hant") {
+        Lang::ZhTw
+    } else if l == "zh" || l.starts_with("zh_") {
+        Lang::ZhCn
+    } else {
+        Lang::En
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,9 +143,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => build::verify(args),
         Command::Templates(args) => build::templates(args),
         Command::Schema(args) => schema_cmd(args),
-        Command::Init(args) => crate::convert::cli::init(args),
-        Command::Map(args) => crate::convert::cli::map(args),
-        Command::Convert(args) => crate::convert::cli::convert(args),
+        Command::Init(args) => convert::init(args),
+        Command::Map(args) => map::map(args),
+        Command::Convert(args) => convert::convert(args),
     };
     match result {
         Ok(code) => code,
@@ -141,13 +174,12 @@ struct CheckOptions {
 }
 
 /// The projects to read and the context to read them in, from the shared options.
-pub(crate) fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInput>, Ctx), String> {
+pub fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInput>, Ctx), String> {
+    let lang = resolve_lang(common.lang);
     let mapping = match &common.map {
-        Some(path) => project::read_mapping(path)?,
+        Some(path) => Mapping::load(path, lang).map_err(|e| e.to_string())?,
         None => Mapping::default(),
     };
-    let schema = Schema::new(&mapping)
-        .map_err(|e| format!("{}: {e}", common.map.as_ref().map_or(String::new(), |p| p.display().to_string())))?;
     // An unusable SOURCE_DATE_EPOCH matters only when it would give "today".
     let epoch = match crate::ingest::source_date_epoch() {
         Ok(epoch) => epoch,
@@ -158,11 +190,11 @@ pub(crate) fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<Pro
         Some(d) => d,
         None => epoch.map_or_else(|| chrono::Local::now().date_naive(), |at| at.date()),
     };
-    let inputs = project::discover(paths)?;
+    let inputs = project::discover(paths, lang)?;
     if inputs.is_empty() {
-        return Err(NO_PROJECT.get(common.lang).to_string());
+        return Err(NO_PROJECT.get(lang).to_string());
     }
-    Ok((inputs, Ctx::new(common.lang, as_of, schema).with_stamp(epoch)))
+    Ok((inputs, Ctx::new(lang, as_of, Schema::default()).with_mapping(mapping.into()).with_stamp(epoch)))
 }
 
 /// Requirement ids seen so far in a batch. A PMO numbers requirements across projects, so two
@@ -223,19 +255,19 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     }
     let mut first = true;
     let mut ids = BatchIds::default();
-    let mut n = 0;
+    let mut projects = 0usize;
     for chunk in opts.inputs.chunks(CHUNK) {
-        let checked: Vec<Checked> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
-        for mut c in checked {
+        let checked: Vec<Vec<Checked>> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
+        for mut c in checked.into_iter().flatten() {
             // Warnings for projects already written out come after them, each with its file.
-            for (_, d) in ids.check(n, &mut c, &opts.ctx) {
+            for (_, d) in ids.check(projects, &mut c, &opts.ctx) {
                 tally.add(d.severity);
                 match json_diags.as_mut() {
                     Some(spill) => spill.push(&json::diagnostic(&d))?,
                     None => write_late(&mut out, &d, opts.ctx.lang, &style)?,
                 }
             }
-            n += 1;
+            projects += 1;
             let t = Tally::of(&c.diags);
             if t.errors > 0 {
                 failed_projects += 1;
@@ -264,7 +296,7 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
             }
             out.write_all(b"\n]}\n")?;
         }
-        Format::Text => write_total(&mut out, opts.inputs.len(), failed_projects, tally, opts.ctx.lang)?,
+        Format::Text => write_total(&mut out, projects, failed_projects, tally, opts.ctx.lang)?,
     }
     out.flush()?;
     let failed = tally.errors > 0 || (opts.strict && tally.warnings > 0);
@@ -451,6 +483,18 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_locale_picks_the_language() {
+        assert_eq!(lang_of_locale("zh_TW.UTF-8"), Lang::ZhTw);
+        assert_eq!(lang_of_locale("zh_HK"), Lang::ZhTw);
+        assert_eq!(lang_of_locale("zh_CN.GB18030"), Lang::ZhCn);
+        assert_eq!(lang_of_locale("zh_SG.UTF-8"), Lang::ZhCn);
+        assert_eq!(lang_of_locale("en_US.UTF-8"), Lang::En);
+        assert_eq!(lang_of_locale("C.UTF-8"), Lang::En);
+        assert_eq!(lang_of_locale(""), Lang::En);
+        assert_eq!(resolve_lang(Some(Lang::ZhTw)), Lang::ZhTw);
     }
 
     #[test]

@@ -1,15 +1,13 @@
 //! Moving existing sheets onto dossier: `init` (a blank standard workbook and Markdown
-//! examples), `map suggest` (a mapping skeleton for unmatched columns) and `convert` (any
+//! examples) and `convert` (any
 //! accepted input written in the standard form, as a workbook or as Markdown, read back to
 //! prove nothing was lost).
 //!
 //! Stages: records (read and typed by `ingest`, grouped by `project`) → [`standard_xlsx`] or
 //! [`markdown_out`] (values spelled by [`encode`]) → `output::write_atomic`.
 
-pub mod cli;
 pub mod encode;
 pub mod init;
-pub mod mapping;
 pub mod markdown_out;
 pub mod standard_xlsx;
 

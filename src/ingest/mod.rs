@@ -1,9 +1,12 @@
 //! Reading inputs: workbooks and Markdown files become raw records (cells with their
 //! locations), which [`values`] then types against the schema.
 
+pub mod csv;
+pub mod grid;
 pub mod markdown;
+pub mod sheet;
 pub mod values;
-pub mod xlsx;
+pub mod workbook;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,6 +14,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::diag::Diagnostic;
+use crate::mapping::Mapping;
 use crate::model::{Lang, Location};
 use crate::schema::{KindDef, Schema};
 
@@ -24,11 +28,27 @@ pub struct Ctx {
     /// The instant stamped into files' metadata: `SOURCE_DATE_EPOCH` when the run has one
     /// ([`Ctx::with_stamp`]), else `as_of` at 00:00 — never the wall clock.
     pub stamp: NaiveDateTime,
+    /// The team's mapping (`--map`, overlaid by a project folder's own): rules for named
+    /// sheets; its aliases are in `schema`.
+    pub mapping: Arc<Mapping>,
 }
 
 impl Ctx {
     pub fn new(lang: Lang, as_of: NaiveDate, schema: Schema) -> Ctx {
-        Ctx { lang, as_of, schema, stamp: as_of.and_time(NaiveTime::MIN) }
+        Ctx { lang, as_of, schema, stamp: as_of.and_time(NaiveTime::MIN), mapping: Arc::default() }
+    }
+
+    /// This context reading with `mapping` (its aliases and sheet rules).
+    pub fn with_mapping(mut self, mapping: Arc<Mapping>) -> Ctx {
+        self.schema = schema_of(&mapping);
+        self.mapping = mapping;
+        self
+    }
+
+    /// The context for a project folder with its own mapping, which wins over this one's.
+    pub fn for_project(&self, local: &Mapping) -> Ctx {
+        let mapping = Arc::new(self.mapping.overlaid(local));
+        Ctx { lang: self.lang, as_of: self.as_of, schema: schema_of(&mapping), stamp: self.stamp, mapping }
     }
 
     /// Stamps files with `epoch` (from [`source_date_epoch`]) instead of the as-of date.
@@ -38,6 +58,10 @@ impl Ctx {
         }
         self
     }
+}
+
+fn schema_of(mapping: &Mapping) -> Schema {
+    Schema::with_aliases(mapping.aliases.iter().map(|a| (a.kind, a.header.as_str(), a.field)))
 }
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds) as a UTC date-time, when set; an error names a
@@ -128,11 +152,13 @@ pub struct RawRecord {
     pub subs: Vec<(&'static str, Vec<RawRecord>)>,
     /// Columns or keys that matched no field: (header as written, value as text).
     pub extra: Vec<(String, String)>,
+    /// A requirement read from a row of a requirements register: a project of its own.
+    pub register: bool,
 }
 
 impl RawRecord {
     pub fn new(kind: &'static KindDef, loc: Location) -> RawRecord {
-        RawRecord { kind, loc, fields: Vec::new(), subs: Vec::new(), extra: Vec::new() }
+        RawRecord { kind, loc, fields: Vec::new(), subs: Vec::new(), extra: Vec::new(), register: false }
     }
 }
 
@@ -143,9 +169,21 @@ pub struct FileRead {
     pub diags: Vec<Diagnostic>,
 }
 
+impl FileRead {
+    /// A file that could not be read at all: its one diagnostic.
+    pub fn failed(d: Diagnostic) -> FileRead {
+        FileRead { records: Vec::new(), diags: vec![d] }
+    }
+}
+
 /// Input files dossier reads, by extension.
 pub fn is_input(path: &Path) -> bool {
-    is_workbook(path) || is_markdown(path)
+    is_workbook(path) || is_markdown(path) || is_csv(path)
+}
+
+/// CSV and TSV exports (`.txt` is Excel's "Unicode text", tab-separated).
+pub fn is_csv(path: &Path) -> bool {
+    matches!(ext(path).as_str(), "csv" | "tsv" | "txt")
 }
 
 pub fn is_workbook(path: &Path) -> bool {
@@ -179,7 +217,13 @@ pub fn install_quiet_panic_hook() {
 pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     READING.with(|r| r.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if is_markdown(path) { markdown::read(path, display, ctx) } else { xlsx::read(path, display, ctx) }
+        if is_markdown(path) {
+            markdown::read(path, display, ctx)
+        } else if is_csv(path) {
+            csv::read(path, display, ctx)
+        } else {
+            workbook::read(path, display, ctx)
+        }
     }));
     READING.with(|r| r.set(false));
     result.unwrap_or_else(|panic| {

@@ -223,6 +223,10 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn is_placeholder(text: &str) -> bool {
     // Every placeholder is a few characters; most cells are longer, so skip the work.
     let t = text.trim();
+    // A template's `<Summarize the content>`, `<dd/mm/yyyy>`.
+    if t.starts_with('<') && t.ends_with('>') && t.chars().count() <= 48 && !t.contains("</") {
+        return true;
+    }
     if t.len() > 12 {
         return false;
     }
@@ -871,6 +875,11 @@ fn with_time(date: NaiveDate, t: Option<Hms>) -> Option<NaiveDateTime> {
 /// (`2024-07-15T14:00`, `2024-07-15 14:00`, `2023年9月15日14:00`); a date alone is 00:00.
 /// Without a year, `default_year` is used (`None`: such dates are refused).
 pub fn parse_datetime(text: &str, default_year: Option<i32>) -> Option<ParsedDateTime> {
+    if text.bytes().any(|b| b.is_ascii_alphabetic())
+        && let Some(date) = english_date(text)
+    {
+        return Some(ParsedDateTime { at: date.and_time(NaiveTime::MIN), has_time: false, year_inferred: false });
+    }
     let cs = date_chars(text);
     let (d, t, end) = scan_datetime(&cs, 0)?;
     if skip_space(&cs, end) != cs.len() {
@@ -885,6 +894,63 @@ pub fn parse_datetime(text: &str, default_year: Option<i32>) -> Option<ParsedDat
 /// A time after the date is allowed and dropped.
 pub fn parse_date(text: &str, default_year: Option<i32>) -> Option<ParsedDate> {
     parse_datetime(text, default_year).map(|p| ParsedDate { date: p.at.date(), year_inferred: p.year_inferred })
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The month a word names: its full name, its first three letters, or `sept`.
+fn month_of(word: &str) -> Option<u32> {
+    let i = MONTHS.iter().position(|m| {
+        *m == word || (word.len() == 3 && m.starts_with(word)) || (word == "sept" && *m == "september")
+    })?;
+    Some(i as u32 + 1)
+}
+
+/// A date with an English month name: `5th June, 2025`, `June 5, 2025`, `05-Jun-2025`,
+/// `Thu 5 Jun 25` (a two-digit year is 20xx). Ordinal suffixes need not be right (`3th`).
+fn english_date(text: &str) -> Option<NaiveDate> {
+    let (mut month, mut day, mut year) = (None, None, None);
+    for token in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()) {
+        let lower = token.to_ascii_lowercase();
+        if lower.chars().all(|c| c.is_ascii_alphabetic()) {
+            if let Some(m) = month_of(&lower) {
+                if month.replace(m).is_some() {
+                    return None;
+                }
+            } else if !WEEKDAYS.iter().any(|w| lower.starts_with(w)) {
+                return None;
+            }
+            continue;
+        }
+        let digits: String = lower.chars().take_while(char::is_ascii_digit).collect();
+        let suffix = &lower[digits.len()..];
+        if !suffix.is_empty() && !["st", "nd", "rd", "th"].contains(&suffix) {
+            return None;
+        }
+        let n: i32 = digits.parse().ok()?;
+        match (digits.len(), suffix.is_empty()) {
+            (4, true) if year.is_none() => year = Some(n),
+            (1 | 2, false) if day.is_none() => day = Some(n as u32),
+            (1 | 2, true) if day.is_none() && (month.is_some() || year.is_none()) => day = Some(n as u32),
+            (2, true) if year.is_none() => year = Some(2000 + n),
+            _ => return None,
+        }
+    }
+    NaiveDate::from_ymd_opt(year?, month?, day?)
 }
 
 const RANGE_SEPARATORS: &[&str] = &["至", "到", "~", "——", "—", "–", "-", "to"];
@@ -2212,6 +2278,19 @@ mod tests {
     }
 
     // ---- dates
+
+    #[test]
+    fn dates_with_english_month_names() {
+        let d = |t: &str| parse_date(t, None).map(|p| p.date.format("%Y-%m-%d").to_string());
+        assert_eq!(d("5th June, 2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(d("1th July, 2025").as_deref(), Some("2025-07-01"));
+        assert_eq!(d("June 5, 2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(d("05-Jun-2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(d("Thu 5 Sept 24").as_deref(), Some("2024-09-05"));
+        assert_eq!(d("Ongoing"), None);
+        assert_eq!(d("June"), None);
+        assert_eq!(d("Phase 2 June 2025"), None);
+    }
 
     #[test]
     fn dates_in_common_forms() {

@@ -1843,7 +1843,7 @@ mod tests {
 
     fn load(files: Vec<PathBuf>, c: &Ctx) -> (Project, Vec<crate::diag::Diagnostic>) {
         let mut diags = Vec::new();
-        let input = ProjectInput { source: "out".into(), files };
+        let input = ProjectInput::new("out".into(), files);
         let p = project::load(&input, c, &mut diags);
         (p, diags)
     }
@@ -2080,6 +2080,7 @@ mod tests {
             retrospective: Some(rec("retrospective").build()),
             requirement: Some(rec("requirement").build()),
             signoffs: Vec::new(),
+            actions: Vec::new(),
         };
         let meta = DocMeta::new(&bare, &c);
         for d in report::documents(&bare, &c) {

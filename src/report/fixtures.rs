@@ -261,5 +261,6 @@ pub fn seed_project() -> Project {
             signoff("requirement_review", "销售部", "王五", "conditional", "2024-07-12"),
             signoff("acceptance", "市场部", "李娜", "approved", "2024-10-10"),
         ],
+        actions: Vec::new(),
     }
 }

@@ -265,6 +265,13 @@ pub static KINDS: &[KindDef] = &[
                     "待評審/已確認/執行中/已完成/已駁回",
                     "Pending review / Confirmed / In progress / Done / Rejected",
                 )),
+            f("progress", l("完成进度", "完成進度", "Progress"), Type::Percent)
+                .aka(&["完成比例", "完成率", "percent complete", "% complete"])
+                .help(l(
+                    "0–100%（需求清单中逐条跟踪时填写）",
+                    "0–100%（需求清單中逐條追蹤時填寫）",
+                    "0–100%, where a register tracks each request",
+                )),
             f("coordinator", l("协作协调人", "協作協調人", "Coordinator"), Type::Party)
                 .aka(&["协调人", "協調人", "项目总监"])
                 .help(l(
@@ -763,8 +770,22 @@ pub static KINDS: &[KindDef] = &[
         key: "action",
         label: l("行动项", "行動項", "Action items"),
         shape: Shape::Table,
-        collection: None,
-        sheet_aliases: &["行动项清单", "行動項清單", "行动项表格", "待办事项", "action items", "actions"],
+        // Inside minutes a sub-table; a sheet of its own is the project's action register.
+        collection: Some("actions"),
+        sheet_aliases: &[
+            "行动项清单",
+            "行動項清單",
+            "行动项表格",
+            "行动项跟踪表",
+            "行動項追蹤表",
+            "待办事项",
+            "待辦事項",
+            "action items",
+            "actions",
+            "action tracker",
+            "action log",
+            "action items log",
+        ],
         fields: &[
             f("id", l("编号", "編號", "ID"), Type::Text).aka(&["序号", "序號", "行动项编号", "no"]),
             f("description", l("任务描述", "任務描述", "Description"), Type::Text).req().aka(&[
@@ -795,6 +816,22 @@ pub static KINDS: &[KindDef] = &[
             ]),
             f("priority", l("优先级", "優先級", "Priority"), Type::Enum(&PRIORITY)),
             f("status", l("状态", "狀態", "Status"), Type::Enum(&TASK_STATUS)).aka(&["当前状态", "當前狀態", "进展"]),
+            f("meeting", l("来源会议", "來源會議", "Meeting"), Type::Text)
+                .aka(&[
+                    "会议",
+                    "會議",
+                    "会议名称",
+                    "会议编号",
+                    "所属会议",
+                    "meeting name",
+                    "source meeting",
+                    "raised in",
+                ])
+                .help(l(
+                    "提出该行动项的会议（编号或主题）；会议纪要中的行动项不必填写",
+                    "提出該行動項的會議（編號或主題）；會議紀要中的行動項不必填寫",
+                    "The meeting that raised the action (id or title); not needed inside minutes",
+                )),
         ],
     },
     KindDef {

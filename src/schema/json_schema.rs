@@ -551,6 +551,10 @@ mod tests {
                 "stage": "requirement_review", "name": "张三", "department": "产品部",
                 "decision": "approved", "date": "2024-07-10",
             }))],
+            "actions": [complete("action", json!({
+                "id": "A-1", "description": "确认预热视频脚本", "owner": p("市场部", Some("李娜")),
+                "due": "2024-08-05", "standard": "脚本终稿", "status": "in_progress", "meeting": "2024-08-01",
+            }))],
         })
     }
 

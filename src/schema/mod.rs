@@ -4,6 +4,7 @@
 
 mod catalogue;
 pub mod json_schema;
+pub mod lexicon;
 
 use std::collections::HashMap;
 
@@ -345,28 +346,15 @@ pub fn halfwidth(c: char) -> char {
     }
 }
 
-/// A team's own column names (`--map mapping.yaml`): kind or collection → header → field key.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Mapping {
-    pub entries: Vec<(String, String, String)>,
-}
-
-/// The catalogue plus a team's mapping, indexed for lookups by normalised name.
-#[derive(Debug)]
-pub struct Schema {
+/// The catalogue's names, normalised once per process: (kind, name) → field, and sheet names.
+struct Index {
     fields: HashMap<(&'static str, String), &'static FieldDef>,
     sheets: Vec<(String, &'static KindDef)>,
 }
 
-impl Default for Schema {
-    fn default() -> Self {
-        Schema::new(&Mapping::default()).expect("the catalogue is consistent")
-    }
-}
-
-impl Schema {
-    /// Builds the index; fails when the mapping names an unknown kind or field.
-    pub fn new(mapping: &Mapping) -> Result<Schema, String> {
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
         let mut fields = HashMap::new();
         let mut sheets = Vec::new();
         for k in KINDS {
@@ -381,21 +369,36 @@ impl Schema {
                 }
             }
         }
-        for (kind_name, header, key) in &mapping.entries {
-            let k = KINDS.iter().find(|k| k.key == kind_name || k.collection == Some(kind_name.as_str())).ok_or_else(
-                || {
-                    let known: Vec<_> = KINDS.iter().map(|k| k.collection.unwrap_or(k.key)).collect();
-                    format!("unknown kind `{kind_name}` (known: {})", known.join(", "))
-                },
-            )?;
-            let f = k.fields.iter().find(|f| f.key == key).ok_or_else(|| {
-                let known: Vec<_> = k.fields.iter().filter(|f| !f.computed).map(|f| f.key).collect();
-                format!("unknown field `{key}` for {} (known: {})", k.key, known.join(", "))
-            })?;
-            // A mapping wins over the catalogue: that is why the team wrote it.
-            fields.insert((k.key, normalize(header)), f);
+        Index { fields, sheets }
+    })
+}
+
+/// The catalogue plus a team's aliases (a mapping's `tasks: { "Task title": name }`), for
+/// lookups by normalised name. The catalogue's index is built once per process; a schema
+/// holds only the aliases, so one per project costs next to nothing.
+#[derive(Debug, Default)]
+pub struct Schema {
+    /// (kind, normalised header) → the field, or None for "not a field".
+    aliases: HashMap<(&'static str, String), Option<&'static FieldDef>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Index({} names)", self.fields.len())
+    }
+}
+
+impl Schema {
+    /// The catalogue with a team's aliases: (kind, header, field or None for "not a field").
+    /// An alias wins over the catalogue: that is why the team wrote it.
+    pub fn with_aliases<'a>(
+        aliases: impl IntoIterator<Item = (&'static KindDef, &'a str, Option<&'static FieldDef>)>,
+    ) -> Schema {
+        let mut map = HashMap::new();
+        for (k, header, f) in aliases {
+            map.entry((k.key, normalize(header))).or_insert(f);
         }
-        Ok(Schema { fields, sheets })
+        Schema { aliases: map }
     }
 
     /// The field a header or label names within a kind.
@@ -405,7 +408,11 @@ impl Schema {
         if n.is_empty() {
             return None;
         }
-        self.fields.get(&(kind, n)).or_else(|| self.fields.get(&(kind, normalize_without_brackets(label)))).copied()
+        if let Some(hit) = self.aliases.get(&(kind, n.clone())) {
+            return *hit;
+        }
+        let fields = &index().fields;
+        fields.get(&(kind, n)).or_else(|| fields.get(&(kind, normalize_without_brackets(label)))).copied()
     }
 
     /// The kind a sheet name (or sub-table title) names: exact match first, then containment
@@ -415,10 +422,11 @@ impl Schema {
         if n.is_empty() {
             return None;
         }
-        if let Some((_, k)) = self.sheets.iter().find(|(s, _)| *s == n) {
+        let sheets = &index().sheets;
+        if let Some((_, k)) = sheets.iter().find(|(s, _)| *s == n) {
             return Some(k);
         }
-        self.sheets
+        sheets
             .iter()
             .filter(|(s, _)| s.chars().count() >= 2 && n.contains(s.as_str()))
             .max_by_key(|(s, _)| s.len())
@@ -429,7 +437,8 @@ impl Schema {
     pub fn suggest(&self, kind: &str, label: &str) -> Vec<&'static FieldDef> {
         let n = normalize(label);
         let mut scored: Vec<(f64, &'static FieldDef)> = Vec::new();
-        for ((k, name), f) in &self.fields {
+        let aliases = self.aliases.iter().filter_map(|(key, f)| f.map(|f| (key, f)));
+        for ((k, name), f) in index().fields.iter().map(|(key, f)| (key, *f)).chain(aliases) {
             if *k != kind {
                 continue;
             }
@@ -523,12 +532,12 @@ mod tests {
     }
 
     #[test]
-    fn mapping_adds_aliases_and_rejects_unknown_names() {
-        let m = Mapping { entries: vec![("tasks".into(), "Task title".into(), "name".into())] };
-        let s = Schema::new(&m).unwrap();
+    fn aliases_win_over_the_catalogue() {
+        let task = kind("task").unwrap();
+        let s = Schema::with_aliases([(task, "Task title", task.field("name")), (task, "负责人", None)]);
         assert_eq!(s.field("task", "task  TITLE").map(|f| f.key), Some("name"));
-        let bad = Mapping { entries: vec![("tasks".into(), "X".into(), "nope".into())] };
-        assert!(Schema::new(&bad).unwrap_err().contains("nope"));
+        assert!(s.field("task", "负责人").is_none(), "an alias to no field hides the catalogue's");
+        assert_eq!(Schema::default().field("task", "负责人").map(|f| f.key), Some("owner"));
     }
 
     #[test]

@@ -404,7 +404,7 @@ mod tests {
         std::fs::create_dir_all(&out).unwrap();
         let pdf = renderer().expect("fonts");
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
-        let inputs = crate::project::discover(&[root]).unwrap();
+        let inputs = crate::project::discover(&[root], Lang::ZhCn).unwrap();
         let as_of = NaiveDate::from_ymd_opt(2024, 10, 20).unwrap();
         let mut summaries = Vec::new();
         for input in &inputs {
@@ -416,7 +416,7 @@ mod tests {
                 Lang::ZhCn
             };
             let ctx = Ctx::new(lang, as_of, Schema::default());
-            let checked = crate::project::check(input, &ctx);
+            let checked = crate::project::check(input, &ctx).remove(0);
             let meta = DocMeta::new(&checked.project, &ctx);
             let docs = crate::report::documents(&checked.project, &ctx);
             let dir = out.join(crate::report::stem_part(&meta.project_id));

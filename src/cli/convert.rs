@@ -1,58 +1,29 @@
-//! The command-line side of `init`, `map suggest` and `convert`: their arguments (clap derive,
-//! listed in `cli::Command`) and what each prints and returns.
+//! `dossier init` and `dossier convert`: their arguments and what each prints and returns.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Subcommand;
-
-use super::{Target, init, mapping};
-use crate::cli::CommonArgs;
+use super::{CommonArgs, resolve_lang};
+use crate::convert::{self, Target, init};
 use crate::diag::Tally;
 use crate::model::{L10n, Lang};
 use crate::output::write_atomic;
 use crate::project::{self, Checked, ProjectInput};
-use crate::schema::Mapping;
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// The folder to write into (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Language of the labels, drop-downs and examples: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = crate::cli::parse_lang)]
-    pub lang: Lang,
+    /// Language of the labels, drop-downs and examples: zh-CN, zh-TW or en (default:
+    /// DOSSIER_LANG, else the locale).
+    #[arg(long, value_name = "LANG", value_parser = super::parse_lang)]
+    pub lang: Option<Lang>,
     /// Overwrite files that already exist.
     #[arg(long)]
     pub force: bool,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct MapArgs {
-    #[command(subcommand)]
-    pub command: MapCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum MapCommand {
-    /// Print a mapping skeleton for every column or key that matched no field, with the
-    /// closest fields suggested; edit it and pass it back with `--map`.
-    Suggest(SuggestArgs),
-}
-
-#[derive(Debug, clap::Args)]
-pub struct SuggestArgs {
-    /// Workbooks, Markdown files, project folders, or folders of project folders.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// A mapping to start from: its entries are kept and only what is still unmatched is added.
-    #[arg(long, value_name = "FILE")]
-    pub map: Option<PathBuf>,
-    /// Language of the comments: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = crate::cli::parse_lang)]
-    pub lang: Lang,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,8 +85,8 @@ const SUMMARY: L10n = L10n::new(
 
 /// `dossier init DIR`: refuses to overwrite any existing file unless `--force`.
 pub fn init(args: InitArgs) -> io::Result<ExitCode> {
-    let lang = args.lang;
-    let files = match init::files(lang, super::today()) {
+    let lang = resolve_lang(args.lang);
+    let files = match init::files(lang, convert::today()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("dossier: {e}");
@@ -139,66 +110,37 @@ pub fn init(args: InitArgs) -> io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `dossier map …`.
-pub fn map(args: MapArgs) -> io::Result<ExitCode> {
-    match args.command {
-        MapCommand::Suggest(a) => suggest(a),
-    }
-}
-
-fn suggest(args: SuggestArgs) -> io::Result<ExitCode> {
-    let mapping = match &args.map {
-        Some(path) => match project::read_mapping(path) {
-            Ok(m) => m,
-            Err(e) => return usage(&e),
-        },
-        None => Mapping::default(),
-    };
-    let common = CommonArgs { as_of: None, strict: false, map: args.map.clone(), lang: args.lang };
-    let (inputs, ctx) = match crate::cli::resolve(&args.paths, &common) {
-        Ok(x) => x,
-        Err(e) => return usage(&e),
-    };
-    let checked: Vec<Checked> = inputs.iter().map(|i| project::check(i, &ctx)).collect();
-    let found = mapping::suggestions(&checked, &ctx);
-    let mut out = io::stdout().lock();
-    out.write_all(mapping::skeleton(&mapping, &found, args.lang).as_bytes())?;
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// `dossier convert PATH… -o OUT`: each project without errors is written in the standard form
 /// under OUT/<project>/, then read back and compared with what was read.
 pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
-    let lang = args.common.lang;
-    let (inputs, ctx) = match crate::cli::resolve(&args.paths, &args.common) {
+    let lang = resolve_lang(args.common.lang);
+    let (inputs, ctx) = match super::resolve(&args.paths, &args.common) {
         Ok(x) => x,
         Err(e) => return usage(&e),
     };
     let input_files: BTreeSet<PathBuf> =
         inputs.iter().flat_map(|i| &i.files).filter_map(|f| f.canonicalize().ok()).collect();
-    let style = crate::cli::Style::detect();
+    let style = super::Style::detect();
     let mut out = io::stdout().lock();
     // Check everything first, then write nothing if any target is taken.
-    let mut planned: Vec<(Checked, PathBuf, super::Converted)> = Vec::new();
+    let mut planned: Vec<(Checked, PathBuf, convert::Converted)> = Vec::new();
     let mut stems: BTreeSet<String> = BTreeSet::new();
     let mut failed = 0usize;
-    for input in &inputs {
-        let c = project::check(input, &ctx);
+    for c in inputs.iter().flat_map(|input| project::check(input, &ctx)) {
         let t = Tally::of(&c.diags);
         if !c.diags.is_empty() {
-            crate::cli::write_text(&mut out, &c, lang, &style)?;
+            super::write_text(&mut out, &c, lang, &style)?;
         }
         if t.errors > 0 || (args.common.strict && t.warnings > 0) {
             writeln!(out, "{}", NOT_CONVERTED.fill(lang, &[("source", &c.project.source)]))?;
             failed += 1;
             continue;
         }
-        if is_empty(&c.project) {
+        if project::is_empty(&c.project) {
             writeln!(out, "{}", NOTHING.fill(lang, &[("source", &c.project.source)]))?;
             continue;
         }
-        let base = super::project_stem(&c.project);
+        let base = convert::project_stem(&c.project);
         let mut stem = base.clone();
         let mut n = 2;
         while !stems.insert(stem.to_lowercase()) {
@@ -206,7 +148,7 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
             n += 1;
         }
         let dir = args.out.join(&stem);
-        match super::convert(&c.project, args.to, &stem, &ctx) {
+        match convert::convert(&c.project, args.to, &stem, &ctx) {
             Ok(conv) => planned.push((c, dir, conv)),
             Err(e) => {
                 eprintln!("dossier: {}: {e}", c.project.source);
@@ -228,7 +170,7 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
             }
         }
     }
-    let reread = super::plain_ctx(lang, ctx.as_of);
+    let reread = convert::plain_ctx(lang, ctx.as_of);
     let mut mismatched = false;
     for (c, dir, conv) in &planned {
         let mut written = Vec::new();
@@ -243,8 +185,8 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
             writeln!(out, "  {}: {note}", NOTE.get(lang))?;
         }
         // Read what was written, as `check` will: it must be the same records.
-        let back = project::load(&ProjectInput { source: shown.clone(), files: written }, &reread, &mut Vec::new());
-        if let Some(what) = super::project_difference(&c.project, &back) {
+        let back = project::load(&ProjectInput::new(shown.clone(), written), &reread, &mut Vec::new());
+        if let Some(what) = convert::project_difference(&c.project, &back) {
             mismatched = true;
             writeln!(out, "  {}: {}", NOTE.get(lang), MISMATCH.fill(lang, &[("path", &shown), ("what", &what)]))?;
         }
@@ -267,13 +209,4 @@ pub fn convert(args: ConvertArgs) -> io::Result<ExitCode> {
 fn usage(e: &str) -> io::Result<ExitCode> {
     eprintln!("dossier: {e}");
     Ok(ExitCode::from(2))
-}
-
-fn is_empty(p: &crate::model::Project) -> bool {
-    p.requirement.is_none()
-        && p.retrospective.is_none()
-        && p.tasks.is_empty()
-        && p.risks.is_empty()
-        && p.meetings.is_empty()
-        && p.signoffs.is_empty()
 }
