@@ -541,7 +541,7 @@ pub static FIELD_WORDS: &[FieldWords] = &[
             "处理情况",
             "解决情况",
         ],
-        &["说明", "comments", "comment", "备注", "remarks", "notes"],
+        &["=说明", "comments", "comment", "备注", "remarks", "notes"],
     ),
     // Action-item logs and trackers (seed 001 步骤3).
     w(
@@ -851,7 +851,6 @@ pub static FIELD_WORDS: &[FieldWords] = &[
             "participants",
             "list of attendees",
             "present",
-            "attendance",
         ],
         &[],
     ),
@@ -883,12 +882,7 @@ pub static FIELD_WORDS: &[FieldWords] = &[
     w("meetings", "attendees.name", &["姓名", "参会人", "full name", "name", "attendee"], &[]),
     w("meetings", "attendees.department", &["部门", "单位", "unit/group", "department", "team", "group", "unit"], &[]),
     w("meetings", "attendees.role", &["角色", "role"], &[]),
-    w(
-        "meetings",
-        "actions.description",
-        &["事项", "行动项", "任务", "action", "action item", "item", "discussed items", "task"],
-        &[],
-    ),
+    w("meetings", "actions.description", &["事项", "行动项", "任务", "action", "action item", "item", "task"], &[]),
     w("meetings", "actions.owner", &["责任人", "负责人", "pic", "owner", "person in charge", "responsible"], &[]),
     w("meetings", "actions.due", &["截止日期", "截止时间", "deadline", "due", "due date", "完成时间"], &[]),
     w("meetings", "actions.status", &["跟踪", "状态", "status", "进展"], &[]),

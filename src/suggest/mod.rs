@@ -380,6 +380,10 @@ fn fit(t: &Table, name: &'static str, file: &str, sheet: &str) -> Option<Fit> {
         }
     }
     let has = |key: &str| cols.iter().flatten().any(|(f, _, _)| f.key == key);
+    // One column is a list, not a table of records (a Gantt chart's names beside its bars).
+    if cols.iter().flatten().count() < 2 {
+        return None;
+    }
     let needed = anchors(name);
     let ok = if name == "retrospective" {
         needed.iter().filter(|k| has(k)).count() >= 2
@@ -408,9 +412,24 @@ fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
         return if ok { (0.6, format!("{}/{} ids, no header", p.ids, p.n)) } else { (0.0, String::new()) };
     }
     let (h, phrase) = header_score(&c.header, kind, f.key, f);
-    let s = h * fit;
+    let mut s = h * fit;
+    // An enumeration column whose words read as none of the field's codes does not hold it.
+    if let Type::Enum(e) = f.ty
+        && p.n > 0
+        && values::readable_share(e, f.key, p, &c.header) < 0.5
+    {
+        s *= 0.1;
+    }
     let cells = describe(p, f);
-    let ev = if phrase.is_empty() { cells } else { format!("{cells}header ≈ “{phrase}”") };
+    let mut ev = if phrase.is_empty() { cells } else { format!("{cells}header ≈ “{phrase}”") };
+    // Ids are recognisable by themselves: unique codes (`T2.1`, `R-001`) or a running number.
+    if f.key == "id" && s < 0.55 && p.n >= 2 && p.long == 0 && p.unique() >= 0.9 && !names_no_field(&c.header) {
+        let coded = p.share(p.ids) >= 0.9 && (p.ints.len() < p.n || p.is_running());
+        if coded {
+            s = 0.55;
+            ev = format!("{}/{} ids, unique", p.ids, p.n);
+        }
+    }
     (s, ev)
 }
 

@@ -124,6 +124,11 @@ impl Profile {
         self.n > 0 && self.distinct.len() <= 12 && self.avg_len() <= 24.0 && self.long == 0
     }
 
+    /// Whole numbers counting up by one, as a running number does (`1, 2, 3 …`).
+    pub fn is_running(&self) -> bool {
+        self.ints.len() == self.n && self.n >= 2 && self.ints.windows(2).all(|w| w[1] == w[0] + 1)
+    }
+
     /// Whole numbers 0–10 only: a scale (impact 1–5, priority 1–4).
     pub fn scale(&self) -> Option<(i64, i64)> {
         if self.n == 0 || self.ints.len() < self.n || self.ints.iter().any(|v| !(0..=10).contains(v)) {

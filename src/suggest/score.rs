@@ -14,14 +14,20 @@ pub const MIN_SCORE: f64 = 0.36;
 
 /// How well a header names something: 1.0 the same words, less when the phrase is only part
 /// of the header, 0 when it is not in it.
+/// A phrase written `=说明` matches only the whole header.
 pub fn phrase_match(header: &str, phrase: &str) -> f64 {
     let main = main_text(header);
+    let exact_only = phrase.starts_with('=');
+    let phrase = phrase.trim_start_matches('=');
     let (nh, np) = (normalize(&main), normalize(phrase));
     if np.is_empty() || nh.is_empty() {
         return 0.0;
     }
     if nh == np || normalize(header) == np {
         return 1.0;
+    }
+    if exact_only {
+        return 0.0;
     }
     if phrase.is_ascii() {
         let ht = tokens(&main);
@@ -88,6 +94,14 @@ pub fn header_score(header: &str, kind: &str, key: &str, field: &FieldDef) -> (f
     for fw in FIELD_WORDS.iter().filter(|fw| fw.kind == kind && fw.field == key) {
         fw.strong.iter().for_each(|p| consider(p, 1.0));
         fw.weak.iter().for_each(|p| consider(p, 0.6));
+    }
+    // What a bracket says counts too, a little less (`ToDo(priority)`).
+    let inner: String = header.chars().filter(|c| !matches!(c, '(' | ')' | '（' | '）' | '[' | ']')).collect();
+    if inner != header && best.0 < 0.5 {
+        let (s, p) = header_score(&inner.replace(|c: char| c.is_whitespace(), " "), kind, key, field);
+        if s * 0.7 > best.0 {
+            best = (s * 0.7, p);
+        }
     }
     if best.0 < 1.0 && names_no_field(header) {
         best.0 /= 3.0;
@@ -191,6 +205,9 @@ pub fn content_fit(p: &Profile, field: &FieldDef) -> f64 {
             {
                 // A handful of repeated words is a category, not what each row is about.
                 0.5
+            } else if matches!(field.key, "description" | "goal" | "measures" | "result" | "summary") {
+                // Descriptions are sentences: of two columns named alike, the longer text.
+                0.8 + 0.2 * (p.avg_len() / 24.0).min(1.0)
             } else {
                 1.0
             }

@@ -62,8 +62,27 @@ pub(super) fn value_maps(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>) ->
     out
 }
 
-/// A word's code: the lexicon's, else the nearest name when close, else none (`~`).
+/// The share of a column's cells whose words read as one of the enumeration's codes: by the
+/// catalogue, the lexicon, a scale, or closely enough.
+pub(super) fn readable_share(e: &'static EnumDef, key: &str, p: &Profile, header: &str) -> f64 {
+    let scaled = if matches!(key, "impact" | "priority") { scale_words(e, key, p, header) } else { Vec::new() };
+    let read: usize = p
+        .distinct
+        .iter()
+        .filter(|(w, _)| e.lookup(w).is_some() || scaled.iter().any(|(s, ..)| s == w) || word_code(e, w).0.is_some())
+        .map(|(_, n)| n)
+        .sum();
+    p.share(read)
+}
+
+/// A word's code: the lexicon's, a level named in brackets at its end (`Fix the API (High)`),
+/// else the nearest name when close, else none (`~`).
 fn word_code(e: &'static EnumDef, word: &str) -> (Option<&'static EnumValue>, String, bool) {
+    if let Some(inner) = trailing_bracket(word)
+        && let Some(v) = e.lookup(&inner).or_else(|| word_code(e, &inner).0)
+    {
+        return (Some(v), format!("“({inner})” at its end"), true);
+    }
     let n = normalize(word);
     if let Some((_, _, code)) = VALUE_WORDS.iter().find(|(en, w, _)| *en == e.name && normalize(w) == n) {
         return (e.value(code), format!("“{word}” means {code}"), true);
@@ -89,6 +108,14 @@ fn word_code(e: &'static EnumDef, word: &str) -> (Option<&'static EnumValue>, St
         Some((s, v)) if s >= 0.75 => (Some(v), format!("close to “{}”", v.code), false),
         _ => (None, "no code fits".into(), false),
     }
+}
+
+/// The text in brackets at the end of a longer label: `Fix the API (High)` → `High`.
+fn trailing_bracket(word: &str) -> Option<String> {
+    let t = word.trim().strip_suffix([')', '）'])?;
+    let open = t.rfind(['(', '（'])?;
+    let inner = t[open..].trim_start_matches(['(', '（']).trim();
+    (open > 0 && !inner.is_empty() && inner.chars().count() <= 12).then(|| inner.to_string())
 }
 
 /// Scales read by rank: numbers 1–K (impact: higher is worse; priority: 1 is the most
@@ -118,13 +145,11 @@ fn scale_words(
         }
         return out;
     }
-    // Worded levels: rank the sheet's own words when it uses three or more, else read each.
-    let ranked: Vec<(String, i32)> = p
-        .distinct
-        .iter()
-        .filter(|(w, _)| e.lookup(w).is_none())
-        .filter_map(|(w, _)| intensity(w).map(|i| (w.clone(), i)))
-        .collect();
+    // Worded levels: rank the sheet's own words when it uses three or more (a scale of its
+    // own: in 十分重要 / 重要 / 一般, 一般 is the lowest), else read each.
+    let all: Vec<(String, i32)> = p.distinct.iter().filter_map(|(w, _)| intensity(w).map(|i| (w.clone(), i))).collect();
+    let ranked: Vec<(String, i32)> =
+        if all.len() >= 3 { all } else { all.into_iter().filter(|(w, _)| e.lookup(w).is_none()).collect() };
     let mut levels: Vec<i32> = ranked.iter().map(|(_, i)| *i).collect();
     levels.sort_unstable();
     levels.dedup();
@@ -145,7 +170,9 @@ fn scale_words(
         } else {
             0
         };
-        out.push((word, level(idx), "level word, by rank".to_string(), true));
+        if e.lookup(&word).map(|v| v.code) != level(idx).map(|v| v.code) {
+            out.push((word, level(idx), "level word, by rank".to_string(), true));
+        }
     }
     out
 }

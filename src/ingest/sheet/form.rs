@@ -53,6 +53,15 @@ impl SheetReader<'_> {
                 i += 1;
                 continue;
             }
+            if let Cell::Text(t) = &gc.cell
+                && (matches!(self.decided(kind, t), Some(None)) || t.trim_end().ends_with([':', '：']))
+            {
+                // A label of something that is no field here (`Project Code:`): skip it and
+                // its value, and read on.
+                let value_follows = cells.get(i + 1).is_some_and(|(_, v)| label_of(v).is_none());
+                i += if value_follows { 2 } else { 1 };
+                continue;
+            }
             if pairs.is_empty() {
                 // The first cell is not a label: not a label row.
                 return pairs;
