@@ -15,12 +15,15 @@ use super::fonts::{FontChain, is_invisible};
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
+/// What a character maps to: font place, glyph id, advance; `None` when no font has it.
+type Found = Option<(u8, u16, f32)>;
+
 /// Maps characters to glyphs of the chain (regular or bold), remembering each answer for the
 /// document, and the first character no font draws.
 pub struct Shaper<'a> {
     chain: &'a FontChain,
     /// Regular, then bold.
-    cache: [HashMap<char, Option<(u8, u16, f32)>>; 2],
+    cache: [HashMap<char, Found>; 2],
     pub missing: Option<char>,
 }
 
