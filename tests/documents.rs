@@ -457,3 +457,45 @@ print(json.dumps(out, ensure_ascii=False))
     let last_row: u32 = area.rsplit('$').next().unwrap().parse().unwrap();
     assert!(last_row < 200, "the chart data (90 rows under the chart) is outside the print area: {area}");
 }
+
+/// Two clean projects sharing a requirement id are both built, each into a folder named by
+/// the id and its own folder, whichever order they are given in; the same files either way.
+#[test]
+fn projects_sharing_an_id_are_both_built_the_same_whatever_the_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    for p in ["east", "west"] {
+        let dir = tmp.path().join(p);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("requirement.md"),
+            format!("---\nkind: requirement\nid: 2024-MKT-001\ntitle: {p}项目\ndepartment: 市场部\ngoal: 目标\ndepartments: [市场部, 销售部]\nstatus: 待评审\n---\n"),
+        )
+        .unwrap();
+    }
+    let (east, west) = (tmp.path().join("east"), tmp.path().join("west"));
+    let mut outs = Vec::new();
+    for (k, order) in [[&east, &west], [&west, &east]].iter().enumerate() {
+        let out = tmp.path().join(format!("out{k}"));
+        let o = dossier(&[
+            "build",
+            order[0].to_str().unwrap(),
+            order[1].to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--to",
+            "html,xlsx",
+            "--as-of",
+            "2024-10-20",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert_eq!(text(&o).matches("warning[duplicate-id]").count(), 2, "{}", text(&o));
+        for folder in ["2024-MKT-001-east", "2024-MKT-001-west"] {
+            assert!(out.join(folder).join("signoff.html").is_file(), "{folder} missing");
+        }
+        outs.push(out);
+    }
+    // (The index lists the projects in the order given; the projects' own files are the same.)
+    for rel in ["2024-MKT-001-east/signoff.html", "2024-MKT-001-west/signoff.xlsx", "2024-MKT-001-west/signoff.html"] {
+        assert!(fs::read(outs[0].join(rel)).unwrap() == fs::read(outs[1].join(rel)).unwrap(), "{rel} differs by order");
+    }
+}
