@@ -2,8 +2,10 @@
 //!
 //! Stages, each importing only from those before it:
 //! `model` → `schema` → `ingest` → `validate` → `project` → `json` / `report` (view models)
-//! → `render` (html, xlsx, pdf) → `output` (atomic writes, manifest) → `cli`.
+//! → `render` (html, xlsx, pdf) → `output` (atomic writes, manifest) → `sign` (PAdES,
+//! manifest signature, verify) → `archive` (BagIt) → `cli`.
 
+pub mod archive;
 pub mod cli;
 pub mod convert;
 pub mod diag;
@@ -16,6 +18,7 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod sign;
 pub mod suggest;
 pub mod validate;
 pub mod yaml;

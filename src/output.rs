@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 
 /// The manifest's own name inside the output folder.
 pub const MANIFEST: &str = "manifest.json";
+/// The detached CMS signature of the manifest, written by `dossier sign`.
+pub const MANIFEST_SIGNATURE: &str = "manifest.json.p7s";
 
 /// A folder or file name made from an id or title: no path separators, no `..`, no control
 /// or reserved characters, no Windows device names, at most 80 characters, never empty.
@@ -68,7 +70,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
+pub fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
     let mut f = fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -84,7 +86,8 @@ fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
     Ok((size, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
 }
 
-/// One file of the output, by its path relative to the output folder (with `/`).
+/// One file of the output, by its path relative to the output folder (with `/`). `size` and
+/// `sha256` are the file as built; a signed PDF lists its signature revisions after that.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entry {
     pub path: String,
@@ -93,12 +96,76 @@ pub struct Entry {
     /// The document's number (`2024-MKT-001-PLAN`), for documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
 }
 
 impl Entry {
     pub fn numbered(mut self, number: Option<String>) -> Entry {
         self.number = number;
         self
+    }
+}
+
+/// A signature appended to a PDF by `dossier sign`: the whole file after it, and who signed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Revision {
+    pub size: u64,
+    pub sha256: String,
+    pub signer: String,
+    /// RFC 3339, UTC: the signature's `/M` time.
+    pub signed_at: String,
+    /// The RFC 3161 time-stamp's time, for PAdES B-T.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The signature field's name.
+    pub field: String,
+}
+
+/// One input file a project was built from, by its path as the build saw it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputFile {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A project of the build: where it came from, which inputs it was read from (each with its
+/// hash: a rebuild can tell whether anything changed), and its folder of documents (none when
+/// it had errors and was not built).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ProjectRecord {
+    pub source: String,
+    /// Requirement id, else the source's name (the documents' project number).
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// `start/end` of the requirement (ISO 8601 interval), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    pub folder: Option<String>,
+    pub inputs: Vec<InputFile>,
+}
+
+impl ProjectRecord {
+    /// Hashes every input file of a project; `folder` is set once the project is written.
+    pub fn new(source: &str, files: &[PathBuf]) -> io::Result<ProjectRecord> {
+        let mut inputs = Vec::with_capacity(files.len());
+        for f in files {
+            let (size, sha256) =
+                sha256_file(f).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", f.display())))?;
+            inputs.push(InputFile { path: f.display().to_string(), size, sha256 });
+        }
+        Ok(ProjectRecord {
+            source: source.to_string(),
+            id: String::new(),
+            name: String::new(),
+            department: None,
+            period: None,
+            folder: None,
+            inputs,
+        })
     }
 }
 
@@ -119,6 +186,32 @@ pub struct Manifest {
     pub files: Vec<Entry>,
     #[serde(default)]
     pub fonts: Vec<FontEntry>,
+    /// Every project of the build with its input files, in input order.
+    #[serde(default)]
+    pub projects: Vec<ProjectRecord>,
+}
+
+impl Manifest {
+    /// Reads `DIR/manifest.json`; the error names the file.
+    pub fn read(dir: &Path) -> Result<Manifest, String> {
+        let path = dir.join(MANIFEST);
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: not a dossier manifest: {e}", path.display()))
+    }
+
+    /// The bytes of `manifest.json`: pretty JSON and a final new line.
+    pub fn to_bytes(&self) -> io::Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Writes `DIR/manifest.json` atomically.
+    pub fn write(&self, dir: &Path) -> io::Result<Vec<u8>> {
+        let bytes = self.to_bytes()?;
+        write_atomic(&dir.join(MANIFEST), &bytes)?;
+        Ok(bytes)
+    }
 }
 
 /// Collects the files a run writes, then writes the manifest beside them.
@@ -149,7 +242,7 @@ impl OutDir {
     pub fn write_unrecorded(&self, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
         let path = self.root.join(checked_rel(rel)?);
         write_atomic(&path, bytes)?;
-        Ok(Entry { path: rel.to_string(), size: bytes.len() as u64, sha256: sha256_hex(bytes), number: None })
+        Ok(Entry { path: rel.to_string(), size: bytes.len() as u64, sha256: sha256_hex(bytes), number: None, revisions: Vec::new() })
     }
 
     /// Renames a folder of the output (and the files recorded under it); a folder not written
@@ -178,8 +271,9 @@ impl OutDir {
         self.entries.insert(entry.path.clone(), entry);
     }
 
-    /// Writes `manifest.json` (sorted, no wall-clock time) and returns it.
-    pub fn finish(self, as_of: &str, fonts: Vec<FontEntry>) -> io::Result<Manifest> {
+    /// Writes `manifest.json` (sorted, no wall-clock time) and returns it. A signature of an
+    /// earlier manifest no longer applies and is removed.
+    pub fn finish(self, as_of: &str, fonts: Vec<FontEntry>, projects: Vec<ProjectRecord>) -> io::Result<Manifest> {
         let mut fonts = fonts;
         fonts.sort();
         fonts.dedup();
@@ -188,10 +282,13 @@ impl OutDir {
             as_of: as_of.to_string(),
             files: self.entries.into_values().collect(),
             fonts,
+            projects,
         };
-        let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
-        bytes.push(b'\n');
-        write_atomic(&self.root.join(MANIFEST), &bytes)?;
+        manifest.write(&self.root)?;
+        match fs::remove_file(self.root.join(MANIFEST_SIGNATURE)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         Ok(manifest)
     }
 }
@@ -226,10 +323,7 @@ impl Verification {
 /// Re-hashes every file listed in `DIR/manifest.json` and lists files the manifest does not
 /// know. Fails only when the manifest itself cannot be read.
 pub fn verify(dir: &Path) -> Result<Verification, String> {
-    let path = dir.join(MANIFEST);
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let manifest: Manifest =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not a dossier manifest: {e}", path.display()))?;
+    let manifest = Manifest::read(dir)?;
     let mut v = Verification::default();
     let mut known = BTreeSet::new();
     for e in &manifest.files {
@@ -253,7 +347,7 @@ pub fn verify(dir: &Path) -> Result<Verification, String> {
     let mut found = Vec::new();
     list_files(dir, dir, &mut found).map_err(|e| format!("{}: {e}", dir.display()))?;
     for f in found {
-        if f != MANIFEST && !known.contains(&f) {
+        if f != MANIFEST && f != MANIFEST_SIGNATURE && !known.contains(&f) {
             v.extra.push(f);
         }
     }
@@ -307,7 +401,7 @@ mod tests {
         out.write("p/a.html", b"aaaa").unwrap();
         out.write("p/b.html", b"bbbb").unwrap();
         out.write("c.html", b"cccc").unwrap();
-        out.finish("2024-10-20", vec![]).unwrap();
+        out.finish("2024-10-20", vec![], vec![]).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
         // A flipped byte, a deleted file, a stray file.
         fs::write(dir.path().join("p/a.html"), b"aaab").unwrap();

@@ -303,52 +303,64 @@ fn workbook_findings_name_sheet_and_cell() {
 }
 
 /// A team's own tracker that dossier does not recognise: `check` says which columns do not
-/// match and what the sheet resembles; `map suggest` proposes a mapping for them; with the
-/// mapping the tasks are read.
+/// match and what the sheet resembles; `map suggest --write` reads the headers and the cells
+/// and writes a mapping with which `check` reads the tasks, with no edit; a mapping given
+/// with `--map` keeps its decisions, `~` included.
 #[test]
-fn an_unrecognised_sheet_gets_a_mapping_skeleton() {
+fn an_unrecognised_sheet_gets_a_mapping_that_reads_it() {
     use rust_xlsxwriter::Workbook;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tracker.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("Tracker").unwrap();
-    for (c, h) in ["Item", "What", "Who", "From", "Deadline", "Where we are"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in ["1", "Draft plan", "PMO / Li Na", "2024-07-01", "2024-07-10", "Done"].iter().enumerate() {
-        ws.write_string(1, c as u16, *v).unwrap();
+    let rows: &[&[&str]] = &[
+        &["Item", "What", "Who", "From", "Deadline", "Where we are", "Hours"],
+        &["1", "Draft plan", "PMO / Li Na", "2024-07-01", "2024-07-10", "Done", "12"],
+        &["2", "Review plan", "Sales / Wang Wu", "2024-07-11", "2024-07-15", "Started", "4"],
+        &["3", "Sign off", "PMO / Li Na", "2024-07-16", "2024-07-18", "Not started", "1"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
     }
     wb.save(&path).unwrap();
+    let before = fs::read(&path).unwrap();
     let p = path.to_str().unwrap();
     let out = String::from_utf8(dossier(&["check", p, "--lang", "en"]).stdout).unwrap();
-    assert!(
-        out.contains("it looks like Tasks") && out.contains("unmatched: Item, What, Who, From, Where we are"),
-        "{out}"
-    );
-    let skeleton = String::from_utf8(dossier(&["map", "suggest", p, "--lang", "en"]).stdout).unwrap();
-    assert!(skeleton.contains("tasks:") && skeleton.contains("\"Where we are\""), "{skeleton}");
-    let mapping = dir.path().join("mapping.yaml");
-    fs::write(
-        &mapping,
-        "tasks:\n  Item: id\n  What: name\n  Who: owner\n  From: planned_start\n  Where we are: status\n",
-    )
-    .unwrap();
-    let doc = json_of(&dossier(&[
-        "check",
-        p,
-        "--map",
-        mapping.to_str().unwrap(),
-        "--format",
-        "json",
-        "--as-of",
-        "2024-07-15",
-    ]));
-    let task = &doc["projects"][0]["tasks"][0];
+    assert!(out.contains("it looks like Tasks") && out.contains("unmatched:"), "{out}");
+
+    let m = dir.path().join("m.yaml");
+    let o = dossier(&["map", "suggest", p, "--write", m.to_str().unwrap(), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let yaml = fs::read_to_string(&m).unwrap();
+    assert!(yaml.contains("kind: tasks") && yaml.contains("\"Hours\": ~"), "{yaml}");
+    assert!(yaml.contains("# ") && yaml.contains("dates"), "every line has its evidence: {yaml}");
+    let doc =
+        json_of(&dossier(&["check", p, "--map", m.to_str().unwrap(), "--format", "json", "--as-of", "2024-07-15"]));
+    let tasks = doc["projects"][0]["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 3, "{doc}");
+    let t = &tasks[1];
     assert_eq!(
-        (task["id"].as_str(), task["name"].as_str(), task["status"].as_str()),
-        (Some("1"), Some("Draft plan"), Some("done"))
+        (t["id"].as_str(), t["planned_start"].as_str(), t["planned_end"].as_str(), t["status"].as_str()),
+        (Some("2"), Some("2024-07-11"), Some("2024-07-15"), Some("in_progress")),
+        "{t}"
     );
-    assert_eq!(task["owner"]["department"], "PMO");
+    assert_eq!((t["owner"]["department"].as_str(), t["owner"]["person"].as_str()), (Some("Sales"), Some("Wang Wu")));
+
+    // The team's own decisions survive a new suggestion.
+    let mine = dir.path().join("mine.yaml");
+    fs::write(&mine, "sheets:\n  Tracker:\n    kind: tasks\n    columns: { What: name, Who: ~ }\n").unwrap();
+    let again =
+        String::from_utf8(dossier(&["map", "suggest", p, "--map", mine.to_str().unwrap(), "--lang", "en"]).stdout)
+            .unwrap();
+    assert!(again.contains("\"What\": name") && again.contains("\"Who\": ~"), "{again}");
+    assert!(dossier::mapping::Mapping::parse(&again, "again.yaml", dossier::model::Lang::En).is_ok(), "{again}");
+    assert_eq!(fs::read(&path).unwrap(), before, "the input is never written");
+    // --write onto an input file is refused.
+    let o = dossier(&["map", "suggest", p, "--write", p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(fs::read(&path).unwrap(), before);
 }
 
 /// A PMO numbers requirements across projects: a second project reusing an id is an error

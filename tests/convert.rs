@@ -248,6 +248,19 @@ fn record(g: &mut Lcg, kind: &'static schema::KindDef, table_row: bool) -> Recor
     if table_row && g.chance(30) {
         r.extra.insert(g.pick(EXTRA_HEADERS).to_string(), g.pick(&["12", "A-7", "备注文字", "x, y"]).to_string());
     }
+    // A table row is a record only with a value saying what it is (a text, a person, a date):
+    // a row of drop-down values alone is a template's, and the reader leaves it out.
+    let says_what = |f: &schema::FieldDef| {
+        f.key != "id"
+            && !f.computed
+            && matches!(f.ty, Type::Text | Type::Party | Type::Date | Type::DateTime | Type::List)
+    };
+    if table_row && !kind.fields.iter().any(|f| says_what(f) && r.get(f.key).is_some()) {
+        let f = kind.fields.iter().find(|f| says_what(f)).unwrap();
+        if let Some(v) = value(g, kind.key, f.key, f.ty) {
+            put(&mut r, f.key, v);
+        }
+    }
     r
 }
 
@@ -520,10 +533,10 @@ fn a_suggested_mapping_passed_back_makes_the_columns_match() {
     let out = dossier(&["map", "suggest", book.to_str().unwrap(), "--lang", "en"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let yaml = String::from_utf8(out.stdout).unwrap();
-    assert!(yaml.contains("tasks:\n"), "{yaml}");
+    assert!(yaml.contains("kind: tasks"), "{yaml}");
     assert!(yaml.contains("\"Percentage done\": progress"), "{yaml}");
-    // Nothing close to `Hours` or `Mitigation` among task fields: left for the user, commented.
-    assert!(yaml.contains("# \"Hours\": ~"), "{yaml}");
+    // `Hours` names nothing dossier keeps; `Mitigation` is a risk's word, and its cells are dates.
+    assert!(yaml.contains("\"Hours\": ~") && yaml.contains("\"Mitigation\": ~"), "{yaml}");
     let map = tmp.path().join("mapping.yaml");
     fs::write(&map, &yaml).unwrap();
 
@@ -546,11 +559,13 @@ fn a_suggested_mapping_passed_back_makes_the_columns_match() {
         .filter(|d| d["code"] == "extra")
         .map(|d| d["value"].as_str().unwrap())
         .collect();
-    assert!(!extras.contains(&"Percentage done"), "{extras:?}");
-    assert!(extras.contains(&"Hours"), "{extras:?}");
+    // Columns the mapping decided are not reported again: `~` means "keep as extra, say nothing".
+    assert!(extras.is_empty(), "{extras:?}");
+    assert_eq!(doc["projects"][0]["tasks"][0]["extra"]["Hours"], "12");
 
-    // The user fills in the commented line; the column is read as that field.
-    let edited = yaml.replace("# \"Hours\": ~", "\"Hours\": next_step");
+    // The user changes a decision; the column is read as that field.
+    let line = yaml.lines().find(|l| l.contains("\"Hours\": ~")).unwrap();
+    let edited = yaml.replace(line, "      \"Hours\": next_step");
     fs::write(&map, edited).unwrap();
     let out = dossier(&[
         "check",

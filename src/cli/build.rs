@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::{BatchIds, CommonArgs, Style, resolve, write_late, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
-use crate::model::{L10n, Lang};
-use crate::output::{self, Entry, FontEntry, OutDir};
+use crate::model::L10n;
+use crate::output::{self, Entry, FontEntry, OutDir, ProjectRecord};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
@@ -36,7 +36,7 @@ pub struct BuildArgs {
     /// CJK fonts), e.g. --font NotoSansCJK-Regular.ttc.
     #[arg(long, value_name = "FILE")]
     pub font: Vec<PathBuf>,
-    /// Write PDF/A-2b (archival: fonts embedded, XMP metadata, sRGB output intent).
+    /// Write PDF/A-2u (archival: fonts embedded, every character with its Unicode text, XMP metadata, sRGB output intent).
     #[arg(long)]
     pub pdfa: bool,
     /// A folder of HTML templates overriding the built-in ones file by file (see `dossier templates`).
@@ -47,16 +47,6 @@ pub struct BuildArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct VerifyArgs {
-    /// An output folder written by `dossier build`.
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// Language of the report: zh-CN, zh-TW or en.
-    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = super::parse_lang)]
-    pub lang: Lang,
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,6 +82,8 @@ struct Built {
     summary: Option<ProjectSummary>,
     id: String,
     name: String,
+    /// The project's input files with their hashes, for the manifest (folder set when written).
+    record: io::Result<ProjectRecord>,
 }
 
 const WROTE: L10n = L10n::new(
@@ -163,6 +155,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut skipped = Vec::new();
     // Where each built project's entries are: (index entry, summary row), by place in the batch.
     let mut places: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    // Every project's record for the manifest, by place in the batch (folders set at the end:
+    // a later project sharing a name can still move a folder).
+    let mut records: Vec<(usize, ProjectRecord)> = Vec::with_capacity(inputs.len());
     let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
@@ -191,6 +186,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
                 }
             }
+            let record = b.record?;
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
             progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
@@ -210,6 +206,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 entry.first = s.problems.clone();
                 summaries.push(s);
                 skipped.push(entry);
+                records.push((here, record));
                 continue;
             }
             let docs = match b.docs {
@@ -217,6 +214,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 Err(e) => {
                     render_failed = true;
                     progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
+                    records.push((here, record));
                     continue;
                 }
             };
@@ -233,6 +231,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             s.warnings = t.warnings as u32;
             summaries.push(s);
             index_projects.push(entry);
+            records.push((here, record));
             ready.push((here, docs));
         }
         let mut pending: Vec<(String, Option<String>, Vec<u8>)> = Vec::new();
@@ -281,7 +280,14 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect()
         })
         .unwrap_or_default();
-    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts)?;
+    let records = records
+        .into_iter()
+        .map(|(n, mut r)| {
+            r.folder = Some(folders.folder(n)).filter(|f| !f.is_empty()).map(str::to_string);
+            r
+        })
+        .collect();
+    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts, records)?;
 
     write_total(&mut text, projects, failed, tally, ctx.lang)?;
     let line = WROTE.fill(
@@ -307,14 +313,34 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
 /// Checks one project input and, for each of its projects without errors, renders the
 /// documents in every format, and with PDF the project dossier (every document in one file).
 fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Vec<Built> {
-    project::check(input, ctx).into_iter().map(|checked| build_checked(checked, ctx, renderers, pdf)).collect()
+    project::check(input, ctx).into_iter().map(|checked| build_checked(input, checked, ctx, renderers, pdf)).collect()
 }
 
-fn build_checked(checked: Checked, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Built {
+fn build_checked(
+    input: &ProjectInput,
+    checked: Checked,
+    ctx: &Ctx,
+    renderers: &[&dyn Renderer],
+    pdf: Option<&PdfRenderer>,
+) -> Built {
     let meta = DocMeta::new(&checked.project, ctx);
     let (id, name) = (meta.project_id.clone(), meta.project_name.clone());
+    // The folder's own mapping file shapes what is read: it is an input too.
+    let files: Vec<std::path::PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
+    let record = ProjectRecord::new(&checked.project.source, &files).map(|mut r| {
+        let req = checked.project.requirement.as_ref();
+        r.id = meta.project_id.clone();
+        r.name = meta.project_name.clone();
+        r.department = req.and_then(|q| q.text("department")).map(str::to_string);
+        let date = |k| req.and_then(|q| q.date(k)).map(|d| d.format("%Y-%m-%d").to_string());
+        r.period = match (date("start"), date("end")) {
+            (None, None) => None,
+            (s, e) => Some(format!("{}/{}", s.unwrap_or_default(), e.unwrap_or_default())),
+        };
+        r
+    });
     if checked.has_errors() {
-        return Built { checked, docs: Ok(Vec::new()), summary: None, id, name };
+        return Built { checked, docs: Ok(Vec::new()), summary: None, id, name, record };
     }
     let documents = report::documents(&checked.project, ctx);
     let rendered = (|| {
@@ -344,7 +370,7 @@ fn build_checked(checked: Checked, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: 
         Ok(docs)
     })();
     let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs: rendered, summary, id, name }
+    Built { checked, docs: rendered, summary, id, name, record }
 }
 
 const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");
@@ -465,54 +491,6 @@ fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {
     }
     taken.insert(candidate.to_lowercase());
     candidate
-}
-
-const VERIFIED: L10n = L10n::new(
-    "{dir}：{n} 个文件与 manifest.json 一致",
-    "{dir}：{n} 個檔案與 manifest.json 一致",
-    "{dir}: {n} files match manifest.json",
-);
-const MISSING: L10n = L10n::new("缺失", "缺失", "missing");
-const CHANGED: L10n = L10n::new("已改变", "已變更", "changed");
-const EXTRA: L10n = L10n::new("清单外的文件", "清單外的檔案", "not in the manifest");
-const VERIFY_FAILED: L10n = L10n::new(
-    "{dir}：{bad} 个问题（共检查 {n} 个文件）",
-    "{dir}：{bad} 個問題（共檢查 {n} 個檔案）",
-    "{dir}: {bad} problem(s) ({n} files checked)",
-);
-
-pub fn verify(args: VerifyArgs) -> io::Result<ExitCode> {
-    let v = match output::verify(&args.dir) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("dossier: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let lang = args.lang;
-    let mut out = io::stdout().lock();
-    let dir = args.dir.display().to_string();
-    for m in &v.missing {
-        writeln!(out, "{}: {m}", MISSING.get(lang))?;
-    }
-    for (c, what) in &v.changed {
-        writeln!(out, "{}: {c} ({what})", CHANGED.get(lang))?;
-    }
-    for e in &v.extra {
-        writeln!(out, "{}: {e}", EXTRA.get(lang))?;
-    }
-    if v.ok() {
-        writeln!(out, "{}", VERIFIED.fill(lang, &[("dir", &dir), ("n", &v.checked.to_string())]))?;
-        Ok(ExitCode::SUCCESS)
-    } else {
-        let bad = v.missing.len() + v.changed.len() + v.extra.len();
-        writeln!(
-            out,
-            "{}",
-            VERIFY_FAILED.fill(lang, &[("dir", &dir), ("bad", &bad.to_string()), ("n", &v.checked.to_string())])
-        )?;
-        Ok(ExitCode::from(1))
-    }
 }
 
 pub fn templates(args: TemplatesArgs) -> io::Result<ExitCode> {

@@ -50,6 +50,12 @@ const WROTE: L10n = L10n::new(
     "wrote {path}; check the lines marked “check this”, then run: dossier check {paths} --map {path}",
 );
 
+const IS_INPUT: L10n = L10n::new(
+    "{path} 是输入文件,不会被覆盖;请用 --write 写到另一个文件",
+    "{path} 是輸入檔案,不會被覆寫;請用 --write 寫到另一個檔案",
+    "{path} is an input file and is never overwritten; give --write another file",
+);
+
 /// `dossier map …`.
 pub fn map(args: MapArgs) -> io::Result<ExitCode> {
     match args.command {
@@ -71,6 +77,12 @@ fn suggest_cmd(args: SuggestArgs) -> io::Result<ExitCode> {
         Err(e) => return usage(&e),
     };
     let files: Vec<PathBuf> = inputs.iter().flat_map(|i| i.files.iter().cloned()).collect();
+    if let Some(w) = &args.write {
+        let target = w.canonicalize().ok();
+        if target.is_some() && files.iter().any(|f| f.canonicalize().ok() == target) {
+            return usage(&IS_INPUT.fill(lang, &[("path", &w.display().to_string())]));
+        }
+    }
     let text = suggest::suggest(&files, &existing, lang);
     match &args.write {
         Some(path) => {

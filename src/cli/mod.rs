@@ -19,6 +19,7 @@ use crate::schema::{self, Schema};
 mod build;
 mod convert;
 mod map;
+mod sign;
 
 /// dossier — checks PMO project forms (Excel, Markdown) against the collaboration rules
 /// and compiles standardized documents.
@@ -36,9 +37,15 @@ pub enum Command {
     /// Compile the documents of projects without errors as PDF, HTML and XLSX, with an index,
     /// a portfolio summary and a manifest of every file's SHA-256.
     Build(build::BuildArgs),
-    /// Re-hash every file of an output folder against its manifest.json; exit 1 on any
-    /// missing, changed or extra file.
-    Verify(build::VerifyArgs),
+    /// Re-hash every file of an output folder (or a BagIt package) against its manifest; signed
+    /// PDFs and a signed manifest are understood. Exit 1 on any missing, changed or extra file.
+    Verify(sign::VerifyArgs),
+    /// Sign the PDFs of an output folder (PAdES, as incremental revisions) and its manifest
+    /// (manifest.json.p7s).
+    Sign(sign::SignArgs),
+    /// Package an output folder, the inputs it was built from and scans (--add) as a BagIt
+    /// bag (RFC 8493) for an archive.
+    Archive(sign::ArchiveArgs),
     /// Write the built-in HTML templates to a folder, to edit and pass back with `--templates`.
     Templates(build::TemplatesArgs),
     /// Print the JSON Schema of a project as `check --format json` writes it.
@@ -140,7 +147,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build::build(args),
-        Command::Verify(args) => build::verify(args),
+        Command::Verify(args) => sign::verify(args),
+        Command::Sign(args) => sign::sign(args),
+        Command::Archive(args) => sign::archive(args),
         Command::Templates(args) => build::templates(args),
         Command::Schema(args) => schema_cmd(args),
         Command::Init(args) => convert::init(args),

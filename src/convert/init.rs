@@ -304,6 +304,24 @@ static EXAMPLES: &[Example] = &[
             ],
         )],
     },
+    // seed 001 步骤3: an action item tracked outside the minutes (the action register)
+    Example {
+        kind: "action",
+        fields: &[
+            ("id", same("A2")),
+            (
+                "description",
+                l("确认各渠道预热物料排期", "確認各渠道預熱物料排期", "Confirm the teaser schedule for every channel"),
+            ),
+            ("owner", l("销售部/李四", "銷售部/李四", "Sales / Wang Wu")),
+            ("due", same("2024-07-20")),
+            ("standard", l("排期表经市场部确认", "排期表經市場部確認", "Schedule approved by Marketing")),
+            ("priority", l("中", "中", "Medium")),
+            ("status", l("进行中", "進行中", "In progress")),
+            ("meeting", same("2024-07-12")),
+        ],
+        subs: &[],
+    },
     // seed 000 二(一): 评审通过后各方签字确认
     Example {
         kind: "signoff",
@@ -469,6 +487,7 @@ fn typed(examples: &[Example], lang: Lang, as_of: NaiveDate, diags: &mut Vec<Dia
             "task" => project.tasks.push(rec),
             "risk" => project.risks.push(rec),
             "meeting" => project.meetings.push(rec),
+            "action" => project.actions.push(rec),
             _ => project.signoffs.push(rec),
         }
     }

@@ -160,6 +160,7 @@ pub fn records_of<'a>(project: &'a Project, kind: &KindDef) -> &'a [Record] {
         "meeting" => &project.meetings,
         "retrospective" => project.retrospective.as_slice(),
         "signoff" => &project.signoffs,
+        "action" => &project.actions,
         _ => &[],
     }
 }

@@ -58,6 +58,23 @@ pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     })
 }
 
+/// Whether a `.txt` file is a table: UTF-16 with a BOM (Excel's "Unicode text"), or its first
+/// lines (at most 8 KB) mostly split by tabs into the same number of fields.
+pub fn is_tab_table(path: &Path) -> bool {
+    let mut head = Vec::new();
+    if std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head)).is_err() {
+        return false;
+    }
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let Some(first) = lines.first() else { return false };
+    let width = first.matches('\t').count();
+    width >= 1 && lines.iter().filter(|l| l.matches('\t').count() == width).count() * 5 >= lines.len() * 4
+}
+
 /// The sheet a CSV file is: its file name without the extension.
 pub fn sheet_name(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod grid;
+pub mod ideographs;
 pub mod markdown;
 pub mod sheet;
 pub mod values;
@@ -181,9 +182,14 @@ pub fn is_input(path: &Path) -> bool {
     is_workbook(path) || is_markdown(path) || is_csv(path)
 }
 
-/// CSV and TSV exports (`.txt` is Excel's "Unicode text", tab-separated).
+/// CSV and TSV exports; a `.txt` file only when it is a table (Excel's "Unicode text":
+/// UTF-16 with a BOM, or lines split by tabs), not notes or expected output beside the data.
 pub fn is_csv(path: &Path) -> bool {
-    matches!(ext(path).as_str(), "csv" | "tsv" | "txt")
+    match ext(path).as_str() {
+        "csv" | "tsv" => true,
+        "txt" => csv::is_tab_table(path),
+        _ => false,
+    }
 }
 
 pub fn is_workbook(path: &Path) -> bool {

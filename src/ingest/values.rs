@@ -167,6 +167,90 @@ pub fn clean_text(s: &str) -> String {
     out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_string()
 }
 
+/// The unified ideograph a Kangxi radical, a CJK radicals-supplement character or a
+/// compatibility ideograph stands for (`⼈` U+2F08 → `人`), when `c` is one.
+pub fn unified_ideograph(c: char) -> Option<char> {
+    if !matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}') {
+        return None;
+    }
+    let table = super::ideographs::UNIFIED;
+    table.binary_search_by_key(&c, |(v, _)| *v).ok().map(|i| table[i].1)
+}
+
+/// `s` with every radical or compatibility ideograph replaced by its unified ideograph, and
+/// the replacements made; `None` when there was nothing to replace (the common case).
+pub fn unify_ideographs(s: &str) -> Option<(String, Vec<(char, char)>)> {
+    if s.is_ascii() || !s.chars().any(|c| unified_ideograph(c).is_some()) {
+        return None;
+    }
+    let mut swaps: Vec<(char, char)> = Vec::new();
+    let out = s
+        .chars()
+        .map(|c| match unified_ideograph(c) {
+            Some(u) => {
+                if !swaps.contains(&(c, u)) {
+                    swaps.push((c, u));
+                }
+                u
+            }
+            None => c,
+        })
+        .collect();
+    Some((out, swaps))
+}
+
+const MSG_UNIFIED: L10n = L10n::new(
+    "{swaps} 已替换为统一汉字:它们看起来一样,但在 PDF 中复制或搜索时是另一个字符",
+    "{swaps} 已替換為統一漢字:它們看起來一樣,但在 PDF 中複製或搜尋時是另一個字元",
+    "{swaps} replaced with the unified ideograph: they look the same, but copy and search as another character",
+);
+const HINT_UNIFIED: L10n = L10n::new(
+    "这些部首或兼容汉字多来自复制粘贴;在源文件中改成普通汉字,提示就会消失",
+    "這些部首或相容漢字多來自複製貼上;在來源檔案中改成一般漢字,提示就會消失",
+    "such radicals and compatibility ideographs usually come from copy and paste; type the ordinary character in the source file and this note goes away",
+);
+
+/// Normalises the text cells of a record (SPEC §4 PDF: Kangxi radicals and compatibility
+/// ideographs become unified ideographs at ingest), with an `info` per cell naming it.
+fn unify_record(raw: &mut RawRecord, lang: Lang, diags: &mut Vec<Diagnostic>) {
+    fn unify_cell(cell: &mut Cell, swaps: &mut Vec<(char, char)>) {
+        match cell {
+            Cell::Text(s) => {
+                if let Some((out, found)) = unify_ideographs(s) {
+                    *s = out;
+                    swaps.extend(found);
+                }
+            }
+            Cell::List(items) => items.iter_mut().for_each(|c| unify_cell(c, swaps)),
+            _ => {}
+        }
+    }
+    for rf in &mut raw.fields {
+        let before = rf.cell.display();
+        let mut swaps = Vec::new();
+        unify_cell(&mut rf.cell, &mut swaps);
+        if swaps.is_empty() {
+            continue;
+        }
+        swaps.dedup();
+        let list: Vec<String> =
+            swaps.iter().map(|(v, u)| format!("“{v}” (U+{:04X}) → “{u}” (U+{:04X})", *v as u32, *u as u32)).collect();
+        let msg = MSG_UNIFIED.fill(lang, &[("swaps", &list.join(", "))]);
+        diags.push(
+            Diagnostic::info("unified-ideograph", rf.loc.clone(), msg)
+                .field(rf.key)
+                .value(before)
+                .expected(rf.cell.display())
+                .hint(HINT_UNIFIED.get(lang)),
+        );
+    }
+    for (_, text) in &mut raw.extra {
+        if let Some((out, _)) = unify_ideographs(text) {
+            *text = out;
+        }
+    }
+}
+
 /// [`clean_text`] plus full-width ASCII to half width, for numbers, dates, enums and IDs.
 fn norm(s: &str) -> String {
     clean_text(s)
@@ -1965,6 +2049,8 @@ fn type_inner(
     parent_id: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Record {
+    let mut raw = raw;
+    unify_record(&mut raw, ctx.lang, diags);
     let kind = raw.kind;
     let lang = ctx.lang;
     let mut t = Typer { ctx, kind, year_hint, prefix: prefix.to_string(), diags: Vec::new() };
@@ -2265,6 +2351,22 @@ mod tests {
         assert_eq!(split_list("1、2、3"), ["1", "2", "3"]);
         assert_eq!(split_list("市场部、/、销售部"), ["市场部", "销售部"]);
         assert!(split_list("  ").is_empty());
+    }
+
+    #[test]
+    fn radicals_and_compatibility_ideographs_become_unified_ideographs() {
+        // Kangxi radical, radicals supplement, compatibility ideographs (BMP and astral).
+        assert_eq!(unified_ideograph('⼈'), Some('人'));
+        assert_eq!(unified_ideograph('\u{2E8C}'), Some('小'));
+        assert_eq!(unified_ideograph('\u{F900}'), Some('豈'));
+        assert_eq!(unified_ideograph('\u{2F800}'), Some('丽'));
+        // Unified ideographs inside the compatibility block stay.
+        assert_eq!(unified_ideograph('\u{FA0E}'), None);
+        assert_eq!(unified_ideograph('人'), None);
+        let (text, swaps) = unify_ideographs("项目⼈员会议").unwrap();
+        assert_eq!(text, "项目人员会议");
+        assert_eq!(swaps, [('⼈', '人')]);
+        assert!(unify_ideographs("项目人员会议").is_none());
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(crate) mod fixtures;
 use serde::Serialize;
 
 use crate::ingest::Ctx;
-use crate::model::{L10n, Lang, Project, Record};
+use crate::model::{L10n, Lang, Project, Record, Value};
 use crate::schema;
 
 pub use minutes::{ActionRow, AgendaRow, AttendeeRow, MinutesView};
@@ -89,8 +89,11 @@ pub struct DocMeta {
     pub period: String,
     /// Who filed the project: the requirement's initiator, else its coordinator.
     pub filer: String,
-    /// `zh-CN`, `zh-TW` or `en`, for `<html lang>` and PDF metadata.
+    /// `zh-CN`, `zh-TW` or `en`: the language of labels and messages, for `<html lang>`.
     pub lang: &'static str,
+    /// The language of the project's own text (`zh-Hans`, `zh-Hant`, `en`; [`content_lang`]):
+    /// PDF `/Lang`, `dc:language`, and the font face (SC or TC).
+    pub content_lang: &'static str,
     /// The generation date: `--as-of`, never the wall clock, so output is reproducible.
     pub generated: String,
     pub generator: &'static str,
@@ -171,7 +174,15 @@ impl DocMeta {
             .and_then(|r| ["initiator", "coordinator"].iter().find_map(|k| nonempty(Some(&format::text(r, k, lang)))))
             .map(|f| if f == "*" && !department.is_empty() { format!("{department}*") } else { f })
             .unwrap_or_default();
-        DocMeta { project_id, project_name, department, period, filer, ..DocMeta::batch(ctx) }
+        DocMeta {
+            project_id,
+            project_name,
+            department,
+            period,
+            filer,
+            content_lang: content_lang(project, ctx.lang),
+            ..DocMeta::batch(ctx)
+        }
     }
 
     /// The meta of batch documents (the portfolio summary): no project.
@@ -184,6 +195,7 @@ impl DocMeta {
             period: String::new(),
             filer: String::new(),
             lang: lang.code(),
+            content_lang: script_of(lang),
             generated: format::date(Some(ctx.as_of)),
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
             stamp: ctx.stamp,
@@ -242,6 +254,62 @@ fn first_record_title(project: &Project, lang: Lang) -> Option<String> {
 pub fn number(project_id: &str, doc: &str) -> String {
     let id = project_id.trim();
     if id.is_empty() { doc.to_string() } else { format!("{id}-{doc}") }
+}
+
+/// BCP 47 tag of the script a language's documents are written in.
+fn script_of(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "zh-Hans",
+        Lang::ZhTw => "zh-Hant",
+        Lang::En => "en",
+    }
+}
+
+/// The language of a project's own text: Chinese when it has Han characters about as often as
+/// English words, Traditional when a noticeable share of them changes under
+/// Traditional→Simplified conversion; English when the text is Latin; the UI language's script
+/// when there is no text at all.
+pub fn content_lang(project: &Project, ui: Lang) -> &'static str {
+    fn walk(rec: &Record, out: &mut String) {
+        let push_party = |p: &crate::model::Party, out: &mut String| {
+            for s in [&p.department, &p.person].into_iter().flatten() {
+                out.push_str(s);
+                out.push('\n');
+            }
+        };
+        for f in rec.fields.values() {
+            match &f.value {
+                Value::Text(s) => out.push_str(s),
+                Value::List(v) => v.iter().for_each(|s| out.push_str(s)),
+                Value::Party(p) => push_party(p, out),
+                Value::Parties(ps) => ps.iter().for_each(|p| push_party(p, out)),
+                Value::Records(rs) => rs.iter().for_each(|r| walk(r, out)),
+                _ => {}
+            }
+            out.push('\n');
+        }
+    }
+    let mut text = String::new();
+    let records = project.requirement.iter().chain(&project.tasks).chain(&project.risks).chain(&project.meetings);
+    for r in records.chain(&project.retrospective).chain(&project.signoffs) {
+        walk(r, &mut text);
+    }
+    let han: String = text.chars().filter(|c| is_han(*c)).collect();
+    let letters = text.chars().filter(char::is_ascii_alphabetic).count();
+    let n = han.chars().count();
+    if n == 0 && letters == 0 {
+        return script_of(ui);
+    }
+    if n * 5 < letters {
+        return "en";
+    }
+    let traditional = han.chars().zip(fast2s::convert(&han).chars()).filter(|(a, b)| a != b).count();
+    // Simplified text has almost no character that conversion changes; Traditional has many.
+    if traditional * 20 >= n && traditional >= 2 { "zh-Hant" } else { "zh-Hans" }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{20000}'..='\u{3134F}' | '\u{F900}'..='\u{FAFF}')
 }
 
 fn nonempty(s: Option<&str>) -> Option<String> {
@@ -567,6 +635,30 @@ pub fn stem_part(id: &str) -> String {
 mod tests {
     use super::fixtures::*;
     use super::*;
+
+    #[test]
+    fn the_document_language_follows_the_project_text() {
+        // Issue 11: a Traditional-Chinese project is zh-Hant whatever the UI language.
+        let mut p = seed_project();
+        assert_eq!(content_lang(&p, Lang::En), "zh-Hans");
+        let to_traditional = |rec: &mut Record| {
+            for f in rec.fields.values_mut() {
+                if let Value::Text(s) = &mut f.value {
+                    *s = "門市開幕專案籌備與協調,預計於十月完成".into();
+                }
+            }
+        };
+        p.tasks.clear();
+        p.risks.clear();
+        p.meetings.clear();
+        p.signoffs.clear();
+        p.retrospective = None;
+        to_traditional(p.requirement.as_mut().unwrap());
+        assert_eq!(content_lang(&p, Lang::ZhCn), "zh-Hant");
+        let empty = Project { source: "x".into(), ..Project::default() };
+        assert_eq!(content_lang(&empty, Lang::ZhTw), "zh-Hant");
+        assert_eq!(content_lang(&empty, Lang::En), "en");
+    }
 
     #[test]
     fn a_seed_project_gives_every_document_in_spec_order() {

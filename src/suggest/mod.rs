@@ -420,6 +420,15 @@ fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
     {
         s *= 0.1;
     }
+    // Words that are all the field's values say what the column is, whatever its header.
+    if let Type::Enum(e) = f.ty
+        && s < 0.45
+        && p.n >= 2
+        && p.share(p.enum_hits.get(e.name).copied().unwrap_or(0)) >= 0.8
+        && !names_no_field(&c.header)
+    {
+        s = 0.45;
+    }
     let cells = describe(p, f);
     let mut ev = if phrase.is_empty() { cells } else { format!("{cells}header ≈ “{phrase}”") };
     // Ids are recognisable by themselves: unique codes (`T2.1`, `R-001`) or a running number.

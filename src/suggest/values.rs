@@ -273,14 +273,13 @@ pub(super) fn constants(
     if !cols.contains_key("status")
         && let Some(f) = kind.field("status")
         && let Type::Enum(e) = f.ty
+        && let Some(v) = status_word(e, sheet)
     {
-        if let Some(v) = status_word(e, sheet) {
-            out.push((
-                Target { kind, field: f, parent: None },
-                v.code.to_string(),
-                format!("the sheet name “{sheet}” is a status"),
-            ));
-        }
+        out.push((
+            Target { kind, field: f, parent: None },
+            v.code.to_string(),
+            format!("the sheet name “{sheet}” is a status"),
+        ));
     }
     out
 }

@@ -151,12 +151,12 @@ fn apply_rule(rule: &SheetRule, records: &mut [RawRecord]) {
         }
         for (target, text) in &rule.set {
             match target.parent {
-                None if target.kind.key == rec.kind.key => {
-                    if rec.fields.iter().all(|f| f.key != target.field.key || f.cell.is_empty()) {
-                        rec.fields.retain(|f| f.key != target.field.key);
-                        let loc = rec.loc.clone();
-                        rec.fields.push(RawField { key: target.field.key, cell: Cell::Text(text.clone()), loc });
-                    }
+                None if target.kind.key == rec.kind.key
+                    && rec.fields.iter().all(|f| f.key != target.field.key || f.cell.is_empty()) =>
+                {
+                    rec.fields.retain(|f| f.key != target.field.key);
+                    let loc = rec.loc.clone();
+                    rec.fields.push(RawField { key: target.field.key, cell: Cell::Text(text.clone()), loc });
                 }
                 Some(parent) => {
                     for (_, subs) in rec.subs.iter_mut().filter(|(p, _)| *p == parent) {
@@ -191,11 +191,9 @@ fn apply_values(rule: &SheetRule, rec: &mut RawRecord, parent: Option<&str>) {
         match def.ty {
             Type::Enum(_) => {
                 let text = f.cell.display();
-                if let Some(found) = rule.code(&key, text.trim()) {
-                    // `~`: no code fits — left as written, so `check` names it.
-                    if let Some(v) = found {
-                        f.cell = Cell::Text(v.code.to_string());
-                    }
+                // `~` (no code fits) leaves the word as written, so `check` names it.
+                if let Some(Some(v)) = rule.code(&key, text.trim()) {
+                    f.cell = Cell::Text(v.code.to_string());
                 }
             }
             Type::Date | Type::DateTime => {

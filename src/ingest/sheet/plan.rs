@@ -333,7 +333,10 @@ impl SheetReader<'_> {
                         }
                     },
                     None => {
-                        diags.push(self.extra_info(kind, hc));
+                        // A column the mapping says is no field (`~`) is kept without a word.
+                        if self.decided(kind, &hc.text).is_none() {
+                            diags.push(self.extra_info(kind, hc));
+                        }
                         Target::Extra
                     }
                 }

@@ -168,11 +168,13 @@ fn read_file(path: &Path) -> Result<&'static [u8], String> {
 
 fn face_of(data: &'static [u8], index: u32, source: &str) -> Result<Arc<FontFace>, String> {
     let key = (source.to_string(), index);
-    if let Some(f) = face_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    // Held while parsing: two threads asking at once must get the same face.
+    let mut cache = face_cache().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(f) = cache.get(&key) {
         return Ok(f.clone());
     }
     let face = Arc::new(FontFace::parse(data, index, source.to_string())?);
-    face_cache().lock().unwrap_or_else(|e| e.into_inner()).insert(key, face.clone());
+    cache.insert(key, face.clone());
     Ok(face)
 }
 

@@ -1,7 +1,7 @@
 //! PDF (SPEC §4 PDF): A4 pages laid out by our own engine ([`layout`]) — portrait, or
 //! landscape where the Gantt chart or a wide table needs it — with a header (project,
 //! number) and footer (`第 1 页 / 共 3 页`) on every page, bookmarks, metadata, fonts
-//! embedded as subsets ([`fonts`], [`writer`]), and, with `--pdfa`, PDF/A-2b.
+//! embedded as subsets ([`fonts`], [`writer`]), and, with `--pdfa`, PDF/A-2u.
 //!
 //! ```no_run
 //! # use dossier::render::pdf::{PdfOptions, PdfRenderer};
@@ -34,7 +34,7 @@ use crate::report::{Document, SummaryView};
 pub struct PdfOptions {
     /// `--font FILE`, in order: a fallback chain tried before the bundled and system fonts.
     pub fonts: Vec<PathBuf>,
-    /// `--pdfa`: PDF/A-2b (XMP metadata, sRGB output intent).
+    /// `--pdfa`: PDF/A-2u (XMP metadata, sRGB output intent).
     pub pdfa: bool,
 }
 
@@ -53,6 +53,16 @@ const PAGES: L10n = L10n::new("页数", "頁數", "Pages");
 
 fn lang_of(meta: &DocMeta) -> Lang {
     Lang::parse(meta.lang).unwrap_or(Lang::ZhCn)
+}
+
+/// The font chain for a document: the TC face for Traditional-Chinese text, the SC face for
+/// Simplified, the UI language's choice for English.
+fn face_of(meta: &DocMeta) -> Lang {
+    match meta.content_lang {
+        "zh-Hant" => Lang::ZhTw,
+        "zh-Hans" => Lang::ZhCn,
+        _ => lang_of(meta),
+    }
 }
 
 /// One document laid out: its pages and bookmarks (page indexes relative to the section),
@@ -137,7 +147,7 @@ impl PdfRenderer {
                 .collect::<Vec<_>>()
                 .join(" "),
             creator: meta.generator.to_string(),
-            lang: meta.lang.to_string(),
+            lang: meta.content_lang.to_string(),
             date: meta.stamp,
             pdfa: self.opts.pdfa,
         };
@@ -164,8 +174,7 @@ impl PdfRenderer {
     /// bookmarks for each document and its sections.
     pub fn render_dossier(&self, documents: &[Document], meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
         let lang = lang_of(meta);
-        let chain = self.chain(lang);
-        let mut sh = Shaper::new(chain);
+        let mut sh = Shaper::new(self.chain(face_of(meta)));
         let title = DOSSIER.get(lang);
         let mut sections = Vec::with_capacity(documents.len() + 2);
         for d in documents {
@@ -357,7 +366,7 @@ impl Renderer for PdfRenderer {
 
     fn render(&self, doc: &Document, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
         let lang = lang_of(meta);
-        let mut sh = Shaper::new(self.chain(lang));
+        let mut sh = Shaper::new(self.chain(face_of(meta)));
         let section = self.layout(&mut sh, doc, meta, lang)?;
         let title = if meta.project_name.is_empty() {
             doc.title.clone()
@@ -369,7 +378,7 @@ impl Renderer for PdfRenderer {
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
         let lang = lang_of(meta);
-        let mut sh = Shaper::new(self.chain(lang));
+        let mut sh = Shaper::new(self.chain(face_of(meta)));
         let g = Geometry::a4(true);
         let mut flow = Flow::new(&mut sh, g.content_width());
         docs::summary(&mut flow, summary, meta);
@@ -602,7 +611,7 @@ mod tests {
             assert_eq!(a, b, "{}", d.stem);
             assert!(a.starts_with(b"%PDF-1.7"));
             let text = String::from_utf8_lossy(&a);
-            assert!(text.contains("/Lang (zh-CN)") && text.contains("/CreationDate (D:20240810000000Z)"));
+            assert!(text.contains("/Lang (zh-Hans)") && text.contains("/CreationDate (D:20240810000000Z)"));
             assert!(!text.contains("/Metadata"), "no XMP without --pdfa");
         }
     }
@@ -644,7 +653,7 @@ mod tests {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
             text.contains("<pdfaid:part>2</pdfaid:part>")
-                && text.contains("<pdfaid:conformance>B</pdfaid:conformance>")
+                && text.contains("<pdfaid:conformance>U</pdfaid:conformance>")
         );
         assert!(text.contains("/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1"));
         assert!(text.contains("<xmp:CreateDate>2024-08-10T00:00:00Z</xmp:CreateDate>"));

@@ -1,6 +1,6 @@
 //! PDF serialisation of laid-out pages: every font embedded as a subset (Type 0 / CID,
 //! Identity-H, with a ToUnicode map so text copies out as the right characters), vector
-//! content streams, bookmarks, document metadata and, on request, PDF/A-2b (XMP metadata,
+//! content streams, bookmarks, document metadata and, on request, PDF/A-2u (XMP metadata,
 //! sRGB output intent). The same pages and metadata give the same bytes: nothing reads the
 //! clock, object order is fixed, the document ID is a hash of the content.
 
@@ -98,7 +98,7 @@ fn fallback_deflate(data: &[u8]) -> Vec<u8> {
 }
 
 /// A number as PDF writes it: at most 3 decimals, no trailing zeros, no `-0`.
-pub(super) fn num(v: f32) -> String {
+pub fn num(v: f32) -> String {
     let mut s = String::new();
     put(&mut s, v);
     s
@@ -134,18 +134,32 @@ fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Glyphs of one font used by the document: old glyph id → (advance, text).
-type Used = BTreeMap<u16, (f32, char)>;
+/// Glyphs of one font used by the document: old glyph id → (advance, the characters it
+/// stands for, in order of first use). One glyph can draw several characters (`人` and the
+/// Kangxi radical `⼈`, `・` and `·`).
+type Used = BTreeMap<u16, (f32, Vec<char>)>;
 
+/// One font of the chain as embedded: the font program once, and one PDF font per *layer*.
+/// Layer `n` holds the `n`-th character of every glyph that draws more than `n`, so every
+/// (glyph, character) pair has its own code and its own ToUnicode entry: no character's text
+/// is replaced by another's in copy and search (PDF/A-2u). Almost every document has one layer.
 struct EmbeddedFont {
-    /// Resource name (`F0`).
-    name: String,
-    /// Object of the Type 0 font.
-    obj: usize,
-    /// Old glyph id → new glyph id (the CID).
+    /// Resource name (`F0`, `F0_1`) and Type 0 font object of each layer.
+    layers: Vec<(String, usize)>,
+    /// Old glyph id → new glyph id (the CID, the same in every layer).
     cids: BTreeMap<u16, u16>,
+    /// (old glyph id, character) → layer, for the pairs past layer 0.
+    extra: BTreeMap<(u16, char), usize>,
     /// A family's Bold face: bold text in it needs no synthetic stroke.
     bold: bool,
+}
+
+impl EmbeddedFont {
+    /// The layer and code that draw `gid` as the text `ch`.
+    fn code(&self, gid: u16, ch: char) -> (usize, u16) {
+        let layer = self.extra.get(&(gid, ch)).copied().unwrap_or(0);
+        (layer, self.cids.get(&gid).copied().unwrap_or(0))
+    }
 }
 
 /// Six capital letters naming a subset, from its font and glyphs (PDF 9.6.4).
@@ -189,7 +203,7 @@ fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, n: usize, used: &Use
     let base = format!("{}+{}", subset_tag(&font.postscript, used), font.postscript);
     let m = font.metrics();
 
-    let (type0, cid, desc, file, tounicode) = (w.alloc(), w.alloc(), w.alloc(), w.alloc(), w.alloc());
+    let (desc, file) = (w.alloc(), w.alloc());
     let file_key = if font.cff {
         // The bare CFF table, as CIDFontType0C: readable by every viewer since PDF 1.3.
         let cff = ttf_parser::RawFace::parse(&subset, 0)
@@ -216,31 +230,48 @@ fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, n: usize, used: &Use
             num(m.cap_height),
         ),
     );
-    // Widths: the new glyph ids run 1..n in the order of `used`.
-    let mut widths = String::from("[1 [");
-    for (i, (adv, _)) in used.values().enumerate() {
-        if i > 0 {
-            widths.push(' ');
-        }
-        widths.push_str(&num(*adv));
-    }
-    widths.push_str("]]");
     let (subtype, extra) = if font.cff { ("CIDFontType0", "") } else { ("CIDFontType2", " /CIDToGIDMap /Identity") };
-    w.obj(
-        cid,
-        &format!(
-            "<< /Type /Font /Subtype /{subtype} /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {desc} 0 R /DW 1000 /W {widths}{extra} >>"
-        ),
-    );
-    let map: Vec<(u16, char)> = used.iter().map(|(gid, (_, c))| (cids[gid], *c)).collect();
-    w.stream(tounicode, "", to_unicode(&map).as_bytes(), true);
-    w.obj(
-        type0,
-        &format!(
-            "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {tounicode} 0 R >>"
-        ),
-    );
-    Ok(EmbeddedFont { name: format!("F{n}"), obj: type0, cids, bold: chain.is_bold(usize::from(index)) })
+    let depth = used.values().map(|(_, chars)| chars.len()).max().unwrap_or(1);
+    let mut layers = Vec::with_capacity(depth);
+    let mut extra_codes = BTreeMap::new();
+    for layer in 0..depth {
+        let (type0, cid, tounicode) = (w.alloc(), w.alloc(), w.alloc());
+        // Widths: the new glyph ids run 1..n in the order of `used`; layer 0 has them all.
+        let mut widths = String::from("[");
+        let mut map: Vec<(u16, char)> = Vec::new();
+        for (gid, (adv, chars)) in used {
+            let Some(c) = chars.get(layer) else { continue };
+            if layer == 0 {
+                if map.is_empty() {
+                    widths.push_str("1 [");
+                } else {
+                    widths.push(' ');
+                }
+                widths.push_str(&num(*adv));
+            } else {
+                let _ = write!(widths, "{} [{}] ", cids[gid], num(*adv));
+                extra_codes.insert((*gid, *c), layer);
+            }
+            map.push((cids[gid], *c));
+        }
+        widths.push_str(if layer == 0 { "]]" } else { "]" });
+        w.obj(
+            cid,
+            &format!(
+                "<< /Type /Font /Subtype /{subtype} /BaseFont /{base} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {desc} 0 R /DW 1000 /W {widths}{extra} >>"
+            ),
+        );
+        w.stream(tounicode, "", to_unicode(&map).as_bytes(), true);
+        w.obj(
+            type0,
+            &format!(
+                "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {tounicode} 0 R >>"
+            ),
+        );
+        let name = if layer == 0 { format!("F{n}") } else { format!("F{n}_{layer}") };
+        layers.push((name, type0));
+    }
+    Ok(EmbeddedFont { layers, cids, extra: extra_codes, bold: chain.is_bold(usize::from(index)) })
 }
 
 /// Appends a number as PDF writes it (at most 3 decimals), without allocating.
@@ -416,13 +447,17 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                         out.push_str(if synthetic(f) { "2 Tr\n" } else { "0 Tr\n" });
                         st.bold = synthetic(f);
                     }
+                    let (layer, _) = ef.code(glyphs[i].gid, glyphs[i].ch);
                     out.push('/');
-                    out.push_str(&ef.name);
+                    out.push_str(&ef.layers[layer].0);
                     out.push(' ');
                     put(&mut out, *size);
                     out.push_str(" Tf <");
                     while i < glyphs.len() && glyphs[i].font == f {
-                        let cid = ef.cids.get(&glyphs[i].gid).copied().unwrap_or(0);
+                        let (l, cid) = ef.code(glyphs[i].gid, glyphs[i].ch);
+                        if l != layer {
+                            break;
+                        }
                         let _ = write!(out, "{cid:04X}");
                         i += 1;
                     }
@@ -564,7 +599,7 @@ fn xmp(meta: &Meta) -> String {
 <xmp:ModifyDate>{date}</xmp:ModifyDate>
 <xmp:MetadataDate>{date}</xmp:MetadataDate>
 <pdfaid:part>2</pdfaid:part>
-<pdfaid:conformance>B</pdfaid:conformance>
+<pdfaid:conformance>U</pdfaid:conformance>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
@@ -690,7 +725,10 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
         for op in &page.ops {
             if let Op::Text { glyphs, .. } = op {
                 for g in glyphs {
-                    used.entry(g.font).or_default().entry(g.gid).or_insert((g.advance, g.ch));
+                    let (_, chars) = used.entry(g.font).or_default().entry(g.gid).or_insert((g.advance, Vec::new()));
+                    if !chars.contains(&g.ch) {
+                        chars.push(g.ch);
+                    }
                 }
             }
         }
@@ -699,7 +737,12 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
     for (n, (index, u)) in used.iter().enumerate() {
         fonts.insert(*index, embed_font(&mut w, chain, *index, n, u)?);
     }
-    let font_res: String = fonts.values().map(|f| format!("/{} {} 0 R", f.name, f.obj)).collect::<Vec<_>>().join(" ");
+    let font_res: String = fonts
+        .values()
+        .flat_map(|f| &f.layers)
+        .map(|(name, obj)| format!("/{name} {obj} 0 R"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let resources = format!("<< /Font << {font_res} >> /ProcSet [/PDF /Text] >>");
 
     // Page objects are numbered first, so that links can name any page.
@@ -810,6 +853,44 @@ mod tests {
         assert_eq!(u32::from_be_bytes(icc[0..4].try_into().unwrap()) as usize, icc.len());
         assert_eq!(&icc[36..40], b"acsp");
         assert_eq!(&icc[12..24], b"mntrRGB XYZ ");
+    }
+
+    #[test]
+    fn a_glyph_drawn_for_two_characters_gets_a_code_for_each() {
+        // `人` and the Kangxi radical `⼈` share a glyph; each keeps its own text (PDF/A-2u).
+        let Some(chain) = super::super::fonts::tests::test_chain(crate::model::Lang::ZhCn) else { return };
+        let (font, gid) = chain.find('人').unwrap();
+        let advance = chain.font(usize::from(font)).unwrap().advance(gid);
+        let glyph = |ch| super::super::draw::Glyph { font, gid, advance, ch };
+        let text = Op::Text {
+            x: 10.0,
+            y: 10.0,
+            size: 12.0,
+            color: Rgb::BLACK,
+            bold: false,
+            glyphs: vec![glyph('人'), glyph('⼈'), glyph('人')],
+        };
+        let page = Page { width: 200.0, height: 200.0, ops: vec![text] };
+        let meta = Meta { lang: "zh-Hans".into(), ..Meta::default() };
+        let (pdf, _) = write(&[page], &[], &chain, &meta).unwrap();
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/F0 ") && raw.contains("/F0_1 "), "two fonts over one program");
+        assert_eq!(raw.matches("/FontFile3").count() + raw.matches("/FontFile2").count(), 1);
+        // The inflated streams: the page's runs and both ToUnicode maps.
+        let streams: Vec<String> = (0..pdf.len())
+            .filter(|at| pdf[*at..].starts_with(b"stream\n"))
+            .filter_map(|at| {
+                let data = &pdf[at + 7..];
+                let mut out = Vec::new();
+                let mut z = flate2::read::ZlibDecoder::new(data);
+                std::io::Read::read_to_end(&mut z, &mut out).ok()?;
+                Some(String::from_utf8_lossy(&out).into_owned())
+            })
+            .collect();
+        assert!(streams.iter().any(|s| s.contains("<0001> <4EBA>")), "layer 0 maps to 人");
+        assert!(streams.iter().any(|s| s.contains("<0001> <2F08>")), "layer 1 maps to ⼈");
+        let content = streams.iter().find(|s| s.contains(" Tj")).unwrap();
+        assert!(content.contains("/F0 12 Tf <0001> Tj\n/F0_1 12 Tf <0001> Tj\n/F0 12 Tf <0001> Tj"), "{content}");
     }
 
     #[test]
