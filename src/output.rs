@@ -242,7 +242,13 @@ impl OutDir {
     pub fn write_unrecorded(&self, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
         let path = self.root.join(checked_rel(rel)?);
         write_atomic(&path, bytes)?;
-        Ok(Entry { path: rel.to_string(), size: bytes.len() as u64, sha256: sha256_hex(bytes), number: None, revisions: Vec::new() })
+        Ok(Entry {
+            path: rel.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+            number: None,
+            revisions: Vec::new(),
+        })
     }
 
     /// Renames a folder of the output (and the files recorded under it); a folder not written

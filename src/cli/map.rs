@@ -51,8 +51,8 @@ const WROTE: L10n = L10n::new(
 );
 
 const IS_INPUT: L10n = L10n::new(
-    "{path} 是输入文件,不会被覆盖;请用 --write 写到另一个文件",
-    "{path} 是輸入檔案,不會被覆寫;請用 --write 寫到另一個檔案",
+    "{path} 是输入文件，不会被覆盖；请用 --write 写到另一个文件",
+    "{path} 是輸入檔案，不會被覆寫；請用 --write 寫到另一個檔案",
     "{path} is an input file and is never overwritten; give --write another file",
 );
 

@@ -200,13 +200,13 @@ pub fn unify_ideographs(s: &str) -> Option<(String, Vec<(char, char)>)> {
 }
 
 const MSG_UNIFIED: L10n = L10n::new(
-    "{swaps} 已替换为统一汉字:它们看起来一样,但在 PDF 中复制或搜索时是另一个字符",
-    "{swaps} 已替換為統一漢字:它們看起來一樣,但在 PDF 中複製或搜尋時是另一個字元",
+    "{swaps} 已替换为统一汉字：它们看起来一样，但在 PDF 中复制或搜索时是另一个字符",
+    "{swaps} 已替換為統一漢字：它們看起來一樣，但在 PDF 中複製或搜尋時是另一個字元",
     "{swaps} replaced with the unified ideograph: they look the same, but copy and search as another character",
 );
 const HINT_UNIFIED: L10n = L10n::new(
-    "这些部首或兼容汉字多来自复制粘贴;在源文件中改成普通汉字,提示就会消失",
-    "這些部首或相容漢字多來自複製貼上;在來源檔案中改成一般漢字,提示就會消失",
+    "这些部首或兼容汉字多来自复制粘贴；在源文件中改成普通汉字，提示就会消失",
+    "這些部首或相容漢字多來自複製貼上；在來源檔案中改成一般漢字，提示就會消失",
     "such radicals and compatibility ideographs usually come from copy and paste; type the ordinary character in the source file and this note goes away",
 );
 
