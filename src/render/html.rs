@@ -330,7 +330,9 @@ struct BarSvg {
     bar: Option<Rect>,
     fill: &'static str,
     overdue: bool,
-    /// A diamond at the end of the actual finish day.
+    /// A diamond at the end of the actual finish day: its x, and its path once placed.
+    #[serde(skip)]
+    actual_x: Option<f64>,
     actual: Option<String>,
     status: String,
     status_x: f64,
@@ -408,7 +410,7 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
     let leaves: Vec<bool> =
         (0..g.rows.len()).map(|i| g.rows.iter().any(|r| r.depends_on.iter().any(|d| d.row == i))).collect();
     let mut spans: Vec<RowSpans> = Vec::with_capacity(g.rows.len());
-    let mut rows: Vec<BarSvg> = g
+    let rows: Vec<BarSvg> = g
         .rows
         .iter()
         .enumerate()
@@ -476,7 +478,8 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
                 bar,
                 fill: r.fill,
                 overdue: r.overdue,
-                actual: actual_x.map(|x| format!("M{x} 0 l5 7 l-5 7 l-5 -7 z")),
+                actual_x,
+                actual: None,
                 status,
                 status_x,
                 late: !r.delay.is_empty(),
@@ -487,6 +490,7 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
         .collect();
 
     // Pages of rows; y positions relative to each page's own SVG.
+    let mut rows = rows.into_iter();
     let mut pages = Vec::new();
     let mut start = 0;
     let n = g.rows.len();
@@ -496,32 +500,14 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
         let mid = |i: usize| HEAD_H + (i - start) as f64 * ROW_H + ROW_H / 2.0;
         let bottom = HEAD_H + count as f64 * ROW_H;
         let mut page_rows = Vec::with_capacity(count);
-        for i in range.clone() {
-            let mut r = std::mem::replace(
-                &mut rows[i],
-                BarSvg {
-                    label: String::new(),
-                    full: String::new(),
-                    label_x: 0.0,
-                    text_y: 0.0,
-                    bar: None,
-                    fill: "",
-                    overdue: false,
-                    actual: None,
-                    status: String::new(),
-                    status_x: 0.0,
-                    late: false,
-                    striped: false,
-                    tooltip: String::new(),
-                },
-            );
-            let y = mid(i);
+        for (k, mut r) in rows.by_ref().take(count).enumerate() {
+            let y = mid(start + k);
             r.text_y = r1(y + 4.0);
-            r.striped = (i - start) % 2 == 1;
+            r.striped = k % 2 == 1;
             if let Some(b) = r.bar.as_mut() {
                 b.y = r1(y - bar_h / 2.0);
             }
-            r.actual = r.actual.map(|d| d.replacen(" 0 ", &format!(" {} ", r1(y - 7.0)), 1));
+            r.actual = r.actual_x.map(|x| format!("M{x} {} l5 7 l-5 7 l-5 -7 z", r1(y - 7.0)));
             page_rows.push(r);
         }
         // Dependency arrows: from the end of the prerequisite's bar to the start of the task's,
