@@ -405,17 +405,15 @@ impl Folders {
         let names = distinct_folders(name, &sources);
         let mut moved = Vec::new();
         for ((m, _), new) in members.iter().zip(names) {
-            if let Some(old) = self.given.get(m).cloned() {
-                self.taken.remove(&old.to_lowercase());
-                let new = unique(&mut self.taken, &new);
-                if old != new {
-                    moved.push((*m, old, new.clone()));
-                }
-                self.given.insert(*m, new);
-            } else {
-                let new = unique(&mut self.taken, &new);
-                self.given.insert(*m, new);
+            let old = self.given.remove(m);
+            if let Some(o) = &old {
+                self.taken.remove(&o.to_lowercase());
             }
+            let new = unique(&mut self.taken, &new);
+            if let Some(old) = old.filter(|o| *o != new) {
+                moved.push((*m, old, new.clone()));
+            }
+            self.given.insert(*m, new);
         }
         moved
     }

@@ -133,19 +133,9 @@ impl PdfRenderer {
         check_glyphs(sh, title, lang)?;
         let wmeta = writer::Meta {
             title: title.to_string(),
-            subject: [meta.project_name.as_str(), number]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" · "),
+            subject: joined(&[&meta.project_name, number], " · "),
             author: if meta.project_name.is_empty() { meta.generator.to_string() } else { meta.project_name.clone() },
-            keywords: [number, meta.project_id.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" "),
+            keywords: joined(&[number, &meta.project_id], " "),
             creator: meta.generator.to_string(),
             lang: meta.content_lang.to_string(),
             date: meta.stamp,
@@ -200,6 +190,11 @@ impl PdfRenderer {
             if meta.project_name.is_empty() { title.to_string() } else { format!("{title} · {}", meta.project_name) };
         self.write(all, &mut sh, meta, &full_title, &number)
     }
+}
+
+/// The non-empty parts, joined.
+fn joined(parts: &[&str], sep: &str) -> String {
+    parts.iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(sep)
 }
 
 fn check_glyphs(sh: &Shaper, doc: &str, lang: Lang) -> anyhow::Result<()> {
