@@ -430,6 +430,7 @@ for path in sys.argv[1:]:
             "area": ws.print_area, "tall": min(tall) if tall else None,
             "widths": [d.width for d in ws.column_dimensions.values() if d.width],
             "border": ws.cell(row=2, column=1).border.left.style,
+            "header": ws.oddHeader.right.text or "",
         }
 print(json.dumps(out, ensure_ascii=False))
 "#;
@@ -446,6 +447,8 @@ print(json.dumps(out, ensure_ascii=False))
     assert!(sign["fit"] == true && one(&sign["fit_w"]) && one(&sign["fit_h"]), "{sign}");
     assert!(sign["tall"].as_f64().unwrap() >= 30.0, "rows tall enough to sign: {sign}");
     assert_eq!(sign["border"], "thin");
+    // Every printed page of a workbook carries the document's number.
+    assert!(sign["header"].as_str().unwrap().contains("2024-OPS-090-SIGN"), "{sign}");
     let tasks = &j["plan.xlsx:任务分工与进度跟踪表"];
     // Capped at 40 characters (Excel stores 40.71 for 40: its padding).
     assert!(tasks["widths"].as_array().unwrap().iter().all(|w| w.as_f64().unwrap() <= 41.0), "{tasks}");

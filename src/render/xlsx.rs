@@ -44,7 +44,7 @@ impl Renderer for XlsxRenderer {
     }
 
     fn render(&self, doc: &Document, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
-        let mut book = Book::new(meta, &doc.title);
+        let mut book = Book::new(meta, &doc.title, &doc.number);
         let company = match &doc.view {
             DocView::Plan(v) => {
                 plan(&mut book, v)?;
@@ -71,7 +71,7 @@ impl Renderer for XlsxRenderer {
     }
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
-        let mut book = Book::new(meta, &summary.title);
+        let mut book = Book::new(meta, &summary.title, &summary.number);
         portfolio(&mut book, summary)?;
         book.finish(self.created(meta), "summary", None).context("writing summary.xlsx")
     }
@@ -502,6 +502,8 @@ struct Book<'a> {
     lang: Lang,
     as_of: NaiveDate,
     title: String,
+    /// The document's number (`2024-MKT-001-PLAN`): in every page header and the properties.
+    number: String,
     st: Styles,
     /// Enumerations listed on the hidden `Lists` sheet, one column each, with their labels.
     lists: Vec<(&'static str, Vec<String>)>,
@@ -509,10 +511,19 @@ struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    fn new(meta: &'a DocMeta, title: &str) -> Book<'a> {
+    fn new(meta: &'a DocMeta, title: &str, number: &str) -> Book<'a> {
         let lang = Lang::parse(meta.lang).unwrap_or_default();
         let as_of = parse_date(&meta.generated).unwrap_or_default();
-        Book { meta, lang, as_of, title: title.to_string(), st: Styles::new(), lists: Vec::new(), sheets: Vec::new() }
+        Book {
+            meta,
+            lang,
+            as_of,
+            title: title.to_string(),
+            number: number.to_string(),
+            st: Styles::new(),
+            lists: Vec::new(),
+            sheets: Vec::new(),
+        }
     }
 
     /// A new sheet with the page set up: A4, header (project, document) and footer (page n of m).
@@ -521,7 +532,11 @@ impl<'a> Book<'a> {
         ws.set_name(sheet_name(name))?;
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
-        let header = format!("&L{}&R{}", hf(&project_line(self.meta, " "), 100), hf(&self.title, 100));
+        let header = format!(
+            "&L{}&R{}",
+            hf(&project_line(self.meta, " "), 100),
+            hf(&format!("{} {}{}{}", self.title, self.meta.ui.number, self.meta.ui.colon, self.number), 120)
+        );
         ws.set_header(header);
         let footer =
             format!("&L{}&C{}&R{}", hf(self.meta.generator, 40), PAGE.get(self.lang), hf(&self.meta.generated, 20));
@@ -675,7 +690,10 @@ impl<'a> Book<'a> {
             .set_creation_datetime(&created);
         let subject = project_line(self.meta, " ");
         if !subject.is_empty() {
-            props = props.set_subject(&subject).set_keywords(&self.meta.project_id);
+            props = props.set_subject(&subject);
+        }
+        if !self.number.is_empty() {
+            props = props.set_keywords(&self.number);
         }
         if let Some(c) = company {
             props = props.set_company(c);
