@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, io_message};
+use crate::diag::{Diagnostic, Severity, io_message};
 use crate::ingest::{self, Ctx, values};
 use crate::mapping::{self, Mapping};
 use crate::model::{L10n, Lang, Location, Project, Record, Value};
@@ -132,6 +132,9 @@ pub fn check(input: &ProjectInput, ctx: &Ctx) -> Vec<Checked> {
         },
     };
     let (project, registered) = load_all(input, ctx, &mut diags);
+    if registered.is_empty() && is_empty(&project) && !diags.iter().any(|d| d.severity == Severity::Error) {
+        diags.push(no_records(input, ctx.lang));
+    }
     let mut out = Vec::new();
     if !registered.is_empty() && is_empty(&project) {
         // The register's rows are the projects; what the files said goes with the first.
@@ -171,6 +174,25 @@ pub fn is_empty(p: &Project) -> bool {
         && p.meetings.is_empty()
         && p.signoffs.is_empty()
         && p.actions.is_empty()
+}
+
+const NO_RECORDS: L10n = L10n::new(
+    "这个项目没有读到任何记录（文件：{files}）",
+    "這個專案沒有讀到任何記錄（檔案：{files}）",
+    "no record was read for this project (files: {files})",
+);
+const NO_RECORDS_HINT: L10n = L10n::new(
+    "Markdown 文件需要 YAML 头部（kind：…）和字段；工作簿可用 dossier map suggest 生成映射",
+    "Markdown 檔案需要 YAML 頭部（kind：…）和欄位；活頁簿可用 dossier map suggest 產生對應",
+    "a Markdown file needs front matter (kind: …) and fields; for a workbook, dossier map suggest writes a mapping",
+);
+
+/// A project that gave nothing, when no file of it already said why.
+fn no_records(input: &ProjectInput, lang: Lang) -> Diagnostic {
+    let files: Vec<String> = input.files.iter().map(|f| f.display().to_string()).collect();
+    let file: Arc<str> = input.source.as_str().into();
+    Diagnostic::error("no-records", Location::file(&file), NO_RECORDS.fill(lang, &[("files", &files.join(", "))]))
+        .hint(NO_RECORDS_HINT.get(lang))
 }
 
 /// A mapping file that cannot be used, as the project's diagnostic.

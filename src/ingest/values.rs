@@ -1404,11 +1404,19 @@ fn split_head(text: &str) -> Option<(String, String)> {
 }
 
 /// The value a text names: the whole text, else its head (`高(P0)`, `优秀(…)`), with the rest.
-fn lookup_enum(e: &'static EnumDef, text: &str) -> Option<(&'static EnumValue, Option<String>)> {
+/// A head is taken only when the rest has a place to go (the field's companion, such as a
+/// quality's comment) or is a short remark in brackets: a sentence that happens to start with
+/// `High` is not the code `high`.
+fn lookup_enum(e: &'static EnumDef, text: &str, keeps_rest: bool) -> Option<(&'static EnumValue, Option<String>)> {
     if let Some(v) = e.lookup(text) {
         return Some((v, None));
     }
     let (head, rest) = split_head(text)?;
+    let t = clean_text(text);
+    let remark = t[head.len()..].trim_start().starts_with(['(', '（', '[', '【']) && rest.chars().count() <= 12;
+    if !keeps_rest && !remark && !rest.is_empty() {
+        return None;
+    }
     e.lookup(&head).map(|v| (v, (!rest.is_empty()).then_some(rest)))
 }
 
@@ -1813,7 +1821,7 @@ impl Typer<'_> {
         // A 处理结果 reading 已解决 also sets the status (the companion is an enumeration).
         if let Some(p) = def.pair
             && let Some(Type::Enum(e)) = self.kind.field(p).map(|f| f.ty)
-            && let Some((v, _)) = lookup_enum(e, &text)
+            && let Some((v, _)) = lookup_enum(e, &text, true)
         {
             typed.companion = Some((p, Value::Enum(v.code)));
         }
@@ -1975,7 +1983,9 @@ impl Typer<'_> {
             Cell::Bool(false) => "no".to_string(),
             c => c.display(),
         };
-        if let Some((v, rest)) = lookup_enum(e, &text) {
+        let keeps_rest =
+            def.pair.and_then(|p| self.kind.field(p)).is_some_and(|f| matches!(f.ty, Type::Text | Type::Markdown));
+        if let Some((v, rest)) = lookup_enum(e, &text, keeps_rest) {
             let mut typed = Typed::value(Value::Enum(v.code));
             if let (Some(p), Some(rest)) = (def.pair, rest)
                 && self.kind.field(p).is_some_and(|f| matches!(f.ty, Type::Text | Type::Markdown))

@@ -25,6 +25,7 @@ pub static TEMPLATES: &[(&str, &str)] = &[
     ("risks.html", include_str!("../../templates/risks.html")),
     ("minutes.html", include_str!("../../templates/minutes.html")),
     ("retrospective.html", include_str!("../../templates/retrospective.html")),
+    ("actions.html", include_str!("../../templates/actions.html")),
     ("summary.html", include_str!("../../templates/summary.html")),
     ("index.html", include_str!("../../templates/index.html")),
 ];

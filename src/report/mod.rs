@@ -2,6 +2,7 @@
 //! label already in the run's language, every number and date already formatted, so the
 //! renderers (HTML, XLSX, PDF) only lay them out and never recompute.
 
+pub mod actions;
 pub mod format;
 pub mod index;
 pub mod minutes;
@@ -20,6 +21,7 @@ use crate::ingest::Ctx;
 use crate::model::{L10n, Lang, Project, Record, Value};
 use crate::schema;
 
+pub use actions::{ActionGroup, ActionsView};
 pub use minutes::{ActionRow, AgendaRow, AttendeeRow, MinutesView};
 pub use plan::{Gantt, GanttDep, GanttRow, PlanKpis, PlanView, Swatch, TaskRow, Tick, TodayEdge};
 pub use retro::{MetricRow, RetroView};
@@ -50,6 +52,7 @@ pub enum DocView {
     Risks(RisksView),
     Minutes(MinutesView),
     Retrospective(RetroView),
+    Actions(ActionsView),
 }
 
 impl DocView {
@@ -61,6 +64,7 @@ impl DocView {
             DocView::Risks(_) => "risks",
             DocView::Minutes(_) => "minutes",
             DocView::Retrospective(_) => "retrospective",
+            DocView::Actions(_) => "actions",
         }
     }
 
@@ -291,7 +295,7 @@ pub fn content_lang(project: &Project, ui: Lang) -> &'static str {
     }
     let mut text = String::new();
     let records = project.requirement.iter().chain(&project.tasks).chain(&project.risks).chain(&project.meetings);
-    for r in records.chain(&project.retrospective).chain(&project.signoffs) {
+    for r in records.chain(&project.retrospective).chain(&project.signoffs).chain(&project.actions) {
         walk(r, &mut text);
     }
     let han: String = text.chars().filter(|c| is_han(*c)).collect();
@@ -341,6 +345,9 @@ pub fn documents(project: &Project, ctx: &Ctx) -> Vec<Document> {
         }
         docs.push(doc);
     }
+    if !project.actions.is_empty() {
+        docs.push(actions::document(&project.actions, ctx));
+    }
     if let Some(retro) = &project.retrospective {
         docs.push(retro::document(retro, project.requirement.as_ref(), &project.signoffs, ctx));
     }
@@ -350,6 +357,7 @@ pub fn documents(project: &Project, ctx: &Ctx) -> Vec<Document> {
             "plan" => "PLAN".to_string(),
             "risks" => "RISK".to_string(),
             "retrospective" => "RETRO".to_string(),
+            "actions" => "ACTIONS".to_string(),
             _ => format!("MIN-{}", d.stem.trim_start_matches("minutes-")),
         };
         d.number = number(&id, &short);

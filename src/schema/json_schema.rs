@@ -43,7 +43,7 @@ const CODES: &[&str] = &[
     "signoff-missing",
     "signoff-conflict",
     "file",
-    "no-sheet",
+    "no-records",
     "sheet-skipped",
     "extra",
     "formula",

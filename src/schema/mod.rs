@@ -182,9 +182,13 @@ impl EnumDef {
         enum_index().get(&(self.name, n)).copied()
     }
 
-    /// The code whose names are closest to `text`, for "did you mean" hints.
+    /// The code whose names are close to `text`, for "did you mean" hints: a slip of a
+    /// letter or two (`进行种`, `Compelted`), or a name inside a slightly longer word. None
+    /// when nothing is close — a hint that points at an unrelated code misleads
+    /// (`ESCALATED` is not `closed`).
     pub fn nearest(&self, text: &str) -> Option<&'static EnumValue> {
         let n = normalize(text);
+        let len = n.chars().count();
         let values: &'static [EnumValue] = self.values;
         values
             .iter()
@@ -193,12 +197,14 @@ impl EnumDef {
                     .names()
                     .map(|name| {
                         let m = normalize(name);
-                        let d = strsim::normalized_levenshtein(&n, &m);
-                        let contains = !m.is_empty() && (n.contains(&m) || m.contains(&n));
+                        let mlen = m.chars().count();
+                        let d = strsim::normalized_damerau_levenshtein(&n, &m);
+                        let contains =
+                            mlen >= 2 && (n.contains(&m) || m.contains(&n)) && mlen.min(len) * 2 >= mlen.max(len);
                         if contains { d.max(0.75) } else { d }
                     })
                     .fold(0.0_f64, f64::max);
-                (best >= 0.34).then_some((best, v))
+                (best >= 0.6).then_some((best, v))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, v)| v)
@@ -548,5 +554,8 @@ mod tests {
         assert_eq!(e.lookup("待开始").map(|v| v.code), Some("not_started"));
         assert_eq!(e.lookup("In Progress").map(|v| v.code), Some("in_progress"));
         assert_eq!(e.nearest("进行").map(|v| v.code), Some("in_progress"));
+        assert_eq!(e.nearest("Compelted").map(|v| v.code), Some("done"));
+        let Type::Enum(rs) = kind("risk").unwrap().field("status").unwrap().ty else { panic!() };
+        assert!(rs.nearest("ESCALATED").is_none(), "no hint pointing at an unrelated code");
     }
 }

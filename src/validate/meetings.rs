@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::{Check, MaybeValue, action_name, action_record, date_only, is_blank, iso, iso_dt, raw, show_when};
-use crate::model::L10n;
+use crate::model::{L10n, Record};
 
 /// What an action item must contain (001 步骤3: 任务描述、负责人、截止日期、交付标准).
 const ACTION_PARTS: [&str; 4] = ["description", "owner", "due", "standard"];
@@ -19,26 +19,38 @@ const INCOMPLETE_HINT: L10n = L10n::new(
 
 /// seed 001 二(二)步骤3: 行动项必须包含“任务描述、负责人、截止日期、交付标准”. One error per
 /// action naming everything it lacks; `field` is the first part missing.
+/// The action items of the minutes and of the action register (a log outside any minutes).
 pub(super) fn action_complete(c: &mut Check<'_>) {
     for m in &c.project.meetings {
         for (i, a) in m.records("actions").iter().enumerate() {
-            let missing: Vec<&'static str> = ACTION_PARTS.into_iter().filter(|k| is_blank(a, k)).collect();
-            let Some(&first) = missing.first() else { continue };
-            let labels: Vec<&str> = missing.iter().map(|k| c.label("action", k)).collect();
-            let all: Vec<&str> = ACTION_PARTS.iter().map(|k| c.label("action", k)).collect();
-            let msg = c.t(INCOMPLETE, &[("who", &action_name(m, i, a, c.lang)), ("missing", &c.join(&labels))]);
-            let mut d = c
-                .at(&a.loc, msg)
-                .field(first)
-                .record(Some(action_record(m, i, a)))
-                .expected(c.t(INCOMPLETE_EXPECTED, &[("all", &c.join(&all))]))
-                .hint(c.t(INCOMPLETE_HINT, &[]));
-            if let Some(desc) = a.text("description").filter(|s| !s.trim().is_empty()) {
-                d = d.value(desc);
-            }
-            c.push(d);
+            incomplete(c, a, action_name(m, i, a, c.lang), action_record(m, i, a));
         }
     }
+    for (i, a) in c.project.actions.iter().enumerate() {
+        let key = a.id().map(str::trim).filter(|s| !s.is_empty()).map_or_else(|| (i + 1).to_string(), str::to_string);
+        incomplete(c, a, c.t(REGISTERED, &[("action", &key)]), key);
+    }
+}
+
+const REGISTERED: L10n = L10n::new("行动项 {action}", "行動項 {action}", "Action {action}");
+
+/// One error naming everything an action lacks; `field` is the first part missing.
+fn incomplete(c: &mut Check<'_>, a: &Record, who: String, record: String) {
+    let missing: Vec<&'static str> = ACTION_PARTS.into_iter().filter(|k| is_blank(a, k)).collect();
+    let Some(&first) = missing.first() else { return };
+    let labels: Vec<&str> = missing.iter().map(|k| c.label("action", k)).collect();
+    let all: Vec<&str> = ACTION_PARTS.iter().map(|k| c.label("action", k)).collect();
+    let msg = c.t(INCOMPLETE, &[("who", &who), ("missing", &c.join(&labels))]);
+    let mut d = c
+        .at(&a.loc, msg)
+        .field(first)
+        .record(Some(record))
+        .expected(c.t(INCOMPLETE_EXPECTED, &[("all", &c.join(&all))]))
+        .hint(c.t(INCOMPLETE_HINT, &[]));
+    if let Some(desc) = a.text("description").filter(|s| !s.trim().is_empty()) {
+        d = d.value(desc);
+    }
+    c.push(d);
 }
 
 /// Most attendees a meeting should have (001 步骤2: 参会规模控制在8人以内).

@@ -63,6 +63,7 @@ pub(crate) fn read_sheets(
     let mut skipped_names: Vec<String> = Vec::new();
     let mut failures: Vec<(String, String)> = Vec::new();
     let mut matched = 0usize;
+    let mut mapped_skips = 0usize;
     for (name, grid) in sheets {
         let grid = match grid {
             Ok(grid) => grid,
@@ -93,7 +94,7 @@ pub(crate) fn read_sheets(
                 }
             }
             // The team said so: nothing to report.
-            Err(Skip::Mapped) => {}
+            Err(Skip::Mapped) => mapped_skips += 1,
             Err(skip) => {
                 skipped_names.push(name);
                 skipped.push(sh.skipped(skip));
@@ -116,26 +117,41 @@ pub(crate) fn read_sheets(
         }
         out.diags.push(d);
     }
-    if matched == 0 {
-        if failures.is_empty() {
-            let names = join_names(ctx.lang, &skipped_names);
-            let msg = if names.is_empty() {
-                MSG_NO_SHEET_EMPTY.get(ctx.lang).to_string()
-            } else {
-                MSG_NO_SHEET.fill(ctx.lang, &[("sheets", &names)])
-            };
-            let mut d = Diagnostic::info("no-sheet", Location::file(display), msg).hint(HINT_NO_SHEET.get(ctx.lang));
-            if !names.is_empty() {
-                d = d.value(names);
-            }
-            out.diags.push(d);
-            // Sheets that look like a table of another layout: say what does not match.
-            out.diags.extend(skipped.into_iter().filter(|d| d.expected.is_some()));
-        }
-    } else {
+    if out.records.is_empty() && failures.is_empty() && !(mapped_skips > 0 && skipped_names.is_empty() && matched == 0)
+    {
+        // Nothing read at all is never a silent outcome: say so, sheet by sheet, and how to
+        // map them.
+        out.diags.push(no_records(display, ctx.lang, &skipped_names, matched));
+        out.diags.extend(skipped);
+    } else if matched > 0 {
         out.diags.extend(skipped);
     }
     out
+}
+
+/// The `no-records` error of a file: its sheets, and the command that writes a mapping.
+fn no_records(display: &Arc<str>, lang: Lang, skipped: &[String], matched: usize) -> Diagnostic {
+    let names = join_names(lang, skipped);
+    let msg = if skipped.is_empty() && matched == 0 {
+        MSG_NO_SHEET_EMPTY.get(lang).to_string()
+    } else if skipped.is_empty() {
+        MSG_NO_ROWS.get(lang).to_string()
+    } else {
+        MSG_NO_SHEET.fill(lang, &[("sheets", &names)])
+    };
+    let file = shell_quote(display);
+    let d = Diagnostic::error("no-records", Location::file(display), msg)
+        .hint(HINT_NO_RECORDS.fill(lang, &[("file", &file)]));
+    if names.is_empty() { d } else { d.value(names) }
+}
+
+/// A path as a shell word (quoted when it holds spaces or quotes), for commands in hints.
+fn shell_quote(path: &str) -> String {
+    if path.chars().all(|c| c.is_alphanumeric() || "/._-+:@%~".contains(c) || !c.is_ascii()) {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
 }
 
 /// What a sheet's mapping rule adds to the records read from it: value words read as their
@@ -222,14 +238,24 @@ fn join_names(lang: Lang, names: &[String]) -> String {
 // Messages
 
 const MSG_NO_SHEET: L10n = L10n::new(
-    "未找到 PMO 工作表（工作表：{sheets}）",
-    "未找到 PMO 工作表（工作表：{sheets}）",
-    "no PMO sheet found (sheets: {sheets})",
+    "没有读到任何记录：没有一张工作表对应到 dossier 的表单（工作表：{sheets}）",
+    "沒有讀到任何記錄：沒有一張工作表對應到 dossier 的表單（工作表：{sheets}）",
+    "no record was read: no sheet matches one of dossier's forms (sheets: {sheets})",
 );
 const MSG_NO_SHEET_EMPTY: L10n = L10n::new(
-    "未找到 PMO 工作表：工作簿中没有内容",
-    "未找到 PMO 工作表：活頁簿中沒有內容",
-    "no PMO sheet found: the workbook's sheets are empty",
+    "没有读到任何记录：工作表都是空的",
+    "沒有讀到任何記錄：工作表都是空的",
+    "no record was read: the sheets are empty",
+);
+const MSG_NO_ROWS: L10n = L10n::new(
+    "没有读到任何记录：表头之下没有一行有内容",
+    "沒有讀到任何記錄：表頭之下沒有一列有內容",
+    "no record was read: no row under the headers holds anything",
+);
+const HINT_NO_RECORDS: L10n = L10n::new(
+    "运行 dossier map suggest {file} --write mapping.yaml 生成映射（它会读表头和单元格），核对后运行 dossier check {file} --map mapping.yaml",
+    "執行 dossier map suggest {file} --write mapping.yaml 產生對應（它會讀表頭和儲存格），核對後執行 dossier check {file} --map mapping.yaml",
+    "run `dossier map suggest {file} --write mapping.yaml` (it reads the headers and the cells), check it, then `dossier check {file} --map mapping.yaml`",
 );
 const HINT_NO_SHEET: L10n = L10n::new(
     "把工作表命名为表单名称（如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”），或检查表头行是否使用模板中的列名",
@@ -242,9 +268,9 @@ const MSG_SHEET_RESEMBLES: L10n = L10n::new(
     "sheet “{sheet}” skipped: it looks like {kind}, but only {m} of its {n} columns match a field; unmatched: {cols}",
 );
 const HINT_SHEET_RESEMBLES: L10n = L10n::new(
-    "运行 dossier map suggest {file} > mapping.yaml 生成映射文件，检查后用 --map mapping.yaml 再运行",
-    "執行 dossier map suggest {file} > mapping.yaml 產生對應檔，檢查後用 --map mapping.yaml 再執行",
-    "run `dossier map suggest {file} > mapping.yaml`, check the file, then run again with --map mapping.yaml",
+    "运行 dossier map suggest {file} --write mapping.yaml 生成映射，核对后用 --map mapping.yaml 再运行",
+    "執行 dossier map suggest {file} --write mapping.yaml 產生對應，核對後用 --map mapping.yaml 再執行",
+    "run `dossier map suggest {file} --write mapping.yaml`, check it, then run again with --map mapping.yaml",
 );
 const MSG_SHEET_SKIPPED: L10n = L10n::new(
     "已跳过工作表“{sheet}”：表名和表头都不对应任何 PMO 表单",

@@ -17,7 +17,7 @@ use crate::ingest::{Cell, Ctx, FileRead, file_error};
 use crate::model::{L10n, Lang};
 
 /// Reads one workbook into raw records. Never panics on bad input; an unreadable file gives one
-/// `file` error, a workbook without any PMO sheet one `no-sheet` info.
+/// `file` error, a workbook from which no record is read one `no-records` error.
 pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
     let mut book = match open(path) {
         Ok(book) => book,

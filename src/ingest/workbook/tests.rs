@@ -686,7 +686,7 @@ fn banner_rows_help_rows_and_repeated_headers_inside_a_table_are_not_records() {
 }
 
 #[test]
-fn no_pmo_sheet_gives_one_info_and_a_stray_sheet_beside_a_form_is_reported_as_skipped() {
+fn no_pmo_sheet_is_one_no_records_error_and_a_stray_sheet_beside_a_form_is_reported_as_skipped() {
     let dir = tmp();
     let none = dir.path().join("none.xlsx");
     let mut wb = Workbook::new();
@@ -696,9 +696,15 @@ fn no_pmo_sheet_gives_one_info_and_a_stray_sheet_beside_a_form_is_reported_as_sk
     wb.save(&none).unwrap();
     let read = read_in(&none, Lang::En);
     assert!(read.records.is_empty());
-    assert_eq!(codes(&read), ["no-sheet"]);
-    assert_eq!(read.diags[0].severity, Severity::Info);
+    assert_eq!(read.diags[0].code, "no-records");
+    assert_eq!(read.diags[0].severity, Severity::Error);
     assert!(read.diags[0].message.contains("Budget"), "{}", read.diags[0].message);
+    assert!(read.diags[0].hint.as_deref().unwrap().contains("dossier map suggest"), "{:?}", read.diags[0].hint);
+    assert!(
+        read.diags[1..].iter().all(|d| d.code == "sheet-skipped" && d.severity == Severity::Info),
+        "{:#?}",
+        read.diags
+    );
 
     let some = dir.path().join("some.xlsx");
     let mut wb = Workbook::new();
@@ -1128,9 +1134,9 @@ fn corpus_survey() {
         let outcome = if !r.records.is_empty() {
             recs += 1;
             format!("records {} {:?}", r.records.len(), kinds)
-        } else if r.diags.iter().any(|d| d.code == "no-sheet") {
+        } else if r.diags.iter().any(|d| d.code == "no-records") {
             nosheet += 1;
-            "no-sheet".to_string()
+            "no-records".to_string()
         } else if fe.len() == 1 {
             errs += 1;
             format!("file: {} [{}]", fe[0].message, fe[0].value.clone().unwrap_or_default())
@@ -1154,7 +1160,7 @@ fn corpus_survey() {
                 eprintln!("  {:?} {} {}: {}", d.severity, d.code, d.loc, d.message);
             }
         }
-        let rest: Vec<&str> = r.diags.iter().map(|d| d.code).filter(|c| *c != "file" && *c != "no-sheet").collect();
+        let rest: Vec<&str> = r.diags.iter().map(|d| d.code).filter(|c| *c != "file" && *c != "no-records").collect();
         eprintln!(
             "{:>8.1?} {} => {outcome} {rest:?}",
             el,
@@ -1166,6 +1172,6 @@ fn corpus_survey() {
     for (t, p) in times.iter().rev().take(8) {
         eprintln!("  {t:?} {}", p.display());
     }
-    eprintln!("{} files: {recs} with records, {nosheet} no-sheet, {errs} file errors, {other} other", files.len());
+    eprintln!("{} files: {recs} with records, {nosheet} no-records, {errs} file errors, {other} other", files.len());
     assert_eq!(other, 0);
 }

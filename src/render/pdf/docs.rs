@@ -9,8 +9,8 @@ use super::layout::{
 };
 use crate::model::{L10n, Lang};
 use crate::report::{
-    Badge, DocMeta, DocView, Document, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid, SignoffView,
-    SummaryView,
+    ActionsView, Badge, DocMeta, DocView, Document, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid,
+    SignoffView, SummaryView,
 };
 
 const TABLE: f32 = 8.5;
@@ -100,6 +100,7 @@ pub fn document(flow: &mut Flow, doc: &Document, meta: &DocMeta, lang: Lang, g: 
         DocView::Risks(v) => risks(flow, v),
         DocView::Minutes(v) => minutes(flow, v, meta),
         DocView::Retrospective(v) => retro(flow, v, meta, lang),
+        DocView::Actions(v) => actions(flow, v),
     }
 }
 
@@ -253,6 +254,49 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
         t.rows.push(TableRow { cells, fill: flag_fill(r.flag), min_height: 0.0 });
     }
     flow.table(&t);
+}
+
+/// The action tracker: figures, then one table per meeting (seed 001 步骤3).
+fn actions(flow: &mut Flow, v: &ActionsView) {
+    let l = &v.labels;
+    flow.heading(&l.overview, 0);
+    charts::cards(flow, &v.cards);
+    flow.space(10.0);
+    let s = cell_style();
+    let bad = tone("bad").0;
+    for g in &v.groups {
+        flow.heading(&g.caption, 0);
+        let mut t = Table::new(vec![
+            Column::new(&l.id).nowrap(),
+            Column::new(&l.description),
+            Column::new(&l.owner),
+            Column::new(&l.due).nowrap(),
+            Column::new(&l.standard),
+            Column::new(&l.priority).nowrap(),
+            Column::new(&l.status),
+        ]);
+        t.size = TABLE;
+        for a in &g.rows {
+            let mut due = Cell::text(&a.due, s);
+            if a.overdue {
+                due = due.and(Rich::new(&l.overdue, Style::new(7.5, bad).bold()));
+            }
+            t.rows.push(TableRow {
+                cells: vec![
+                    Cell::text(&a.number, s),
+                    Cell::text(&a.description, s),
+                    Cell::text(&a.owner, s),
+                    due,
+                    Cell::text(&a.standard, s),
+                    Cell::text(&a.priority, s),
+                    badge_cell(a.status.as_ref()),
+                ],
+                fill: if a.overdue { Some(FLAG_BAD) } else { None },
+                min_height: 0.0,
+            });
+        }
+        flow.table(&t);
+    }
 }
 
 fn risks(flow: &mut Flow, v: &RisksView) {
