@@ -177,13 +177,13 @@ pub fn is_empty(p: &Project) -> bool {
 }
 
 const NO_RECORDS: L10n = L10n::new(
-    "这个项目没有读到任何记录(文件:{files})",
-    "這個專案沒有讀到任何記錄(檔案:{files})",
+    "这个项目没有读到任何记录（文件：{files}）",
+    "這個專案沒有讀到任何記錄（檔案：{files}）",
     "no record was read for this project (files: {files})",
 );
 const NO_RECORDS_HINT: L10n = L10n::new(
-    "Markdown 文件需要 YAML 头部(kind: …)和字段;工作簿可用 dossier map suggest 生成映射",
-    "Markdown 檔案需要 YAML 頭部(kind: …)和欄位;活頁簿可用 dossier map suggest 產生對應",
+    "Markdown 文件需要 YAML 头部（kind：…）和字段；工作簿可用 dossier map suggest 生成映射",
+    "Markdown 檔案需要 YAML 頭部（kind：…）和欄位；活頁簿可用 dossier map suggest 產生對應",
     "a Markdown file needs front matter (kind: …) and fields; for a workbook, dossier map suggest writes a mapping",
 );
 
@@ -208,13 +208,13 @@ fn mapping_error(e: &mapping::MappingError) -> Diagnostic {
 }
 
 const TOO_MANY: L10n = L10n::new(
-    "一个项目只能有一份{kind},这里又出现一份(第一份在 {first})",
-    "一個專案只能有一份{kind},這裡又出現一份(第一份在 {first})",
+    "一个项目只能有一份{kind}，这里又出现一份（第一份在 {first}）",
+    "一個專案只能有一份{kind}，這裡又出現一份（第一份在 {first}）",
     "a project holds at most one {kind}; another one is here (the first is at {first})",
 );
 const TOO_MANY_HINT: L10n = L10n::new(
-    "把两份合并,或把它们分到两个项目文件夹",
-    "把兩份合併,或把它們分到兩個專案資料夾",
+    "把两份合并，或把它们分到两个项目文件夹",
+    "把兩份合併，或把它們分到兩個專案資料夾",
     "merge the two, or put them in two project folders",
 );
 

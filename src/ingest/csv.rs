@@ -23,26 +23,27 @@ const SNIFF_LINES: usize = 50;
 const DELIMITERS: &[u8] = b",\t;|";
 
 const TOO_LARGE: L10n = L10n::new(
-    "文件过大({size} MB,上限 {max} MB),不像项目表单的导出",
-    "檔案過大({size} MB,上限 {max} MB),不像專案表單的匯出",
+    "文件过大（{size} MB，上限 {max} MB），不像项目表单的导出",
+    "檔案過大（{size} MB，上限 {max} MB），不像專案表單的匯出",
     "the file is too large ({size} MB; the limit is {max} MB) for a project form export",
 );
 const BINARY: L10n = L10n::new(
-    "文件含有 NUL 字节,不是文本文件(CSV/TSV)",
-    "檔案含有 NUL 位元組,不是文字檔(CSV/TSV)",
+    "文件含有 NUL 字节，不是文本文件（CSV/TSV）",
+    "檔案含有 NUL 位元組，不是文字檔（CSV/TSV）",
     "the file contains NUL bytes, so it is not a text (CSV/TSV) file",
 );
 const MIXED: L10n = L10n::new(
-    "无法按一种编码读出全部文字(按 {encoding} 解码时有 {n} 处无效字节),文件可能混用了多种编码",
-    "無法按一種編碼讀出全部文字(按 {encoding} 解碼時有 {n} 處無效位元組),檔案可能混用了多種編碼",
+    "无法按一种编码读出全部文字（按 {encoding} 解码时有 {n} 处无效字节），文件可能混用了多种编码",
+    "無法按一種編碼讀出全部文字（按 {encoding} 解碼時有 {n} 處無效位元組），檔案可能混用了多種編碼",
     "the text cannot be read in one encoding ({n} invalid byte sequences as {encoding}); the file may mix encodings",
 );
 const RESAVE: L10n = L10n::new(
-    "在 Excel 或文本编辑器中打开,另存为“CSV UTF-8”后重试",
-    "在 Excel 或文字編輯器中開啟,另存為「CSV UTF-8」後重試",
+    "在 Excel 或文本编辑器中打开，另存为“CSV UTF-8”后重试",
+    "在 Excel 或文字編輯器中開啟，另存為「CSV UTF-8」後重試",
     "open it in Excel or a text editor and save it as “CSV UTF-8”, then try again",
 );
-const UNREADABLE: L10n = L10n::new("无法读取文件:{detail}", "無法讀取檔案:{detail}", "cannot read the file: {detail}");
+const UNREADABLE: L10n =
+    L10n::new("无法读取文件：{detail}", "無法讀取檔案：{detail}", "cannot read the file: {detail}");
 
 /// Reads one CSV/TSV file. Never panics; a file that cannot be decoded gives one `file` error.
 pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {

@@ -246,18 +246,21 @@ pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
 }
 
 const MALFORMED: crate::model::L10n = crate::model::L10n::new(
-    "文件结构损坏,读取器无法解析({detail});请用 Excel 或 LibreOffice 打开后另存为 .xlsx 再试",
-    "檔案結構損壞,讀取器無法解析({detail});請用 Excel 或 LibreOffice 開啟後另存為 .xlsx 再試",
+    "文件结构损坏，读取器无法解析（{detail}）；请用 Excel 或 LibreOffice 打开后另存为 .xlsx 再试",
+    "檔案結構損壞，讀取器無法解析（{detail}）；請用 Excel 或 LibreOffice 開啟後另存為 .xlsx 再試",
     "the file is malformed and the reader gave up ({detail}); open it in Excel or LibreOffice and save it again as .xlsx",
 );
 
 /// The one diagnostic for a file that cannot be read at all.
 pub fn file_error(lang: Lang, display: &Arc<str>, problem: &str) -> Diagnostic {
-    let msg =
-        crate::model::L10n::new("无法读取文件:{problem}", "無法讀取檔案:{problem}", "cannot read the file: {problem}");
+    let msg = crate::model::L10n::new(
+        "无法读取文件：{problem}",
+        "無法讀取檔案：{problem}",
+        "cannot read the file: {problem}",
+    );
     let hint = crate::model::L10n::new(
-        "请确认文件是未加密、完整的 Excel 工作簿(.xlsx/.xls/.ods)或 Markdown 文件,然后重试",
-        "請確認檔案是未加密、完整的 Excel 活頁簿(.xlsx/.xls/.ods)或 Markdown 檔案,然後重試",
+        "请确认文件是未加密、完整的 Excel 工作簿（.xlsx/.xls/.ods）或 Markdown 文件，然后重试",
+        "請確認檔案是未加密、完整的 Excel 活頁簿（.xlsx/.xls/.ods）或 Markdown 檔案，然後重試",
         "check that it is an unencrypted, complete workbook (.xlsx/.xls/.ods) or a Markdown file, then try again",
     );
     Diagnostic::error("file", Location::file(display), msg.fill(lang, &[("problem", problem)])).hint(hint.get(lang))

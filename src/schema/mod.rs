@@ -215,16 +215,17 @@ impl EnumDef {
         values.iter().find(|v| v.code == code)
     }
 
-    /// `pending_review (待评审), confirmed (已确认), …` in `lang`.
+    /// `待评审（pending_review）、已确认（confirmed）…` in Chinese, the codes in English.
     pub fn describe(&self, lang: Lang) -> String {
-        self.values
+        let parts: Vec<String> = self
+            .values
             .iter()
             .map(|v| match lang {
                 Lang::En => v.code.to_string(),
-                _ => format!("{}({})", v.label.get(lang), v.code),
+                _ => format!("{}（{}）", v.label.get(lang), v.code),
             })
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        parts.join(if lang == Lang::En { ", " } else { "、" })
     }
 }
 

@@ -7,12 +7,12 @@ use crate::model::{L10n, Lang};
 use crate::schema::normalize;
 
 const HEAD: L10n = L10n::new(
-    "# dossier 映射文件(由 `dossier map suggest` 根据表头和单元格内容生成)。\n\
-     # 每行注释是依据;标有“请核对”的行请逐一检查。`~` 表示该列不是字段(保留为 extra)。\n\
-     # 使用:dossier check <文件> --map <本文件>",
-    "# dossier 對應檔(由 `dossier map suggest` 根據表頭和儲存格內容產生)。\n\
-     # 每列註解是依據;標有「請核對」的列請逐一檢查。`~` 表示該欄不是欄位(保留為 extra)。\n\
-     # 使用:dossier check <檔案> --map <本檔案>",
+    "# dossier 映射文件（由 `dossier map suggest` 根据表头和单元格内容生成）。\n\
+     # 每行注释是依据；标有“请核对”的行请逐一检查。`~` 表示该列不是字段（保留为 extra）。\n\
+     # 使用：dossier check <文件> --map <本文件>",
+    "# dossier 對應檔（由 `dossier map suggest` 根據表頭和儲存格內容產生）。\n\
+     # 每列註解是依據；標有「請核對」的列請逐一檢查。`~` 表示該欄不是欄位（保留為 extra）。\n\
+     # 使用：dossier check <檔案> --map <本檔案>",
     "# dossier mapping (written by `dossier map suggest` from the headers and the cells).\n\
      # Each comment gives the evidence; check every line marked “check this”. `~` means the\n\
      # column is not a field (its values are kept as extra).\n\
