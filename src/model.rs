@@ -139,17 +139,29 @@ impl fmt::Display for Location {
     }
 }
 
-/// `(0, 0)` → `A1`; rows and columns are 0-based.
+/// `(0, 0)` → `A1`; rows and columns are 0-based. (Called for every value read: no
+/// formatting machinery, one allocation.)
 pub fn cell_name(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
+    let mut letters = [0u8; 4];
+    let mut n = 0;
     let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
+    while c > 0 && n < letters.len() {
+        letters[n] = b'A' + ((c - 1) % 26) as u8;
         c = (c - 1) / 26;
+        n += 1;
     }
-    letters.reverse();
-    format!("{}{}", String::from_utf8(letters).unwrap_or_default(), row + 1)
+    let mut digits = [0u8; 10];
+    let mut d = 0;
+    let mut r = u64::from(row) + 1;
+    while r > 0 {
+        digits[d] = b'0' + (r % 10) as u8;
+        r /= 10;
+        d += 1;
+    }
+    let mut out = String::with_capacity(n + d);
+    out.extend(letters[..n].iter().rev().map(|&b| b as char));
+    out.extend(digits[..d].iter().rev().map(|&b| b as char));
+    out
 }
 
 /// A department and/or a person (`市场部/张三`, `张三(市场部)`, `Marketing / Li Na`).

@@ -355,12 +355,12 @@ pub(crate) const HINT_RESAVE: L10n = L10n::new(
 /// every kind. Per text, one slot per kind of [`KINDS`] (None = not asked yet).
 struct Matcher<'a> {
     ctx: &'a Ctx,
-    memo: RefCell<HashMap<String, Vec<Option<Option<&'static FieldDef>>>>>,
+    memo: RefCell<rustc_hash::FxHashMap<String, Vec<Option<Option<&'static FieldDef>>>>>,
 }
 
 impl<'a> Matcher<'a> {
     fn new(ctx: &'a Ctx) -> Matcher<'a> {
-        Matcher { ctx, memo: RefCell::new(HashMap::new()) }
+        Matcher { ctx, memo: RefCell::new(Default::default()) }
     }
 
     /// The field of `kind` a header or label names (never a computed field).
