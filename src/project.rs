@@ -136,27 +136,39 @@ pub fn check(input: &ProjectInput, ctx: &Ctx) -> Vec<Checked> {
         diags.push(no_records(input, ctx.lang));
     }
     let mut out = Vec::new();
-    if !registered.is_empty() && is_empty(&project) {
+    // A register row's own findings (its cells) go with its project.
+    let rows: Vec<Vec<Diagnostic>> = registered.iter().map(|req| take_row_diags(&mut diags, req)).collect();
+    let mut rows = registered.into_iter().zip(rows);
+    if rows.len() > 0 && is_empty(&project) {
         // The register's rows are the projects; what the files said goes with the first.
-        for (i, req) in registered.into_iter().enumerate() {
-            let mut c = check_project(register_project(&project.source, req), ctx, Vec::new());
+        for (i, (req, mut own)) in rows.enumerate() {
             if i == 0 {
-                let mut all = std::mem::take(&mut diags);
-                all.append(&mut c.diags);
-                c.diags = all;
+                own.splice(0..0, std::mem::take(&mut diags));
             }
-            out.push(c);
+            out.push(check_project(register_project(&project.source, req), ctx, own));
         }
         return out;
     }
     out.push(check_project(project, ctx, diags));
-    out.extend(registered.into_iter().map(|req| check_project(register_project(&input.source, req), ctx, Vec::new())));
+    out.extend(rows.by_ref().map(|(req, own)| check_project(register_project(&input.source, req), ctx, own)));
     out
 }
 
 fn check_project(project: Project, ctx: &Ctx, mut diags: Vec<Diagnostic>) -> Checked {
     diags.extend(validate::check(&project, ctx));
     Checked { project, diags }
+}
+
+/// The diagnostics about cells of a register row, taken out of `diags`.
+fn take_row_diags(diags: &mut Vec<Diagnostic>, req: &Record) -> Vec<Diagnostic> {
+    let row =
+        |l: &Location| l.cell.as_deref().map(|c| c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic()).to_string());
+    let (sheet, at) = (req.loc.sheet.clone(), row(&req.loc));
+    let (own, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(diags)
+        .into_iter()
+        .partition(|d| d.loc.file == req.loc.file && d.loc.sheet == sheet && at.is_some() && row(&d.loc) == at);
+    *diags = rest;
+    own
 }
 
 /// The project of one register row: `source › id` (or the row's cell when it has no id).

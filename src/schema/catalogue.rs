@@ -210,7 +210,7 @@ pub static KINDS: &[KindDef] = &[
                 .help(l("发起人电话/邮箱", "發起人電話/郵箱", "Initiator's phone or e-mail")),
             f("goal", l("目标描述", "目標描述", "Goal"), Type::Text)
                 .req()
-                .aka(&["协作目标", "協作目標", "核心目标", "目标", "objective"])
+                .aka(&["协作目标", "協作目標", "核心目标", "目标", "需求描述", "需求說明", "需求说明", "objective"])
                 .help(l("需达成的具体目标（可量化）", "需達成的具體目標（可量化）", "The concrete, measurable goal")),
             f("departments", l("涉及部门", "涉及部門", "Departments involved"), Type::List)
                 .req()
