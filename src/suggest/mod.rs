@@ -178,6 +178,8 @@ struct Col {
     profile: Profile,
     /// The header read once, for scoring against every field.
     text: std::rc::Rc<HeaderText>,
+    /// The lower row's text alone, for a two-row header.
+    lower: Option<std::rc::Rc<HeaderText>>,
 }
 
 impl Col {
@@ -325,6 +327,8 @@ fn table_at(grid: &Grid, r: u32, parent: Option<u32>, data: &[u32]) -> Table {
         }
         let child = grid.label(r, c);
         let up = parent.and_then(|p| grid.label(p, c));
+        // The lower header of a two-row header names the column too (`Initial` over `Impact`).
+        let lower = child.as_deref().filter(|_| up.is_some()).map(|t| std::rc::Rc::new(HeaderText::new(t)));
         let header = match (up, child) {
             (Some(p), Some(ch)) if p != ch => {
                 let sep = if p.is_ascii() && ch.is_ascii() { " " } else { "" };
@@ -345,6 +349,7 @@ fn table_at(grid: &Grid, r: u32, parent: Option<u32>, data: &[u32]) -> Table {
         let headerless = header.is_empty();
         out.push(Col {
             col: c,
+            lower,
             text: std::rc::Rc::new(HeaderText::new(&header)),
             header: if headerless { column_name(c) } else { header },
             headerless,
@@ -431,7 +436,13 @@ fn column_score(c: &Col, kind: &str, f: &'static FieldDef, lang: Lang) -> (f64, 
             (0.0, String::new())
         };
     }
-    let (h, phrase) = header_score(&c.text, kind, f.key, f);
+    let (mut h, mut phrase) = header_score(&c.text, kind, f.key, f);
+    if let Some(lower) = &c.lower
+        && let (s, p) = header_score(lower, kind, f.key, f)
+        && s > h
+    {
+        (h, phrase) = (s, p);
+    }
     let mut s = h * fit;
     // An enumeration column whose words read as none of the field's codes does not hold it.
     if let Type::Enum(e) = f.ty

@@ -264,7 +264,7 @@ pub fn content_fit(p: &Profile, field: &FieldDef) -> f64 {
                 0.1
             } else if numbers >= 0.8 {
                 0.2
-            } else if matches!(field.key, "name" | "description" | "title" | "goal")
+            } else if matches!(field.key, "name" | "description" | "title" | "goal" | "measures" | "result")
                 && p.is_vocabulary()
                 && p.unique() < 0.5
             {
