@@ -219,10 +219,24 @@ pub fn install_quiet_panic_hook() {
     }));
 }
 
+/// Runs a reader so that a panic inside it (calamine on a malformed file) stays off the
+/// terminal and comes back as `Err` with the panic's text.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    READING.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    READING.with(|r| r.set(false));
+    result.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    })
+}
+
 /// Reads one input file. Never panics: a broken file gives one file-level diagnostic.
 pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
-    READING.with(|r| r.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let result = guarded(|| {
         if is_markdown(path) {
             markdown::read(path, display, ctx)
         } else if is_csv(path) {
@@ -230,14 +244,8 @@ pub fn read_file(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
         } else {
             workbook::read(path, display, ctx)
         }
-    }));
-    READING.with(|r| r.set(false));
-    result.unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+    });
+    result.unwrap_or_else(|what| {
         let problem = MALFORMED.fill(ctx.lang, &[("detail", &what)]);
         let mut read = FileRead::default();
         read.diags.push(file_error(ctx.lang, display, &problem));

@@ -52,15 +52,19 @@ pub fn suggest(files: &[PathBuf], existing: &Mapping, lang: Lang) -> String {
 /// The sheets of a workbook or CSV file, loaded; unreadable ones are left out (`check`
 /// reports them).
 fn sheets_of(path: &Path) -> Vec<(String, Grid)> {
-    if crate::ingest::is_csv(path) {
-        return crate::ingest::csv::load(path, Lang::En)
-            .map(|g| vec![(crate::ingest::csv::sheet_name(path), g)])
-            .unwrap_or_default();
-    }
-    if crate::ingest::is_workbook(path) {
-        return crate::ingest::workbook::grids(path);
-    }
-    Vec::new()
+    // A reader that panics on a damaged file gives nothing, as one that fails does.
+    crate::ingest::guarded(|| {
+        if crate::ingest::is_csv(path) {
+            crate::ingest::csv::load(path, Lang::En)
+                .map(|g| vec![(crate::ingest::csv::sheet_name(path), g)])
+                .unwrap_or_default()
+        } else if crate::ingest::is_workbook(path) {
+            crate::ingest::workbook::grids(path)
+        } else {
+            Vec::new()
+        }
+    })
+    .unwrap_or_default()
 }
 
 /// What the suggester decided for one sheet, with its evidence.
