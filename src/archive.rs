@@ -33,29 +33,29 @@ pub fn output_dir(bag: &Path) -> PathBuf {
 }
 
 const EXISTS: L10n = L10n::new(
-    "{bag}:已存在;请指定一个新的包路径",
-    "{bag}:已存在;請指定一個新的套件路徑",
+    "{bag}：已存在；请指定一个新的包路径",
+    "{bag}：已存在；請指定一個新的套件路徑",
     "{bag}: already exists; give a new package path",
 );
 const NOT_VERIFIED: L10n = L10n::new(
-    "{dir}:输出文件夹未通过校验({detail});请先运行 dossier verify {dir} 并修复后再归档",
-    "{dir}:輸出資料夾未通過驗證({detail});請先執行 dossier verify {dir} 並修正後再封存",
+    "{dir}：输出文件夹未通过校验（{detail}）；请先运行 dossier verify {dir} 并修复后再归档",
+    "{dir}：輸出資料夾未通過驗證（{detail}）；請先執行 dossier verify {dir} 並修正後再封存",
     "{dir}: the output folder does not verify ({detail}); run dossier verify {dir} and fix it before archiving",
 );
 const INPUT_GONE: L10n = L10n::new(
-    "{file}:找不到项目“{project}”的输入文件;请在运行 dossier build 的文件夹中运行 dossier archive",
-    "{file}:找不到專案「{project}」的輸入檔案;請在執行 dossier build 的資料夾中執行 dossier archive",
+    "{file}：找不到项目“{project}”的输入文件；请在运行 dossier build 的文件夹中运行 dossier archive",
+    "{file}：找不到專案「{project}」的輸入檔案；請在執行 dossier build 的資料夾中執行 dossier archive",
     "{file}: the input of project “{project}” is not there; run dossier archive from the folder dossier build ran in",
 );
 const INPUT_CHANGED: L10n = L10n::new(
-    "{file}:输入文件在生成后已被修改(SHA-256 {found},生成时为 {expected});请重新生成后再归档",
-    "{file}:輸入檔案在產生後已被修改(SHA-256 {found},產生時為 {expected});請重新產生後再封存",
+    "{file}：输入文件在生成后已被修改（SHA-256 {found}，生成时为 {expected}）；请重新生成后再归档",
+    "{file}：輸入檔案在產生後已被修改（SHA-256 {found}，產生時為 {expected}）；請重新產生後再封存",
     "{file}: the input changed after the build (SHA-256 {found}, {expected} when built); build again, then archive",
 );
 const ADD_MISSING: L10n =
-    L10n::new("{file}:无法读取({detail})", "{file}:無法讀取({detail})", "{file}: cannot read it ({detail})");
+    L10n::new("{file}：无法读取（{detail}）", "{file}：無法讀取（{detail}）", "{file}: cannot read it ({detail})");
 const WRITE_FAILED: L10n =
-    L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
+    L10n::new("{file}：无法写入（{detail}）", "{file}：無法寫入（{detail}）", "{file}: cannot write it ({detail})");
 
 fn io_fail(t: L10n, lang: Lang, path: &Path, e: &io::Error) -> Failure {
     Failure { code: 2, message: t.fill(lang, &[("file", &path.display().to_string()), ("detail", &e.to_string())]) }
@@ -261,15 +261,15 @@ pub struct BagCheck {
 }
 
 const BAG_OK: L10n = L10n::new(
-    "{bag}:BagIt 包完整,{n} 个文件与 manifest-sha256.txt 一致",
-    "{bag}:BagIt 套件完整,{n} 個檔案與 manifest-sha256.txt 一致",
+    "{bag}：BagIt 包完整，{n} 个文件与 manifest-sha256.txt 一致",
+    "{bag}：BagIt 套件完整，{n} 個檔案與 manifest-sha256.txt 一致",
     "{bag}: the BagIt package is complete, {n} files match its manifest",
 );
-const BAG_MISSING: L10n = L10n::new("包中缺失:{file}", "套件中缺失:{file}", "missing from the package: {file}");
-const BAG_CHANGED: L10n = L10n::new("包中已改变:{file}", "套件中已變更:{file}", "changed in the package: {file}");
+const BAG_MISSING: L10n = L10n::new("包中缺失：{file}", "套件中缺失：{file}", "missing from the package: {file}");
+const BAG_CHANGED: L10n = L10n::new("包中已改变：{file}", "套件中已變更：{file}", "changed in the package: {file}");
 const BAG_EXTRA: L10n = L10n::new(
-    "包中多出的文件(不在清单中):{file}",
-    "套件中多出的檔案(不在清單中):{file}",
+    "包中多出的文件（不在清单中）：{file}",
+    "套件中多出的檔案（不在清單中）：{file}",
     "in the package but not in its manifest: {file}",
 );
 const BAG_BAD: L10n = L10n::new("{bag}:{detail}", "{bag}:{detail}", "{bag}: {detail}");

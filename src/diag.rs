@@ -115,7 +115,7 @@ pub fn io_message(e: &std::io::Error, lang: crate::model::Lang) -> String {
         K::NotFound => l("找不到该文件或文件夹", "找不到該檔案或資料夾", "no such file or folder"),
         K::PermissionDenied => l("没有访问权限", "沒有存取權限", "permission denied"),
         K::AlreadyExists => l("已存在", "已存在", "it already exists"),
-        K::IsADirectory => l("这是文件夹,不是文件", "這是資料夾,不是檔案", "it is a folder, not a file"),
+        K::IsADirectory => l("这是文件夹，不是文件", "這是資料夾，不是檔案", "it is a folder, not a file"),
         K::NotADirectory => l("这不是文件夹", "這不是資料夾", "it is not a folder"),
         K::StorageFull => l("磁盘空间已满", "磁碟空間已滿", "the disk is full"),
         K::ReadOnlyFilesystem => l("文件系统是只读的", "檔案系統是唯讀的", "the file system is read-only"),

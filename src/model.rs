@@ -139,17 +139,29 @@ impl fmt::Display for Location {
     }
 }
 
-/// `(0, 0)` → `A1`; rows and columns are 0-based.
+/// `(0, 0)` → `A1`; rows and columns are 0-based. (Called for every value read: no
+/// formatting machinery, one allocation.)
 pub fn cell_name(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
+    let mut letters = [0u8; 4];
+    let mut n = 0;
     let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
+    while c > 0 && n < letters.len() {
+        letters[n] = b'A' + ((c - 1) % 26) as u8;
         c = (c - 1) / 26;
+        n += 1;
     }
-    letters.reverse();
-    format!("{}{}", String::from_utf8(letters).unwrap_or_default(), row + 1)
+    let mut digits = [0u8; 10];
+    let mut d = 0;
+    let mut r = u64::from(row) + 1;
+    while r > 0 {
+        digits[d] = b'0' + (r % 10) as u8;
+        r /= 10;
+        d += 1;
+    }
+    let mut out = String::with_capacity(n + d);
+    out.extend(letters[..n].iter().rev().map(|&b| b as char));
+    out.extend(digits[..d].iter().rev().map(|&b| b as char));
+    out
 }
 
 /// A department and/or a person (`市场部/张三`, `张三(市场部)`, `Marketing / Li Na`).
@@ -340,6 +352,124 @@ pub struct Project {
 
 #[cfg(test)]
 mod tests {
+    /// Half-width punctuation in a Chinese string that ought to be full-width: `,` `;` `:`
+    /// `(` `)` `?` `!` outside code (between backticks) and placeholders (between braces),
+    /// except in times (`14:00`), addresses (`https://`) and numbers (`1,000`).
+    pub(crate) fn half_width_marks(s: &str) -> Vec<char> {
+        let chars: Vec<char> = s.chars().collect();
+        let (mut code, mut brace) = (false, 0usize);
+        let mut found = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            match c {
+                '`' => code = !code,
+                '{' => brace += 1,
+                '}' => brace = brace.saturating_sub(1),
+                ',' | ';' | ':' | '(' | ')' | '?' | '!' if !code && brace == 0 => {
+                    let prev = i.checked_sub(1).map(|p| chars[p]);
+                    let next = chars.get(i + 1).copied();
+                    let digits = prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+                    if !((c == ':' || c == ',') && digits) && !(c == ':' && next == Some('/')) {
+                        found.push(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// The Chinese strings of every `L10n::new(…)` and `l(…)` of the source: (file, text).
+    fn chinese_strings() -> Vec<(String, String)> {
+        fn literal(s: &[char], mut i: usize) -> Option<(String, usize)> {
+            while s.get(i).is_some_and(|c| c.is_whitespace()) {
+                i += 1;
+            }
+            if s.get(i) != Some(&'"') {
+                return None;
+            }
+            let mut out = String::new();
+            i += 1;
+            while let Some(&c) = s.get(i) {
+                match c {
+                    '"' => return Some((out, i + 1)),
+                    '\\' => {
+                        // A line continuation drops the new line and the indent after it.
+                        if s.get(i + 1) == Some(&'\n') {
+                            i += 2;
+                            while s.get(i).is_some_and(|c| c.is_whitespace()) {
+                                i += 1;
+                            }
+                            continue;
+                        }
+                        out.push(c);
+                        out.extend(s.get(i + 1));
+                        i += 2;
+                        continue;
+                    }
+                    _ => out.push(c),
+                }
+                i += 1;
+            }
+            None
+        }
+        let mut out = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                let s: Vec<char> = text.chars().collect();
+                let mut i = 0;
+                while i < s.len() {
+                    let at = |t: &str| s[i..].iter().take(t.chars().count()).copied().eq(t.chars());
+                    let start = if at("L10n::new(") {
+                        Some(i + 10)
+                    } else if at("l(") && i > 0 && !(s[i - 1].is_alphanumeric() || s[i - 1] == '_') {
+                        Some(i + 2)
+                    } else {
+                        None
+                    };
+                    if let Some(start) = start
+                        && let Some((zh_cn, next)) = literal(&s, start)
+                    {
+                        let mut j = next;
+                        while s.get(j).is_some_and(|c| c.is_whitespace() || *c == ',') {
+                            j += 1;
+                        }
+                        let name = p.display().to_string();
+                        if let Some((zh_tw, _)) = literal(&s, j) {
+                            out.push((name.clone(), zh_tw));
+                        }
+                        out.push((name, zh_cn));
+                    }
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn chinese_text_uses_full_width_punctuation() {
+        // What the tool writes in Chinese (messages, labels, documents) punctuates as Chinese
+        // does: ，；：（）？！ — never the half-width marks of Latin text.
+        let cjk = |c: char| matches!(c, '\u{3400}'..='\u{9fff}');
+        let strings = chinese_strings();
+        assert!(strings.len() > 300, "the source's L10n strings are found: {}", strings.len());
+        let bad: Vec<String> = strings
+            .iter()
+            .filter(|(_, s)| s.chars().any(cjk) && !half_width_marks(s).is_empty())
+            .map(|(f, s)| format!("{f}: {s}"))
+            .collect();
+        assert!(bad.is_empty(), "half-width punctuation in Chinese text:\n{}", bad.join("\n"));
+        assert_eq!(half_width_marks("时间 14:00，见 https://x.cn，`kind: x`，{a:b}"), Vec::<char>::new());
+        assert_eq!(half_width_marks("已写入,完成(共3个)"), vec![',', '(', ')']);
+    }
+
     use super::*;
 
     #[test]

@@ -90,16 +90,17 @@ pub struct WriteError {
 }
 
 const OP_CREATE_FOLDER: L10n = L10n::new(
-    "无法创建文件夹 {path}:{error}",
-    "無法建立資料夾 {path}:{error}",
+    "无法创建文件夹 {path}：{error}",
+    "無法建立資料夾 {path}：{error}",
     "cannot create the folder {path}: {error}",
 );
 const OP_CREATE: L10n =
-    L10n::new("无法创建文件 {path}:{error}", "無法建立檔案 {path}:{error}", "cannot create {path}: {error}");
-const OP_WRITE: L10n = L10n::new("无法写入 {path}:{error}", "無法寫入 {path}:{error}", "cannot write {path}: {error}");
+    L10n::new("无法创建文件 {path}：{error}", "無法建立檔案 {path}：{error}", "cannot create {path}: {error}");
+const OP_WRITE: L10n =
+    L10n::new("无法写入 {path}：{error}", "無法寫入 {path}：{error}", "cannot write {path}: {error}");
 const OP_RENAME: L10n = L10n::new(
-    "无法把临时文件改名为 {path}:{error}",
-    "無法把暫存檔改名為 {path}:{error}",
+    "无法把临时文件改名为 {path}：{error}",
+    "無法把暫存檔改名為 {path}：{error}",
     "cannot rename the temporary file to {path}: {error}",
 );
 
@@ -191,8 +192,18 @@ pub struct Entry {
     pub path: String,
     pub size: u64,
     pub sha256: String,
+    /// The document's number (`2024-MKT-001-PLAN`), for documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revisions: Vec<Revision>,
+}
+
+impl Entry {
+    pub fn numbered(mut self, number: Option<String>) -> Entry {
+        self.number = number;
+        self
+    }
 }
 
 /// A signature appended to a PDF by `dossier sign`: the whole file after it, and who signed.
@@ -332,7 +343,35 @@ impl OutDir {
     pub fn write_unrecorded(&self, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
         let path = self.root.join(checked_rel(rel)?);
         write_atomic(&path, bytes)?;
-        Ok(Entry { path: rel.to_string(), size: bytes.len() as u64, sha256: sha256_hex(bytes), revisions: Vec::new() })
+        Ok(Entry {
+            path: rel.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+            number: None,
+            revisions: Vec::new(),
+        })
+    }
+
+    /// Renames a folder of the output (and the files recorded under it); a folder not written
+    /// yet is only renamed in the record. A leftover folder of an earlier run under the new
+    /// name is replaced.
+    pub fn rename_dir(&mut self, old: &str, new: &str) -> io::Result<()> {
+        let (from, to) = (self.root.join(checked_rel(old)?), self.root.join(checked_rel(new)?));
+        if from.is_dir() {
+            if to.exists() {
+                fs::remove_dir_all(&to)?;
+            }
+            fs::rename(&from, &to)?;
+        }
+        let prefix = format!("{old}/");
+        let moved: Vec<String> = self.entries.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+        for k in moved {
+            if let Some(mut e) = self.entries.remove(&k) {
+                e.path = format!("{new}/{}", &k[prefix.len()..]);
+                self.entries.insert(e.path.clone(), e);
+            }
+        }
+        Ok(())
     }
 
     pub fn record(&mut self, entry: Entry) {

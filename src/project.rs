@@ -311,27 +311,39 @@ pub fn check(input: &ProjectInput, ctx: &Ctx) -> Vec<Checked> {
         diags.push(no_records(input, ctx.lang));
     }
     let mut out = Vec::new();
-    if !registered.is_empty() && is_empty(&project) {
+    // A register row's own findings (its cells) go with its project.
+    let rows: Vec<Vec<Diagnostic>> = registered.iter().map(|req| take_row_diags(&mut diags, req)).collect();
+    let mut rows = registered.into_iter().zip(rows);
+    if rows.len() > 0 && is_empty(&project) {
         // The register's rows are the projects; what the files said goes with the first.
-        for (i, req) in registered.into_iter().enumerate() {
-            let mut c = check_project(register_project(&project.source, req), ctx, Vec::new());
+        for (i, (req, mut own)) in rows.enumerate() {
             if i == 0 {
-                let mut all = std::mem::take(&mut diags);
-                all.append(&mut c.diags);
-                c.diags = all;
+                own.splice(0..0, std::mem::take(&mut diags));
             }
-            out.push(c);
+            out.push(check_project(register_project(&project.source, req), ctx, own));
         }
         return out;
     }
     out.push(check_project(project, ctx, diags));
-    out.extend(registered.into_iter().map(|req| check_project(register_project(&input.source, req), ctx, Vec::new())));
+    out.extend(rows.by_ref().map(|(req, own)| check_project(register_project(&input.source, req), ctx, own)));
     out
 }
 
 fn check_project(project: Project, ctx: &Ctx, mut diags: Vec<Diagnostic>) -> Checked {
     diags.extend(validate::check(&project, ctx));
     Checked { project, diags }
+}
+
+/// The diagnostics about cells of a register row, taken out of `diags`.
+fn take_row_diags(diags: &mut Vec<Diagnostic>, req: &Record) -> Vec<Diagnostic> {
+    let row =
+        |l: &Location| l.cell.as_deref().map(|c| c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic()).to_string());
+    let (sheet, at) = (req.loc.sheet.clone(), row(&req.loc));
+    let (own, rest): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(diags)
+        .into_iter()
+        .partition(|d| d.loc.file == req.loc.file && d.loc.sheet == sheet && at.is_some() && row(&d.loc) == at);
+    *diags = rest;
+    own
 }
 
 /// The project of one register row: `source › id` (or the row's cell when it has no id).
@@ -352,43 +364,43 @@ pub fn is_empty(p: &Project) -> bool {
 }
 
 const NO_RECORDS: L10n = L10n::new(
-    "这个项目没有读到任何记录(文件:{files})",
-    "這個專案沒有讀到任何記錄(檔案:{files})",
+    "这个项目没有读到任何记录（文件：{files}）",
+    "這個專案沒有讀到任何記錄（檔案：{files}）",
     "no record was read for this project (files: {files})",
 );
 const NO_RECORDS_HINT: L10n = L10n::new(
-    "Markdown 文件需要 YAML 头部(kind: …)和字段;工作簿可用 dossier map suggest 生成映射",
-    "Markdown 檔案需要 YAML 頭部(kind: …)和欄位;活頁簿可用 dossier map suggest 產生對應",
+    "Markdown 文件需要 YAML 头部（kind：…）和字段；工作簿可用 dossier map suggest 生成映射",
+    "Markdown 檔案需要 YAML 頭部（kind：…）和欄位；活頁簿可用 dossier map suggest 產生對應",
     "a Markdown file needs front matter (kind: …) and fields; for a workbook, dossier map suggest writes a mapping",
 );
 
 const SKIPPED_SPECIAL: L10n = L10n::new(
-    "已跳过:这是{kind},不是普通文件",
-    "已略過:這是{kind},不是一般檔案",
+    "已跳过：这是{kind}，不是普通文件",
+    "已略過：這是{kind}，不是一般檔案",
     "skipped: this is {kind}, not a regular file",
 );
 const SKIPPED_AGAIN: L10n = L10n::new(
-    "已跳过:它指向已读取的 {first}(链接)",
-    "已略過:它指向已讀取的 {first}(連結)",
+    "已跳过：它指向已读取的 {first}（链接）",
+    "已略過：它指向已讀取的 {first}（連結）",
     "skipped: it leads to {first}, which is read already (a link)",
 );
 const SKIPPED_DANGLING: L10n =
-    L10n::new("已跳过:链接指向的文件不存在", "已略過:連結指向的檔案不存在", "skipped: a link to nothing");
+    L10n::new("已跳过：链接指向的文件不存在", "已略過：連結指向的檔案不存在", "skipped: a link to nothing");
 const SKIPPED_OUTPUT: L10n = L10n::new(
-    "已跳过:这是 dossier 生成的输出文件夹(含 manifest.json),不是表单",
-    "已略過:這是 dossier 產生的輸出資料夾(含 manifest.json),不是表單",
+    "已跳过：这是 dossier 生成的输出文件夹（含 manifest.json），不是表单",
+    "已略過：這是 dossier 產生的輸出資料夾（含 manifest.json），不是表單",
     "skipped: an output folder of dossier (it holds manifest.json), not forms",
 );
 const SKIPPED_OUTPUT_HINT: L10n = L10n::new(
-    "把输出文件夹(-o)放在输入文件夹之外",
-    "把輸出資料夾(-o)放在輸入資料夾之外",
+    "把输出文件夹（-o）放在输入文件夹之外",
+    "把輸出資料夾（-o）放在輸入資料夾之外",
     "keep the output folder (-o) outside the input folders",
 );
 const UNREADABLE_DIR: L10n =
-    L10n::new("无法列出文件夹内容:{error}", "無法列出資料夾內容:{error}", "cannot list the folder: {error}");
+    L10n::new("无法列出文件夹内容：{error}", "無法列出資料夾內容：{error}", "cannot list the folder: {error}");
 const UNREADABLE_DIR_HINT: L10n = L10n::new(
-    "检查该文件夹的读取和执行权限,或以有权限的用户运行",
-    "檢查該資料夾的讀取與執行權限,或以有權限的使用者執行",
+    "检查该文件夹的读取和执行权限，或以有权限的用户运行",
+    "檢查該資料夾的讀取與執行權限，或以有權限的使用者執行",
     "check the folder's read and execute permissions, or run as a user who may read it",
 );
 
@@ -436,13 +448,13 @@ fn mapping_error(e: &mapping::MappingError) -> Diagnostic {
 }
 
 const TOO_MANY: L10n = L10n::new(
-    "一个项目只能有一份{kind},这里又出现一份(第一份在 {first})",
-    "一個專案只能有一份{kind},這裡又出現一份(第一份在 {first})",
+    "一个项目只能有一份{kind}，这里又出现一份（第一份在 {first}）",
+    "一個專案只能有一份{kind}，這裡又出現一份（第一份在 {first}）",
     "a project holds at most one {kind}; another one is here (the first is at {first})",
 );
 const TOO_MANY_HINT: L10n = L10n::new(
-    "把两份合并,或把它们分到两个项目文件夹",
-    "把兩份合併,或把它們分到兩個專案資料夾",
+    "把两份合并，或把它们分到两个项目文件夹",
+    "把兩份合併，或把它們分到兩個專案資料夾",
     "merge the two, or put them in two project folders",
 );
 

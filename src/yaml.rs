@@ -213,23 +213,23 @@ pub(crate) fn lift(src: &str, n: Spanned<Node>, base: u32, lints: &mut Lints) ->
 }
 
 pub(crate) const SYNTAX_HINT: L10n = L10n::new(
-    "检查缩进(只用半角空格)、冒号后的空格、引号是否成对;含 `:` 或 `#` 的值请加引号",
-    "檢查縮排(只用半形空格)、冒號後的空格、引號是否成對;含 `:` 或 `#` 的值請加引號",
+    "检查缩进（只用半角空格）、冒号后的空格、引号是否成对；含 `:` 或 `#` 的值请加引号",
+    "檢查縮排（只用半形空格）、冒號後的空格、引號是否成對；含 `:` 或 `#` 的值請加引號",
     "check the indentation (spaces only), the space after each colon and matching quotes; quote values containing `:` or `#`",
 );
 pub(crate) const TAB_HINT: L10n = L10n::new(
-    "第{line}行用 Tab 缩进;YAML 只允许空格缩进",
-    "第{line}行用 Tab 縮排;YAML 只允許空格縮排",
+    "第{line}行用 Tab 缩进；YAML 只允许空格缩进",
+    "第{line}行用 Tab 縮排；YAML 只允許空格縮排",
     "line {line} is indented with a tab; YAML allows spaces only",
 );
 pub(crate) const FULLWIDTH_COLON_HINT: L10n = L10n::new(
-    "第{line}行 `{key}：` 用了全角冒号“：”;YAML 需要半角冒号加空格,写成 `{key}: `",
-    "第{line}行 `{key}：` 用了全形冒號「：」;YAML 需要半形冒號加空格,寫成 `{key}: `",
+    "第{line}行 `{key}：` 用了全角冒号“：”；YAML 需要半角冒号加空格，写成 `{key}: `",
+    "第{line}行 `{key}：` 用了全形冒號「：」；YAML 需要半形冒號加空格，寫成 `{key}: `",
     "line {line}: `{key}：` uses a full-width colon; YAML needs an ASCII colon and a space: `{key}: `",
 );
 pub(crate) const IDEOGRAPHIC_INDENT_HINT: L10n = L10n::new(
-    "第{line}行的缩进用了全角空格;请关闭输入法的全角模式,用半角空格缩进",
-    "第{line}行的縮排用了全形空格;請關閉輸入法的全形模式,用半形空格縮排",
+    "第{line}行的缩进用了全角空格；请关闭输入法的全角模式，用半角空格缩进",
+    "第{line}行的縮排用了全形空格；請關閉輸入法的全形模式，用半形空格縮排",
     "line {line} is indented with ideographic spaces; switch the input method to half-width and indent with spaces",
 );
 

@@ -334,27 +334,20 @@ fn init_output_checks_clean_in_every_language_and_is_not_overwritten() {
         let dir = tmp.path().join(lang);
         let out = dossier(&["init", dir.to_str().unwrap(), "--lang", lang]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-        // The workbook and the Markdown examples are two projects; neither has a problem.
+        // The workbook and the Markdown examples beside it are one project, without a problem.
         let out = dossier(&["check", dir.to_str().unwrap(), "--format", "json", "--as-of", "2024-10-20"]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(0), "{lang}: {:#}", doc["diagnostics"]);
         let projects = doc["projects"].as_array().unwrap();
-        assert_eq!(projects.len(), 2);
-        // The same examples either way, one of every kind; only the requirement number differs,
-        // since a batch must not hold one requirement id twice.
-        let strip = |p: &serde_json::Value| {
-            let mut p = p.clone();
-            p.as_object_mut().unwrap().remove("source");
-            p["requirement"]["id"] = serde_json::Value::Null;
-            p
-        };
+        assert_eq!(projects.len(), 1, "{lang}: {:#}", doc["projects"]);
         assert_eq!(projects[0]["requirement"]["id"], "2024-MKT-001");
-        assert_eq!(projects[1]["requirement"]["id"], "2024-MKT-002");
-        assert_eq!(strip(&projects[0]), strip(&projects[1]), "{lang}");
         for kind in ["tasks", "risks", "meetings", "signoffs"] {
-            assert_eq!(projects[0][kind].as_array().map(Vec::len), Some(1), "{lang} {kind}");
+            assert_eq!(projects[0][kind].as_array().map(Vec::len), Some(2), "{lang} {kind}: workbook and Markdown");
         }
+        // The requirement and retrospective in Markdown are shown in the README.
+        let readme = fs::read_to_string(dir.join("README.md")).unwrap();
+        assert!(readme.contains("kind: requirement") && readme.contains("kind: retrospective"), "{readme}");
         assert!(dir.join("README.md").is_file());
 
         // A second init refuses, naming the file, and writes nothing.

@@ -202,3 +202,64 @@ fn metadata_and_pdfa_archival_parts() {
     assert!(has(b"/Outlines"), "no bookmarks");
     assert!(!has(b"/Encrypt"), "PDF/A must not be encrypted");
 }
+
+/// The README's first command on a machine without fonts: the system's font folders are
+/// hidden in a mount namespace (root and `unshare` needed; skipped with a note otherwise), and
+/// every PDF still builds, with the fonts compiled into the binary, byte for byte the same as
+/// with the folders in place.
+#[test]
+fn pdfs_build_on_a_machine_without_fonts() {
+    let empty = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (hidden, shown) = (dir.path().join("hidden"), dir.path().join("shown"));
+    let bin = env!("CARGO_BIN_EXE_dossier");
+    let build = format!("{bin} build samples -o {} --as-of 2024-10-20", hidden.display());
+    let mut script = String::new();
+    for folder in ["/usr/share/fonts", "/usr/local/share/fonts"].iter().filter(|f| Path::new(f).is_dir()) {
+        script.push_str(&format!("mount --bind {} {folder} && ", empty.path().display()));
+    }
+    script.push_str("fc-list 2>/dev/null | wc -l >&2; ");
+    script.push_str(&build);
+    let o = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HOME", empty.path())
+        .env_remove("DOSSIER_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output();
+    let o = match o {
+        Ok(o)
+            if !String::from_utf8_lossy(&o.stderr).contains("unshare failed")
+                && !String::from_utf8_lossy(&o.stderr).contains("mount:") =>
+        {
+            o
+        }
+        _ => {
+            eprintln!(
+                "skipped: no mount namespace here (needs root and unshare); the bundled fonts are also tested alone in the library tests"
+            );
+            return;
+        }
+    };
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let made = pdfs(&hidden);
+    assert!(made.len() >= 15, "{made:?}");
+    let manifest = fs::read_to_string(hidden.join("manifest.json")).unwrap();
+    assert!(manifest.contains("bundled:NotoSansCJKsc-Regular-subset.otf"), "{manifest}");
+    // With the system's fonts visible the same bytes come out: the bundled fonts come first.
+    let o = dossier(&["build", "samples", "-o", shown.to_str().unwrap(), "--as-of", "2024-10-20"]);
+    assert_eq!(o.status.code(), Some(0));
+    for p in made {
+        let rel = p.strip_prefix(&hidden).unwrap();
+        assert!(fs::read(&p).unwrap() == fs::read(shown.join(rel)).unwrap(), "{} differs", rel.display());
+    }
+}

@@ -22,9 +22,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_dossier");
 /// The floors: what the zero-touch path reached when this test was last tightened (the
 /// figures printed by the test). Raise them as the suggester and readers improve.
 const FLOOR_KINDS: f64 = 0.98;
-const FLOOR_COLUMNS: f64 = 0.90;
+const FLOOR_COLUMNS: f64 = 0.91;
 const FLOOR_COUNTS: f64 = 0.89;
-const FLOOR_VALUES: f64 = 0.91;
+const FLOOR_VALUES: f64 = 0.92;
 const FLOOR_ENUMS: f64 = 0.85;
 
 fn real_sheets() -> Option<PathBuf> {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
-use super::{BatchIds, CommonArgs, Style, resolve, write_text, write_total};
+use super::{BatchIds, CommonArgs, Style, resolve, write_late, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
 use crate::model::L10n;
@@ -63,18 +63,9 @@ pub enum OutFormat {
     Xlsx,
 }
 
-/// One project's files, rendered and named, waiting to be written.
-struct Pending {
-    entry: IndexProject,
-    summary: Option<ProjectSummary>,
-    record: ProjectRecord,
-    folder: String,
-    files: Vec<(String, Vec<u8>)>,
-}
-
 const NOT_WRITTEN: L10n = L10n::new(
-    "{error};该项目未生成,其余项目照常生成",
-    "{error};該專案未產生,其餘專案照常產生",
+    "{error}；该项目未生成，其余项目照常生成",
+    "{error}；該專案未產生，其餘專案照常產生",
     "{error}; this project was not built, the others are",
 );
 
@@ -85,6 +76,7 @@ const CHUNK: usize = 64;
 struct RenderedDoc {
     stem: String,
     title: String,
+    number: String,
     files: Vec<(&'static str, Vec<u8>)>,
 }
 
@@ -95,6 +87,7 @@ struct Built {
     docs: Result<Vec<RenderedDoc>, String>,
     summary: Option<ProjectSummary>,
     id: String,
+    name: String,
     /// The project's input files with their hashes, for the manifest (folder set when written).
     record: ProjectRecord,
     /// Only notes of the folder walk, no input files: nothing to build or index.
@@ -102,8 +95,8 @@ struct Built {
 }
 
 const WROTE: L10n = L10n::new(
-    "已写入 {files} 个文件到 {dir}:{built} 个项目已生成,{skipped} 个因错误未生成",
-    "已寫入 {files} 個檔案到 {dir}:{built} 個專案已產生,{skipped} 個因錯誤未產生",
+    "已写入 {files} 个文件到 {dir}：{built} 个项目已生成，{skipped} 个因错误未生成",
+    "已寫入 {files} 個檔案到 {dir}：{built} 個專案已產生，{skipped} 個因錯誤未產生",
     "wrote {files} files to {dir}: {built} project(s) built, {skipped} not built because of errors",
 );
 
@@ -169,12 +162,18 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut tally = Tally::default();
     // Projects with errors, projects rendered or written in vain, notes-only entries.
     let (mut failed, mut broken, mut notes_only) = (0usize, 0usize, 0usize);
-    let mut names = BTreeSet::new();
+    // Projects whose files could not all be written: left out of the index and summary.
+    let mut unwritten = std::collections::HashSet::new();
+    let mut folders = Folders::default();
     let mut ids = BatchIds::default();
-    let mut summaries = Vec::new();
-    let mut index_projects = Vec::new();
+    let mut summaries: Vec<ProjectSummary> = Vec::new();
+    let mut index_projects: Vec<IndexProject> = Vec::new();
     let mut skipped = Vec::new();
-    let mut records = Vec::with_capacity(inputs.len());
+    // Where each built project's entries are: (index entry, summary row), by place in the batch.
+    let mut places: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    // Every project's record for the manifest, by place in the batch (folders set at the end:
+    // a later project sharing a name can still move a folder).
+    let mut records: Vec<(usize, ProjectRecord)> = Vec::with_capacity(inputs.len());
     let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
@@ -188,29 +187,42 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 })
                 .collect()
         });
-        // Names are given in input order (deterministic); the files are then written in parallel.
-        let mut pending: Vec<Pending> = Vec::new();
+        // Names are given in input order, and decided by content (a clash renames both
+        // projects' folders); the files are then written in parallel.
+        let mut ready: Vec<(usize, Vec<RenderedDoc>)> = Vec::new();
         for mut b in built.into_iter().flatten() {
+            let here = projects;
             projects += 1;
-            ids.check(&mut b.checked, &ctx);
+            for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
+                tally.add(d.severity);
+                progress.suspend(|| write_late(&mut text, &d, ctx.lang, &style))?;
+                if let Some((i, _)) = places.get(&earlier) {
+                    let e = &mut index_projects[*i];
+                    e.warnings += 1;
+                    e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
+                }
+            }
             let record = b.record;
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
             progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
-            let problems = problem_counts(ctx.lang, t.errors, t.warnings);
             let mut entry = IndexProject {
                 id: b.id.clone(),
-                name: b.summary.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+                name: b.name.clone(),
                 source: b.checked.project.source.clone(),
                 docs: Vec::new(),
                 errors: t.errors,
                 warnings: t.warnings,
-                problems,
+                problems: problem_counts(ctx.lang, t.errors, t.warnings),
+                first: Vec::new(),
             };
             if t.errors > 0 {
                 failed += 1;
+                let s = report::not_built(&b.checked.project, &b.checked.diags, &ctx);
+                entry.first = s.problems.clone();
+                summaries.push(s);
                 skipped.push(entry);
-                records.push(record);
+                records.push((here, record));
                 continue;
             }
             if b.notes_only {
@@ -222,58 +234,86 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 Err(e) => {
                     broken += 1;
                     progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
-                    records.push(record);
+                    records.push((here, record));
                     continue;
                 }
             };
-            let folder = unique(&mut names, &output::safe_name(&b.id));
+            for (member, old, new) in folders.claim(here, &output::safe_name(&b.id), &b.checked.project.source) {
+                // A project of an earlier chunk moves: its folder on disk and every link to it.
+                out.rename_dir(&old, &new)?;
+                if let Some((i, si)) = places.get(&member) {
+                    relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
+                }
+            }
+            entry.docs = docs.iter().map(|d| IndexDoc { title: d.title.clone(), links: Vec::new() }).collect();
+            places.insert(here, (index_projects.len(), summaries.len()));
+            let mut s = b.summary.take().unwrap_or_else(|| report::project_summary(&b.checked.project, &ctx));
+            s.warnings = t.warnings as u32;
+            summaries.push(s);
+            index_projects.push(entry);
+            records.push((here, record));
+            ready.push((here, docs));
+        }
+        // One project's files: (place, folder, [(path, document number, bytes)]).
+        let mut pending: Vec<(usize, String, Vec<(String, String, Vec<u8>)>)> = Vec::new();
+        for (here, docs) in ready {
+            let folder = folders.folder(here).to_string();
+            let (i, si) = places[&here];
+            summaries[si].link = Some(format!("{folder}/"));
             let mut files = Vec::new();
-            for RenderedDoc { stem, title, files: formats } in docs {
-                let mut links = Vec::new();
+            for (k, RenderedDoc { stem, number, files: formats, .. }) in docs.into_iter().enumerate() {
                 for (format, bytes) in formats {
                     let rel = format!("{folder}/{}", output::file_name(&stem, format));
-                    links.push(Link { format: format.to_uppercase(), href: rel.clone() });
-                    files.push((rel, bytes));
+                    index_projects[i].docs[k].links.push(Link { format: format.to_uppercase(), href: rel.clone() });
+                    files.push((rel, number.clone(), bytes));
                 }
-                entry.docs.push(IndexDoc { title, links });
             }
-            let summary = b.summary.map(|mut s| {
-                s.link = Some(format!("{folder}/"));
-                s
-            });
-            pending.push(Pending { entry, summary, record, folder, files });
+            pending.push((here, folder, files));
         }
         let written: Vec<Vec<io::Result<Entry>>> = pool.install(|| {
             pending
                 .par_iter()
-                .map(|p| p.files.par_iter().map(|(rel, bytes)| out.write_unrecorded(rel, bytes)).collect())
+                .map(|(_, _, files)| {
+                    files
+                        .par_iter()
+                        .map(|(rel, number, bytes)| {
+                            out.write_unrecorded(rel, bytes).map(|e| e.numbered(Some(number.clone())))
+                        })
+                        .collect()
+                })
                 .collect()
         });
         // A project whose files cannot all be written is reported and left out whole (index,
         // summary, its folder in the manifest); the batch goes on.
-        for (mut p, results) in pending.into_iter().zip(written) {
+        for ((here, folder, _), results) in pending.into_iter().zip(written) {
             if let Some(e) = results.iter().find_map(|r| r.as_ref().err()) {
                 broken += 1;
                 let error = WriteError::describe(e, ctx.lang);
                 let msg = NOT_WRITTEN.fill(ctx.lang, &[("error", &error)]);
-                progress.suspend(|| eprintln!("dossier: {}: {msg}", p.entry.source));
+                let source = &index_projects[places[&here].0].source;
+                progress.suspend(|| eprintln!("dossier: {source}: {msg}"));
                 for entry in results.iter().flatten() {
                     let _ = std::fs::remove_file(out.root().join(&entry.path));
                 }
-                let _ = std::fs::remove_dir(out.root().join(&p.folder));
-                records.push(p.record);
+                let _ = std::fs::remove_dir(out.root().join(&folder));
+                unwritten.insert(here);
                 continue;
             }
             for entry in results.into_iter().flatten() {
                 out.record(entry);
             }
-            p.record.folder = Some(p.folder);
-            records.push(p.record);
-            summaries.extend(p.summary);
-            index_projects.push(p.entry);
         }
     }
     progress.finish_and_clear();
+    if !unwritten.is_empty() {
+        let gone: std::collections::HashSet<(usize, usize)> = unwritten.iter().map(|h| places[h]).collect();
+        let (index_gone, summary_gone): (std::collections::HashSet<usize>, std::collections::HashSet<usize>) =
+            gone.into_iter().unzip();
+        index_projects =
+            index_projects.into_iter().enumerate().filter(|(i, _)| !index_gone.contains(i)).map(|(_, e)| e).collect();
+        summaries =
+            summaries.into_iter().enumerate().filter(|(i, _)| !summary_gone.contains(i)).map(|(_, s)| s).collect();
+    }
 
     let localized = |e: io::Error| io::Error::new(e.kind(), WriteError::describe(&e, ctx.lang));
     let batch_meta = DocMeta::batch(&ctx);
@@ -283,7 +323,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         let bytes =
             r.render_summary(&summary_view, &batch_meta).map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
         let rel = format!("summary.{}", r.format());
-        out.write(&rel, &bytes).map_err(localized)?;
+        let e = out.write_unrecorded(&rel, &bytes).map_err(localized)?.numbered(Some(summary_view.number.clone()));
+        out.record(e);
         summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
     }
     let index = IndexView::new(ctx.lang, summary_links, index_projects, skipped);
@@ -296,6 +337,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect()
         })
         .unwrap_or_default();
+    let records = records
+        .into_iter()
+        .map(|(n, mut r)| {
+            r.folder = Some(folders.folder(n)).filter(|f| !f.is_empty() && !unwritten.contains(&n)).map(str::to_string);
+            r
+        })
+        .collect();
     let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts, records).map_err(localized)?;
 
     write_total(&mut text, projects - notes_only, failed, tally, ctx.lang)?;
@@ -333,7 +381,7 @@ fn build_checked(
     pdf: Option<&PdfRenderer>,
 ) -> Built {
     let meta = DocMeta::new(&checked.project, ctx);
-    let id = meta.project_id.clone();
+    let (id, name) = (meta.project_id.clone(), meta.project_name.clone());
     // The folder's own mapping file shapes what is read: it is an input too.
     let files: Vec<std::path::PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
     let mut record = ProjectRecord::new(&checked.project.source, &files);
@@ -348,7 +396,7 @@ fn build_checked(
     };
     let notes_only = input.files.is_empty();
     if checked.has_errors() || notes_only {
-        return Built { checked, docs: Ok(Vec::new()), summary: None, id, record, notes_only };
+        return Built { checked, docs: Ok(Vec::new()), summary: None, id, name, record, notes_only };
     }
     let documents = report::documents(&checked.project, ctx);
     let rendered = (|| {
@@ -359,23 +407,133 @@ fn build_checked(
                 let bytes = r.render(doc, &meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?;
                 files.push((r.format(), bytes));
             }
-            docs.push(RenderedDoc { stem: doc.stem.clone(), title: doc.title.clone(), files });
+            docs.push(RenderedDoc {
+                stem: doc.stem.clone(),
+                title: doc.title.clone(),
+                number: doc.number.clone(),
+                files,
+            });
         }
         if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
             let bytes = pdf.render_dossier(&documents, &meta).map_err(|e| format!("dossier.pdf: {e:#}"))?;
             docs.push(RenderedDoc {
                 stem: "dossier".into(),
                 title: DOSSIER.get(ctx.lang).into(),
+                number: meta.dossier_number(),
                 files: vec![("pdf", bytes)],
             });
         }
         Ok(docs)
     })();
     let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs: rendered, summary, id, record, notes_only }
+    Built { checked, docs: rendered, summary, id, name, record, notes_only }
 }
 
 const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");
+
+/// The output folders of the projects of a batch. A project takes the folder named after its
+/// id; projects that would share one (the same requirement id, or files of the same name)
+/// each get `name-<what tells their sources apart>` instead, whichever came first, so the
+/// names depend on the projects, never on the order they were read in.
+#[derive(Default)]
+struct Folders {
+    /// By lower-case base name: the projects wanting it (place in the batch, source).
+    wanted: std::collections::HashMap<String, Vec<(usize, String)>>,
+    /// Each project's folder, by place in the batch.
+    given: std::collections::HashMap<usize, String>,
+    /// Lower-case names taken.
+    taken: BTreeSet<String>,
+}
+
+impl Folders {
+    /// Gives project `n` a folder under `name`; returns the projects that move because of it
+    /// (place, old folder, new folder).
+    fn claim(&mut self, n: usize, name: &str, source: &str) -> Vec<(usize, String, String)> {
+        let group = self.wanted.entry(name.to_lowercase()).or_default();
+        group.push((n, source.to_string()));
+        let members = group.clone();
+        if members.len() == 1 {
+            let folder = unique(&mut self.taken, name);
+            self.given.insert(n, folder);
+            return Vec::new();
+        }
+        let sources: Vec<&str> = members.iter().map(|(_, s)| s.as_str()).collect();
+        let names = distinct_folders(name, &sources);
+        let mut moved = Vec::new();
+        for ((m, _), new) in members.iter().zip(names) {
+            let old = self.given.remove(m);
+            if let Some(o) = &old {
+                self.taken.remove(&o.to_lowercase());
+            }
+            let new = unique(&mut self.taken, &new);
+            if let Some(old) = old.filter(|o| *o != new) {
+                moved.push((*m, old, new.clone()));
+            }
+            self.given.insert(*m, new);
+        }
+        moved
+    }
+
+    fn folder(&self, n: usize) -> &str {
+        self.given.get(&n).map_or("", String::as_str)
+    }
+}
+
+/// `name-<parts>` for each source: as few of the last parts of the source paths as tell them
+/// apart (`2024-MKT-001-p1-project`, `2024-MKT-001-p5-project`).
+fn distinct_folders(name: &str, sources: &[&str]) -> Vec<String> {
+    let parts: Vec<Vec<String>> = sources
+        .iter()
+        .map(|s| {
+            let p = std::path::Path::new(s);
+            let mut parts: Vec<String> = p
+                .components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(x) => Some(x.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect();
+            if p.extension().is_some()
+                && let Some(last) = parts.last_mut()
+            {
+                *last = p.file_stem().map_or(last.clone(), |s| s.to_string_lossy().into_owned());
+            }
+            parts.retain(|x| !x.eq_ignore_ascii_case(name));
+            parts
+        })
+        .collect();
+    let most = parts.iter().map(Vec::len).max().unwrap_or(0);
+    let names_at = |k: usize| -> Vec<String> {
+        parts
+            .iter()
+            .map(|p| {
+                let tail = p[p.len().saturating_sub(k)..].join("-");
+                if tail.is_empty() { name.to_string() } else { output::safe_name(&format!("{name}-{tail}")) }
+            })
+            .collect()
+    };
+    for k in 1..=most {
+        let names = names_at(k);
+        let distinct: BTreeSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        if distinct.len() == names.len() {
+            return names;
+        }
+    }
+    names_at(most)
+}
+
+/// Moves the links of a project whose folder was renamed.
+fn relink(entry: &mut IndexProject, summary: &mut ProjectSummary, old: &str, new: &str) {
+    let (old, new) = (format!("{old}/"), format!("{new}/"));
+    for l in entry.docs.iter_mut().flat_map(|d| d.links.iter_mut()) {
+        if let Some(rest) = l.href.strip_prefix(&old) {
+            l.href = format!("{new}{rest}");
+        }
+    }
+    if summary.link.is_some() {
+        summary.link = Some(new);
+    }
+}
 
 /// `name`, or `name-2`, `name-3` … when a project of the batch already took it.
 fn unique(taken: &mut BTreeSet<String>, name: &str) -> String {

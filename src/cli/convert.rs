@@ -45,41 +45,41 @@ pub struct ConvertArgs {
 }
 
 const EXISTS: L10n = L10n::new(
-    "{path} 已存在;如要覆盖,请加 --force",
-    "{path} 已存在;如要覆寫,請加 --force",
+    "{path} 已存在；如要覆盖，请加 --force",
+    "{path} 已存在；如要覆寫，請加 --force",
     "{path} already exists; add --force to overwrite it",
 );
 const IS_INPUT: L10n = L10n::new(
-    "{path} 是输入文件,不会被覆盖;请换一个输出目录",
-    "{path} 是輸入檔案,不會被覆寫;請換一個輸出目錄",
+    "{path} 是输入文件，不会被覆盖；请换一个输出目录",
+    "{path} 是輸入檔案，不會被覆寫；請換一個輸出目錄",
     "{path} is an input file and is never overwritten; choose another output folder",
 );
 const WROTE: L10n = L10n::new("已写入 {path}", "已寫入 {path}", "wrote {path}");
 const INIT_NEXT: L10n = L10n::new(
-    "填写后运行:dossier check {dir}",
-    "填寫後執行:dossier check {dir}",
+    "填写后运行：dossier check {dir}",
+    "填寫後執行：dossier check {dir}",
     "fill it in, then run: dossier check {dir}",
 );
 const NOT_CONVERTED: L10n = L10n::new(
-    "{source}:有错误,未转换;请先修正上面的错误(或用 --map 对应列名)",
-    "{source}:有錯誤,未轉換;請先修正上面的錯誤(或用 --map 對應欄名)",
+    "{source}：有错误，未转换；请先修正上面的错误（或用 --map 对应列名）",
+    "{source}：有錯誤，未轉換；請先修正上面的錯誤（或用 --map 對應欄名）",
     "{source}: not converted because of the errors above; fix them first (or map the columns with --map)",
 );
 const NOTHING: L10n = L10n::new(
-    "{source}:没有读到任何记录,未转换",
-    "{source}:沒有讀到任何記錄,未轉換",
+    "{source}：没有读到任何记录，未转换",
+    "{source}：沒有讀到任何記錄，未轉換",
     "{source}: no records found, nothing converted",
 );
 const CONVERTED: L10n = L10n::new("{source} → {path}", "{source} → {path}", "{source} → {path}");
 const NOTE: L10n = L10n::new("注意", "注意", "note");
 const MISMATCH: L10n = L10n::new(
-    "{path} 读回后与原记录不同:{what}",
-    "{path} 讀回後與原記錄不同:{what}",
+    "{path} 读回后与原记录不同：{what}",
+    "{path} 讀回後與原記錄不同：{what}",
     "{path} does not read back identically: {what}",
 );
 const SUMMARY: L10n = L10n::new(
-    "共 {projects} 个项目,已转换 {done} 个,{failed} 个因错误未转换",
-    "共 {projects} 個專案,已轉換 {done} 個,{failed} 個因錯誤未轉換",
+    "共 {projects} 个项目，已转换 {done} 个，{failed} 个因错误未转换",
+    "共 {projects} 個專案，已轉換 {done} 個，{failed} 個因錯誤未轉換",
     "{projects} project(s): {done} converted, {failed} not converted because of errors",
 );
 

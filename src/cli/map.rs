@@ -45,14 +45,14 @@ pub struct SuggestArgs {
 }
 
 const WROTE: L10n = L10n::new(
-    "已写入 {path};检查标有“请核对”的行,然后运行:dossier check {paths} --map {path}",
-    "已寫入 {path};檢查標有「請核對」的列,然後執行:dossier check {paths} --map {path}",
+    "已写入 {path}；检查标有“请核对”的行，然后运行：dossier check {paths} --map {path}",
+    "已寫入 {path}；檢查標有「請核對」的列，然後執行：dossier check {paths} --map {path}",
     "wrote {path}; check the lines marked “check this”, then run: dossier check {paths} --map {path}",
 );
 
 const IS_INPUT: L10n = L10n::new(
-    "{path} 是输入文件,不会被覆盖;请用 --write 写到另一个文件",
-    "{path} 是輸入檔案,不會被覆寫;請用 --write 寫到另一個檔案",
+    "{path} 是输入文件，不会被覆盖；请用 --write 写到另一个文件",
+    "{path} 是輸入檔案，不會被覆寫；請用 --write 寫到另一個檔案",
     "{path} is an input file and is never overwritten; give --write another file",
 );
 

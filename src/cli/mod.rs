@@ -217,23 +217,33 @@ pub fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInp
     Ok((inputs, Ctx::new(lang, as_of, Schema::default()).with_mapping(mapping.into()).with_stamp(epoch)))
 }
 
-/// Requirement ids seen so far in a batch: a PMO numbers requirements across projects, so a
-/// second project reusing one gets a `duplicate-id` error (SPEC §3), in input order.
+/// Requirement ids seen so far in a batch. A PMO numbers requirements across projects, so two
+/// projects sharing one each get a `duplicate-id` warning naming the other (SPEC §3): the
+/// same two warnings whichever was read first, and neither project is dropped for it.
 #[derive(Default)]
 pub(crate) struct BatchIds {
-    first: std::collections::HashMap<String, crate::model::Record>,
+    /// By normalised id: every project (its place in the batch) and its requirement.
+    seen: std::collections::HashMap<String, Vec<(usize, crate::model::Record)>>,
 }
 
 impl BatchIds {
-    pub(crate) fn check(&mut self, c: &mut Checked, ctx: &Ctx) {
-        let Some(req) = &c.project.requirement else { return };
-        let Some(id) = req.id().map(str::to_string) else { return };
-        match self.first.get(&id) {
-            Some(first) => c.diags.extend(crate::validate::duplicate_requirements(&[first, req], ctx)),
-            None => {
-                self.first.insert(id, req.clone());
-            }
-        }
+    /// Checks the requirement of project `n` (its place in the batch) against those seen
+    /// before: its own warnings go into `c`, the returned ones belong to earlier projects.
+    pub(crate) fn check(&mut self, n: usize, c: &mut Checked, ctx: &Ctx) -> Vec<(usize, Diagnostic)> {
+        let Some(req) = &c.project.requirement else { return Vec::new() };
+        let Some(id) = req.id().map(str::trim).filter(|s| !s.is_empty()) else { return Vec::new() };
+        let key = schema::normalize(id);
+        let others = self.seen.entry(key).or_default();
+        let others_before: Vec<(usize, Diagnostic)> = others
+            .iter()
+            .filter(|(_, other)| other.id().is_some_and(|o| crate::validate::same_id(o, id)))
+            .map(|(m, other)| {
+                c.diags.push(crate::validate::duplicate_across_projects(req, other, ctx));
+                (*m, crate::validate::duplicate_across_projects(other, req, ctx))
+            })
+            .collect();
+        others.push((n, req.clone()));
+        others_before
     }
 }
 
@@ -269,8 +279,15 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     for chunk in opts.inputs.chunks(CHUNK) {
         let checked: Vec<Vec<Checked>> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
         for mut c in checked.into_iter().flatten() {
+            // Warnings for projects already written out come after them, each with its file.
+            for (_, d) in ids.check(projects, &mut c, &opts.ctx) {
+                tally.add(d.severity);
+                match json_diags.as_mut() {
+                    Some(spill) => spill.push(&json::diagnostic(&d))?,
+                    None => write_late(&mut out, &d, opts.ctx.lang, &style)?,
+                }
+            }
             projects += 1;
-            ids.check(&mut c, &opts.ctx);
             let t = Tally::of(&c.diags);
             if t.errors > 0 {
                 failed_projects += 1;
@@ -352,18 +369,18 @@ const HINT: L10n = L10n::new("提示", "提示", "hint");
 const RECORD: L10n = L10n::new("记录", "記錄", "record");
 const FIELD: L10n = L10n::new("字段", "欄位", "field");
 const PROJECT_SUMMARY: L10n = L10n::new(
-    "{source}:{errors} 个错误,{warnings} 个警告,{infos} 条提示",
-    "{source}:{errors} 個錯誤,{warnings} 個警告,{infos} 條提示",
+    "{source}：{errors} 个错误，{warnings} 个警告，{infos} 条提示",
+    "{source}：{errors} 個錯誤，{warnings} 個警告，{infos} 條提示",
     "{source}: {errors} error(s), {warnings} warning(s), {infos} note(s)",
 );
 const TOTAL: L10n = L10n::new(
-    "共 {projects} 个项目,{failed} 个有错误;{errors} 个错误,{warnings} 个警告",
-    "共 {projects} 個專案,{failed} 個有錯誤;{errors} 個錯誤,{warnings} 個警告",
+    "共 {projects} 个项目，{failed} 个有错误；{errors} 个错误，{warnings} 个警告",
+    "共 {projects} 個專案，{failed} 個有錯誤；{errors} 個錯誤，{warnings} 個警告",
     "{projects} project(s), {failed} with errors; {errors} error(s), {warnings} warning(s)",
 );
 const NO_PROJECT: L10n = L10n::new(
-    "没有找到输入文件(.xlsx .xlsm .xls .ods .md)",
-    "沒有找到輸入檔案(.xlsx .xlsm .xls .ods .md)",
+    "没有找到输入文件（.xlsx .xlsm .xls .ods .md）",
+    "沒有找到輸入檔案（.xlsx .xlsm .xls .ods .md）",
     "no input files found (.xlsx .xlsm .xls .ods .md)",
 );
 
@@ -418,6 +435,13 @@ pub(crate) fn write_text(out: &mut impl Write, c: &Checked, lang: Lang, style: &
     writeln!(out)
 }
 
+/// A diagnostic of a project already reported (a batch-wide finding), with its file.
+pub(crate) fn write_late(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -> io::Result<()> {
+    writeln!(out, "{}", style.paint("1", &d.loc.file))?;
+    write_diag(out, d, lang, style)?;
+    writeln!(out)
+}
+
 fn write_diag(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -> io::Result<()> {
     let (word, color) = match d.severity {
         Severity::Error => ("error", "1;31"),
@@ -434,12 +458,16 @@ fn write_diag(out: &mut impl Write, d: &Diagnostic, lang: Lang, style: &Style) -
         what.push(format!("{} {f}", FIELD.get(lang)));
     }
     if !what.is_empty() {
-        at.push_str(&format!("  ({})", what.join(", ")));
+        match lang {
+            Lang::En => at.push_str(&format!("  ({})", what.join(", "))),
+            _ => at.push_str(&format!("  （{}）", what.join("，"))),
+        }
     }
     writeln!(out, "{}", style.paint("2", &at))?;
+    let colon = if lang == Lang::En { ": " } else { "：" };
     for (label, v) in [(FOUND, &d.value), (EXPECTED, &d.expected), (HINT, &d.hint)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            writeln!(out, "   = {}: {}", label.get(lang), v.replace('\n', " ⏎ "))?;
+            writeln!(out, "   = {}{colon}{}", label.get(lang), v.replace('\n', " ⏎ "))?;
         }
     }
     Ok(())

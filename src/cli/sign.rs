@@ -79,14 +79,14 @@ fn fail(f: Failure) -> io::Result<ExitCode> {
 }
 
 const NO_PASSWORD: L10n = L10n::new(
-    "{file}:需要密码:设置 DOSSIER_P12_PASSWORD,或用 --password-file 指定密码文件",
-    "{file}:需要密碼:設定 DOSSIER_P12_PASSWORD,或用 --password-file 指定密碼檔",
+    "{file}：需要密码：设置 DOSSIER_P12_PASSWORD，或用 --password-file 指定密码文件",
+    "{file}：需要密碼：設定 DOSSIER_P12_PASSWORD，或用 --password-file 指定密碼檔",
     "{file}: a password is needed: set DOSSIER_P12_PASSWORD or pass --password-file",
 );
-const PROMPT: L10n = L10n::new("{file} 的密码:", "{file} 的密碼:", "Password for {file}: ");
+const PROMPT: L10n = L10n::new("{file} 的密码：", "{file} 的密碼：", "Password for {file}: ");
 const READ_PASSWORD: L10n = L10n::new(
-    "{file}:无法读取密码文件({detail})",
-    "{file}:無法讀取密碼檔({detail})",
+    "{file}：无法读取密码文件（{detail}）",
+    "{file}：無法讀取密碼檔（{detail}）",
     "{file}: cannot read the password file ({detail})",
 );
 
@@ -134,13 +134,13 @@ fn load_signer(args: &SignArgs, at: DateTime<Utc>) -> Result<Signer, Failure> {
 }
 
 const SIGNED: L10n = L10n::new(
-    "已签名:{file}(签名域 {field},签名人 {signer})",
-    "已簽章:{file}(簽章欄位 {field},簽章人 {signer})",
+    "已签名：{file}（签名域 {field}，签名人 {signer}）",
+    "已簽章：{file}（簽章欄位 {field}，簽章人 {signer}）",
     "signed: {file} (field {field}, signer {signer})",
 );
 const MANIFEST_SIGNED: L10n = L10n::new(
-    "已签名:manifest.json(签名在 manifest.json.p7s,签名人 {signer},时间 {at})",
-    "已簽章:manifest.json(簽章在 manifest.json.p7s,簽章人 {signer},時間 {at})",
+    "已签名：manifest.json（签名在 manifest.json.p7s，签名人 {signer}，时间 {at}）",
+    "已簽章：manifest.json（簽章在 manifest.json.p7s，簽章人 {signer}，時間 {at}）",
     "signed: manifest.json (signature in manifest.json.p7s, signer {signer}, at {at})",
 );
 
@@ -173,55 +173,55 @@ fn time(t: DateTime<Utc>) -> String {
 }
 
 const VERIFIED: L10n = L10n::new(
-    "{dir}:{n} 个文件与 manifest.json 一致",
-    "{dir}:{n} 個檔案與 manifest.json 一致",
+    "{dir}：{n} 个文件与 manifest.json 一致",
+    "{dir}：{n} 個檔案與 manifest.json 一致",
     "{dir}: {n} files match manifest.json",
 );
 const MISSING: L10n = L10n::new("缺失", "缺失", "missing");
 const CHANGED: L10n = L10n::new("已改变", "已變更", "changed");
 const EXTRA: L10n = L10n::new("清单外的文件", "清單外的檔案", "not in the manifest");
 const VERIFY_FAILED: L10n = L10n::new(
-    "{dir}:{bad} 个问题(共检查 {n} 个文件)",
-    "{dir}:{bad} 個問題(共檢查 {n} 個檔案)",
+    "{dir}：{bad} 个问题（共检查 {n} 个文件）",
+    "{dir}：{bad} 個問題（共檢查 {n} 個檔案）",
     "{dir}: {bad} problem(s) ({n} files checked)",
 );
 const SIGNED_PDF: L10n = L10n::new(
-    "已签名:{file}:生成时的文件加上 {n} 个有效签名",
-    "已簽章:{file}:產生時的檔案加上 {n} 個有效簽章",
+    "已签名：{file}：生成时的文件加上 {n} 个有效签名",
+    "已簽章：{file}：產生時的檔案加上 {n} 個有效簽章",
     "signed: {file}: the file as built plus {n} valid signature(s)",
 );
 const SIGNATURE_LINE: L10n = L10n::new(
-    "  签名域 {field}:{signer},{at}{ts}{trust}",
-    "  簽章欄位 {field}:{signer},{at}{ts}{trust}",
+    "  签名域 {field}：{signer}，{at}{ts}{trust}",
+    "  簽章欄位 {field}：{signer}，{at}{ts}{trust}",
     "  field {field}: {signer}, {at}{ts}{trust}",
 );
-const TIMESTAMPED: L10n = L10n::new(",时间戳 {at}({tsa})", ",時間戳 {at}({tsa})", ", time-stamped {at} by {tsa}");
-const TRUSTED: L10n = L10n::new(",证书受信任", ",憑證受信任", ", certificate trusted");
+const TIMESTAMPED: L10n = L10n::new("，时间戳 {at}（{tsa}）", "，時間戳 {at}（{tsa}）", ", time-stamped {at} by {tsa}");
+const TRUSTED: L10n = L10n::new("，证书受信任", "，憑證受信任", ", certificate trusted");
 const UNTRUSTED: L10n =
-    L10n::new(",证书不受 --trust 信任", ",憑證不受 --trust 信任", ", certificate NOT trusted by --trust");
+    L10n::new("，证书不受 --trust 信任", "，憑證不受 --trust 信任", ", certificate NOT trusted by --trust");
 const UNSIGNED_MANIFEST: L10n = L10n::new(
-    "manifest.json 未签名:能改动文件的人也能改写其中的哈希值;用 dossier sign 为它签名",
-    "manifest.json 未簽章:能改動檔案的人也能改寫其中的雜湊值;用 dossier sign 為它簽章",
+    "manifest.json 未签名：能改动文件的人也能改写其中的哈希值；用 dossier sign 为它签名",
+    "manifest.json 未簽章：能改動檔案的人也能改寫其中的雜湊值；用 dossier sign 為它簽章",
     "manifest.json is unsigned: whoever can change a file can also rewrite its hash; sign it with dossier sign",
 );
 const UNSIGNED_BUT_TRUST: L10n = L10n::new(
-    "manifest.json 未签名,但给出了 --trust:没有可核对的签名",
-    "manifest.json 未簽章,但給出了 --trust:沒有可核對的簽章",
+    "manifest.json 未签名，但给出了 --trust：没有可核对的签名",
+    "manifest.json 未簽章，但給出了 --trust：沒有可核對的簽章",
     "manifest.json is unsigned, but --trust was given: there is no signature to check",
 );
 const MANIFEST_OK: L10n = L10n::new(
-    "manifest.json 的签名有效:签名人 {signer},时间 {at}{ts}{trust}",
-    "manifest.json 的簽章有效:簽章人 {signer},時間 {at}{ts}{trust}",
+    "manifest.json 的签名有效：签名人 {signer}，时间 {at}{ts}{trust}",
+    "manifest.json 的簽章有效：簽章人 {signer}，時間 {at}{ts}{trust}",
     "manifest.json has a valid signature: signer {signer}, at {at}{ts}{trust}",
 );
 const NOT_CHECKED: L10n = L10n::new(
-    ";未核对签名人(用 --trust CERT 指定受信任的证书)",
-    ";未核對簽章人(用 --trust CERT 指定受信任的憑證)",
+    "；未核对签名人（用 --trust CERT 指定受信任的证书）",
+    "；未核對簽章人（用 --trust CERT 指定受信任的憑證）",
     "; the signer was not checked (pass --trust CERT)",
 );
 const MANIFEST_BAD: L10n = L10n::new(
-    "manifest.json.p7s:签名无效:{detail}",
-    "manifest.json.p7s:簽章無效:{detail}",
+    "manifest.json.p7s：签名无效：{detail}",
+    "manifest.json.p7s：簽章無效：{detail}",
     "manifest.json.p7s: the signature is not valid: {detail}",
 );
 
@@ -334,8 +334,8 @@ fn report(out: &mut impl Write, c: &DirCheck, dir: &Path, lang: Lang) -> io::Res
 }
 
 const ARCHIVED: L10n = L10n::new(
-    "已写入 BagIt 包 {bag}:{n} 个文件",
-    "已寫入 BagIt 包 {bag}:{n} 個檔案",
+    "已写入 BagIt 包 {bag}：{n} 个文件",
+    "已寫入 BagIt 包 {bag}：{n} 個檔案",
     "wrote the BagIt package {bag}: {n} files",
 );
 

@@ -31,13 +31,13 @@ pub struct MdOptions {
 }
 
 const KEPT_NOWHERE: L10n = L10n::new(
-    "{file}:附加列“{header}”与字段或 `kind` 同名,无法写入 Markdown,已略过(值:{value})",
-    "{file}:附加欄「{header}」與欄位或 `kind` 同名,無法寫入 Markdown,已略過(值:{value})",
+    "{file}：附加列“{header}”与字段或 `kind` 同名，无法写入 Markdown，已略过（值：{value}）",
+    "{file}：附加欄「{header}」與欄位或 `kind` 同名，無法寫入 Markdown，已略過（值：{value}）",
     "{file}: the extra column “{header}” has the name of a field or of `kind` and cannot be written to Markdown; skipped (value: {value})",
 );
 const DIFFERS: L10n = L10n::new(
-    "{file}:读回后与原记录不同:{what}",
-    "{file}:讀回後與原記錄不同:{what}",
+    "{file}：读回后与原记录不同：{what}",
+    "{file}：讀回後與原記錄不同：{what}",
     "{file}: does not read back identically: {what}",
 );
 

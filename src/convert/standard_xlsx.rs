@@ -50,15 +50,15 @@ pub(crate) const FORM_HEADER: [L10n; 3] = [
 ];
 const REQUIRED: L10n = L10n::new("必填", "必填", "required");
 const ALLOWED: L10n = L10n::new("可选值", "可選值", "one of");
-const HINT_DATE: L10n = L10n::new("日期,如 2024-07-15", "日期,如 2024-07-15", "a date, e.g. 2024-07-15");
+const HINT_DATE: L10n = L10n::new("日期，如 2024-07-15", "日期，如 2024-07-15", "a date, e.g. 2024-07-15");
 const HINT_DATETIME: L10n =
-    L10n::new("日期时间,如 2024-07-15 14:00", "日期時間,如 2024-07-15 14:00", "date and time, e.g. 2024-07-15 14:00");
-const HINT_INT: L10n = L10n::new("整数,如 30", "整數,如 30", "a whole number, e.g. 30");
-const HINT_PERCENT: L10n = L10n::new("百分比 0–100%,如 80%", "百分比 0–100%,如 80%", "a percentage 0–100%, e.g. 80%");
+    L10n::new("日期时间，如 2024-07-15 14:00", "日期時間，如 2024-07-15 14:00", "date and time, e.g. 2024-07-15 14:00");
+const HINT_INT: L10n = L10n::new("整数，如 30", "整數，如 30", "a whole number, e.g. 30");
+const HINT_PERCENT: L10n = L10n::new("百分比 0–100%，如 80%", "百分比 0–100%，如 80%", "a percentage 0–100%, e.g. 80%");
 const HINT_QUANTITY: L10n =
-    L10n::new("数值加单位,如 500万元", "數值加單位,如 500萬元", "number and unit, e.g. 5000000 USD");
+    L10n::new("数值加单位，如 500万元", "數值加單位，如 500萬元", "number and unit, e.g. 5000000 USD");
 const HINT_PARTY: L10n =
-    L10n::new("部门/姓名,如 市场部/张三", "部門/姓名,如 市場部/張三", "department / name, e.g. Marketing / Li Na");
+    L10n::new("部门/姓名，如 市场部/张三", "部門/姓名，如 市場部/張三", "department / name, e.g. Marketing / Li Na");
 const HINT_LIST: L10n = L10n::new(
     "多项用、分隔或每行一项",
     "多項用、分隔或每行一項",
@@ -66,9 +66,9 @@ const HINT_LIST: L10n = L10n::new(
 );
 const INVALID_TITLE: L10n = L10n::new("请检查输入", "請檢查輸入", "Please check");
 const INVALID_ENUM: L10n =
-    L10n::new("请从下拉列表中选择:{values}", "請從下拉清單中選擇:{values}", "choose from the list: {values}");
+    L10n::new("请从下拉列表中选择：{values}", "請從下拉清單中選擇：{values}", "choose from the list: {values}");
 const INVALID_DATE: L10n =
-    L10n::new("请输入日期,如 2024-07-15", "請輸入日期,如 2024-07-15", "enter a date, e.g. 2024-07-15");
+    L10n::new("请输入日期，如 2024-07-15", "請輸入日期，如 2024-07-15", "enter a date, e.g. 2024-07-15");
 const INVALID_PERCENT: L10n = L10n::new(
     "请输入 0% 到 100% 之间的百分比",
     "請輸入 0% 到 100% 之間的百分比",
@@ -117,7 +117,7 @@ pub fn help(f: &FieldDef, lang: Lang) -> String {
         text = format!("{}: {}", ALLOWED.get(lang), labels(e, lang).join(" / "));
     }
     if f.required {
-        let sep = if lang == Lang::En { "; " } else { ";" };
+        let sep = if lang == Lang::En { "; " } else { "；" };
         text =
             if text.is_empty() { REQUIRED.get(lang).to_string() } else { format!("{}{sep}{text}", REQUIRED.get(lang)) };
     }

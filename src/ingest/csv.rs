@@ -23,26 +23,27 @@ const SNIFF_LINES: usize = 50;
 const DELIMITERS: &[u8] = b",\t;|";
 
 const TOO_LARGE: L10n = L10n::new(
-    "文件过大({size} MB,上限 {max} MB),不像项目表单的导出",
-    "檔案過大({size} MB,上限 {max} MB),不像專案表單的匯出",
+    "文件过大（{size} MB，上限 {max} MB），不像项目表单的导出",
+    "檔案過大（{size} MB，上限 {max} MB），不像專案表單的匯出",
     "the file is too large ({size} MB; the limit is {max} MB) for a project form export",
 );
 const BINARY: L10n = L10n::new(
-    "文件含有 NUL 字节,不是文本文件(CSV/TSV)",
-    "檔案含有 NUL 位元組,不是文字檔(CSV/TSV)",
+    "文件含有 NUL 字节，不是文本文件（CSV/TSV）",
+    "檔案含有 NUL 位元組，不是文字檔（CSV/TSV）",
     "the file contains NUL bytes, so it is not a text (CSV/TSV) file",
 );
 const MIXED: L10n = L10n::new(
-    "无法按一种编码读出全部文字(按 {encoding} 解码时有 {n} 处无效字节),文件可能混用了多种编码",
-    "無法按一種編碼讀出全部文字(按 {encoding} 解碼時有 {n} 處無效位元組),檔案可能混用了多種編碼",
+    "无法按一种编码读出全部文字（按 {encoding} 解码时有 {n} 处无效字节），文件可能混用了多种编码",
+    "無法按一種編碼讀出全部文字（按 {encoding} 解碼時有 {n} 處無效位元組），檔案可能混用了多種編碼",
     "the text cannot be read in one encoding ({n} invalid byte sequences as {encoding}); the file may mix encodings",
 );
 const RESAVE: L10n = L10n::new(
-    "在 Excel 或文本编辑器中打开,另存为“CSV UTF-8”后重试",
-    "在 Excel 或文字編輯器中開啟,另存為「CSV UTF-8」後重試",
+    "在 Excel 或文本编辑器中打开，另存为“CSV UTF-8”后重试",
+    "在 Excel 或文字編輯器中開啟，另存為「CSV UTF-8」後重試",
     "open it in Excel or a text editor and save it as “CSV UTF-8”, then try again",
 );
-const UNREADABLE: L10n = L10n::new("无法读取文件:{detail}", "無法讀取檔案:{detail}", "cannot read the file: {detail}");
+const UNREADABLE: L10n =
+    L10n::new("无法读取文件：{detail}", "無法讀取檔案：{detail}", "cannot read the file: {detail}");
 
 /// Reads one CSV/TSV file. Never panics; a file that cannot be decoded gives one `file` error.
 pub fn read(path: &Path, display: &Arc<str>, ctx: &Ctx) -> FileRead {
@@ -103,10 +104,10 @@ pub fn decode(bytes: &[u8], lang: Lang) -> Result<String, String> {
             }
             // UTF-8 text and bytes that are not UTF-8 in one file: two encodings mixed (rows
             // appended by another program); a legacy encoding alone rarely forms valid UTF-8.
-            let (utf8_chars, invalid) = utf8_split(bytes);
+            let (cjk_run, invalid) = utf8_split(bytes);
             if invalid == 0 {
                 (UTF_8, bytes)
-            } else if utf8_chars >= 4 {
+            } else if cjk_run >= 4 {
                 let n = invalid.to_string();
                 return Err(MIXED.fill(lang, &[("encoding", "UTF-8"), ("n", &n)]));
             } else {
@@ -127,14 +128,20 @@ pub fn decode(bytes: &[u8], lang: Lang) -> Result<String, String> {
     Ok(text.into_owned())
 }
 
-/// Non-ASCII characters in valid UTF-8 runs, and bytes that are not UTF-8.
+/// The longest run of Chinese characters written in UTF-8, and the bytes that are not UTF-8.
+/// Legacy encodings (GB18030, Big5) form a UTF-8 character now and then by chance, never
+/// several Chinese ones in a row.
 fn utf8_split(bytes: &[u8]) -> (usize, usize) {
-    let (mut chars, mut invalid) = (0, 0);
+    let (mut longest, mut invalid) = (0, 0);
     for chunk in bytes.utf8_chunks() {
-        chars += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let mut run = 0;
+        for c in chunk.valid().chars() {
+            run = if ('\u{4E00}'..='\u{9FFF}').contains(&c) { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
         invalid += chunk.invalid().len();
     }
-    (chars, invalid)
+    (longest, invalid)
 }
 
 /// The delimiter that splits the first lines most consistently into more than one field.
@@ -204,7 +211,7 @@ mod tests {
     #[test]
     fn binary_and_mixed_text_are_refused() {
         assert!(decode(b"a,b\n\0\0\0", Lang::En).unwrap_err().contains("NUL"));
-        let mut mixed = "名称,状态\n".as_bytes().to_vec();
+        let mut mixed = "任务名称,当前状态\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encoding_rs::GB18030.encode("进行中,已完成\n").0);
         mixed.extend_from_slice(&[0xFF, 0xFE, 0xFD, 0x80, 0x81]);
         assert!(decode(&mixed, Lang::ZhCn).is_err());

@@ -71,63 +71,63 @@ fn mib(bytes: u64) -> String {
 }
 
 const L_FILE_TOO_LARGE: L10n = L10n::new(
-    "文件大小 {size},超过工作簿 {max} 的上限",
-    "檔案大小 {size},超過活頁簿 {max} 的上限",
+    "文件大小 {size}，超过工作簿 {max} 的上限",
+    "檔案大小 {size}，超過活頁簿 {max} 的上限",
     "the file is {size}, over the {max} limit for a workbook",
 );
 const L_TOO_MANY_ENTRIES: L10n = L10n::new(
-    "工作簿的 ZIP 容器有 {n} 个部件,超过 {max} 个的上限",
-    "活頁簿的 ZIP 容器有 {n} 個部件,超過 {max} 個的上限",
+    "工作簿的 ZIP 容器有 {n} 个部件，超过 {max} 个的上限",
+    "活頁簿的 ZIP 容器有 {n} 個部件，超過 {max} 個的上限",
     "the workbook's ZIP container holds {n} parts, over the limit of {max}",
 );
 const L_PART_TOO_LARGE: L10n = L10n::new(
-    "工作簿部件 {part} 解压后有 {size},超过 {max} 的上限(可能是“ZIP 炸弹”)",
-    "活頁簿部件 {part} 解壓後有 {size},超過 {max} 的上限(可能是「ZIP 炸彈」)",
+    "工作簿部件 {part} 解压后有 {size}，超过 {max} 的上限（可能是“ZIP 炸弹”）",
+    "活頁簿部件 {part} 解壓後有 {size}，超過 {max} 的上限（可能是「ZIP 炸彈」）",
     "the workbook part {part} inflates to {size}, over the {max} limit (a zip bomb?)",
 );
 const L_TOO_MUCH_DATA: L10n = L10n::new(
-    "工作簿各部件解压后共 {size},超过 {max} 的上限",
-    "活頁簿各部件解壓後共 {size},超過 {max} 的上限",
+    "工作簿各部件解压后共 {size}，超过 {max} 的上限",
+    "活頁簿各部件解壓後共 {size}，超過 {max} 的上限",
     "the workbook's parts inflate to {size} in all, over the {max} limit",
 );
 const L_TOO_MANY_SHEETS: L10n = L10n::new(
-    "工作簿列出 {n} 个工作表,读取它们要解压 {size}(上限 {max_n} 个工作表、{max}):文件已损坏或被篡改",
-    "活頁簿列出 {n} 個工作表,讀取它們要解壓 {size}(上限 {max_n} 個工作表、{max}):檔案已損毀或遭竄改",
+    "工作簿列出 {n} 个工作表，读取它们要解压 {size}（上限 {max_n} 个工作表、{max}）：文件已损坏或被篡改",
+    "活頁簿列出 {n} 個工作表，讀取它們要解壓 {size}（上限 {max_n} 個工作表、{max}）：檔案已損毀或遭竄改",
     "the workbook lists {n} sheets whose parts add up to {size} (at most {max_n} sheets and {max} are read): the file is damaged or tampered with",
 );
 const L_RATIO: L10n = L10n::new(
-    "工作簿部件 {part} 声称解压后有 {size},但压缩数据只有 {packed},不可能解压出这么多:文件已损坏或被篡改",
-    "活頁簿部件 {part} 聲稱解壓後有 {size},但壓縮資料只有 {packed},不可能解壓出這麼多:檔案已損毀或遭竄改",
+    "工作簿部件 {part} 声称解压后有 {size}，但压缩数据只有 {packed}，不可能解压出这么多：文件已损坏或被篡改",
+    "活頁簿部件 {part} 聲稱解壓後有 {size}，但壓縮資料只有 {packed}，不可能解壓出這麼多：檔案已損毀或遭竄改",
     "the workbook part {part} claims to inflate to {size} from {packed} of compressed data, which is impossible: the file is damaged or tampered with",
 );
 const L_CLAIM: L10n = L10n::new(
-    "工作簿部件 {part} 的 {attr}=\"{value}\" 与文件大小不符:文件已损坏或被篡改",
-    "活頁簿部件 {part} 的 {attr}=\"{value}\" 與檔案大小不符:檔案已損毀或遭竄改",
+    "工作簿部件 {part} 的 {attr}=\"{value}\" 与文件大小不符：文件已损坏或被篡改",
+    "活頁簿部件 {part} 的 {attr}=\"{value}\" 與檔案大小不符：檔案已損毀或遭竄改",
     "the workbook part {part} claims {attr}=\"{value}\", more than its size can hold: the file is damaged or tampered with",
 );
 const L_STRUCTURE: L10n = L10n::new(
-    "工作簿的 OLE 容器结构已损坏({what})",
-    "活頁簿的 OLE 容器結構已損毀({what})",
+    "工作簿的 OLE 容器结构已损坏（{what}）",
+    "活頁簿的 OLE 容器結構已損毀（{what}）",
     "the workbook's OLE container is damaged ({what})",
 );
 const L_CRASHED: L10n = L10n::new(
-    "文件已损坏:读取器无法在 {max} 内存以内读完它",
-    "檔案已損毀:讀取器無法在 {max} 記憶體以內讀完它",
+    "文件已损坏：读取器无法在 {max} 内存以内读完它",
+    "檔案已損毀：讀取器無法在 {max} 記憶體以內讀完它",
     "the file is damaged: the reader could not read it within {max} of memory",
 );
 const L_TOO_SLOW: L10n = L10n::new(
-    "文件已损坏:读取器 {secs} 秒内没有读完它",
-    "檔案已損毀:讀取器 {secs} 秒內沒有讀完它",
+    "文件已损坏：读取器 {secs} 秒内没有读完它",
+    "檔案已損毀：讀取器 {secs} 秒內沒有讀完它",
     "the file is damaged: the reader did not finish it within {secs} s",
 );
 const H_LARGE: L10n = L10n::new(
-    "PMO 表单只需几百 KB:删除多余的工作表、图片和大范围的空白格式,或把数据拆分到多个工作簿",
-    "PMO 表單只需幾百 KB:刪除多餘的工作表、圖片與大範圍的空白格式,或把資料拆分到多個活頁簿",
+    "PMO 表单只需几百 KB：删除多余的工作表、图片和大范围的空白格式，或把数据拆分到多个工作簿",
+    "PMO 表單只需幾百 KB：刪除多餘的工作表、圖片與大範圍的空白格式，或把資料拆分到多個活頁簿",
     "a PMO form needs a few hundred KB: delete spare sheets, pictures and formatting over empty ranges, or split the data across workbooks",
 );
 const H_DAMAGED: L10n = L10n::new(
-    "重新复制或下载该文件;如果 Excel 能打开它,另存为新的 .xlsx 后重试",
-    "重新複製或下載該檔案;如果 Excel 能開啟它,另存為新的 .xlsx 後重試",
+    "重新复制或下载该文件；如果 Excel 能打开它，另存为新的 .xlsx 后重试",
+    "重新複製或下載該檔案；如果 Excel 能開啟它，另存為新的 .xlsx 後重試",
     "copy or download the file again; if Excel can open it, save it as a new .xlsx and try again",
 );
 

@@ -41,34 +41,34 @@ pub fn read_text(text: &str, display: &Arc<str>, ctx: &Ctx) -> FileRead {
 // Loading: size guard, binary and encoding checks.
 
 const NOT_UTF8: L10n = L10n::new(
-    "文件不是 UTF-8 文本(第{line}行附近有无效字节)",
-    "檔案不是 UTF-8 文字(第{line}行附近有無效位元組)",
+    "文件不是 UTF-8 文本（第{line}行附近有无效字节）",
+    "檔案不是 UTF-8 文字（第{line}行附近有無效位元組）",
     "the file is not UTF-8 text (invalid bytes near line {line})",
 );
 const UTF16: L10n = L10n::new("文件是 UTF-16 编码", "檔案是 UTF-16 編碼", "the file is UTF-16 encoded");
 const SAVE_AS_UTF8: L10n = L10n::new(
-    "请用 UTF-8 编码另存该文件(记事本、VS Code 等均可选择编码;GBK/Big5 文件需转换)",
-    "請用 UTF-8 編碼另存該檔案(記事本、VS Code 等均可選擇編碼;GBK/Big5 檔案需轉換)",
+    "请用 UTF-8 编码另存该文件（记事本、VS Code 等均可选择编码；GBK/Big5 文件需转换）",
+    "請用 UTF-8 編碼另存該檔案（記事本、VS Code 等均可選擇編碼；GBK/Big5 檔案需轉換）",
     "save the file as UTF-8 (any editor can choose the encoding; convert GBK/Big5 files)",
 );
 const BINARY: L10n = L10n::new(
-    "文件含有 NUL 字节,是二进制文件,不是 Markdown",
-    "檔案含有 NUL 位元組,是二進位檔案,不是 Markdown",
+    "文件含有 NUL 字节，是二进制文件，不是 Markdown",
+    "檔案含有 NUL 位元組，是二進位檔案，不是 Markdown",
     "the file contains NUL bytes: it is binary, not Markdown",
 );
 const BINARY_HINT: L10n = L10n::new(
-    "确认 .md 文件是纯文本;Word 文档等请先另存为 Markdown",
-    "確認 .md 檔案是純文字;Word 文件等請先另存為 Markdown",
+    "确认 .md 文件是纯文本；Word 文档等请先另存为 Markdown",
+    "確認 .md 檔案是純文字；Word 文件等請先另存為 Markdown",
     "check that the .md file is plain text; export Word documents and the like to Markdown first",
 );
 const TOO_BIG: L10n = L10n::new(
-    "文件大小 {size} MiB,超过 Markdown 表单 16 MiB 的上限",
-    "檔案大小 {size} MiB,超過 Markdown 表單 16 MiB 的上限",
+    "文件大小 {size} MiB，超过 Markdown 表单 16 MiB 的上限",
+    "檔案大小 {size} MiB，超過 Markdown 表單 16 MiB 的上限",
     "the file is {size} MiB, over the 16 MiB limit for a Markdown form",
 );
 const TOO_BIG_HINT: L10n = L10n::new(
-    "Markdown 表单应是小的纯文本文件;请检查是否把别的文件命名成了 .md,或拆分该文件",
-    "Markdown 表單應是小的純文字檔案;請檢查是否把別的檔案命名成了 .md,或拆分該檔案",
+    "Markdown 表单应是小的纯文本文件；请检查是否把别的文件命名成了 .md，或拆分该文件",
+    "Markdown 表單應是小的純文字檔案；請檢查是否把別的檔案命名成了 .md，或拆分該檔案",
     "a Markdown form is a small text file: check that no other file was named .md, or split it",
 );
 
@@ -189,52 +189,52 @@ fn split(text: &str) -> Result<Split<'_>, SplitError> {
 // Messages of the `front-matter` and `extra` diagnostics.
 
 const NO_FRONT_MATTER: L10n = L10n::new(
-    "缺少 YAML 头部(front matter):需要用 `kind:` 说明这是哪种表单",
-    "缺少 YAML 頭部(front matter):需要用 `kind:` 說明這是哪種表單",
+    "缺少 YAML 头部（front matter）：需要用 `kind:` 说明这是哪种表单",
+    "缺少 YAML 頭部（front matter）：需要用 `kind:` 說明這是哪種表單",
     "no YAML front matter: dossier needs `kind:` to know which form this is",
 );
 const NO_FRONT_MATTER_HINT: L10n = L10n::new(
-    "在文件第1行写 `---`,接着写 `kind: {kind}` 和各字段,再写一行 `---`,正文写在其后;例如:`---` / `kind: meeting` / `会议主题: “双十一大促方案”评审会` / `会议时间: 2023年9月15日14:00-16:00` / `---`",
-    "在檔案第1行寫 `---`,接著寫 `kind: {kind}` 和各欄位,再寫一行 `---`,正文寫在其後;例如:`---` / `kind: meeting` / `會議主題: 「雙十一大促方案」評審會` / `會議時間: 2023年9月15日14:00-16:00` / `---`",
+    "在文件第1行写 `---`，接着写 `kind: {kind}` 和各字段，再写一行 `---`，正文写在其后；例如：`---` / `kind: meeting` / `会议主题: “双十一大促方案”评审会` / `会议时间: 2023年9月15日14:00-16:00` / `---`",
+    "在檔案第1行寫 `---`，接著寫 `kind: {kind}` 和各欄位，再寫一行 `---`，正文寫在其後；例如：`---` / `kind: meeting` / `會議主題: 「雙十一大促方案」評審會` / `會議時間: 2023年9月15日14:00-16:00` / `---`",
     "start the file with a line `---`, then `kind: {kind}` and the fields, then a line `---`, then the text; e.g. `---` / `kind: meeting` / `title: Q3 budget review` / `start: 2023-09-15 14:00-16:00` / `---`",
 );
 const FENCE_NOT_FIRST: L10n = L10n::new(
-    "YAML 头部的 `---` 必须在文件第1行,这里在第{line}行",
-    "YAML 頭部的 `---` 必須在檔案第1行,這裡在第{line}行",
+    "YAML 头部的 `---` 必须在文件第1行，这里在第{line}行",
+    "YAML 頭部的 `---` 必須在檔案第1行，這裡在第{line}行",
     "the front matter's `---` must be the file's first line; here it is on line {line}",
 );
 const FENCE_NOT_FIRST_HINT: L10n =
     L10n::new("删除 `---` 之前的空行", "刪除 `---` 之前的空行", "delete the blank lines above `---`");
 const TOML: L10n =
-    L10n::new("不支持 TOML 头部(`+++`)", "不支援 TOML 頭部(`+++`)", "TOML front matter (`+++`) is not supported");
+    L10n::new("不支持 TOML 头部（`+++`）", "不支援 TOML 頭部（`+++`）", "TOML front matter (`+++`) is not supported");
 const TOML_HINT: L10n = L10n::new(
-    "改用 YAML:用 `---` 开始和结束,字段写成 `键: 值`",
-    "改用 YAML:用 `---` 開始和結束,欄位寫成 `鍵: 值`",
+    "改用 YAML：用 `---` 开始和结束，字段写成 `键: 值`",
+    "改用 YAML：用 `---` 開始和結束，欄位寫成 `鍵: 值`",
     "use YAML instead: open and close with `---`, write fields as `key: value`",
 );
 const UNCLOSED: L10n = L10n::new(
-    "YAML 头部没有结束:第1行的 `---` 之后找不到结束的 `---`",
-    "YAML 頭部沒有結束:第1行的 `---` 之後找不到結束的 `---`",
+    "YAML 头部没有结束：第1行的 `---` 之后找不到结束的 `---`",
+    "YAML 頭部沒有結束：第1行的 `---` 之後找不到結束的 `---`",
     "the front matter is not closed: no `---` line after the opening `---` on line 1",
 );
 const UNCLOSED_HINT: L10n = L10n::new(
-    "在字段之后加一行 `---`(或 `...`),正文写在它下面",
-    "在欄位之後加一行 `---`(或 `...`),正文寫在它下面",
+    "在字段之后加一行 `---`（或 `...`），正文写在它下面",
+    "在欄位之後加一行 `---`（或 `...`），正文寫在它下面",
     "add a line `---` (or `...`) after the fields; the text goes below it",
 );
 const SYNTAX: L10n = L10n::new(
-    "YAML 头部语法错误:{problem}",
-    "YAML 頭部語法錯誤:{problem}",
+    "YAML 头部语法错误：{problem}",
+    "YAML 頭部語法錯誤：{problem}",
     "YAML syntax error in the front matter: {problem}",
 );
 const FULLWIDTH_COLON: L10n = L10n::new(
-    "`{key}：` 用了全角冒号,没有被读作字段“{key}”",
-    "`{key}：` 用了全形冒號,沒有被讀作欄位「{key}」",
+    "`{key}：` 用了全角冒号，没有被读作字段“{key}”",
+    "`{key}：` 用了全形冒號，沒有被讀作欄位「{key}」",
     "`{key}：` uses a full-width colon, so it was not read as the field `{key}`",
 );
 const IDEOGRAPHIC_INDENT: L10n = L10n::new(
-    "`{key}` 前面的缩进是全角空格(U+3000),层级被读错了",
-    "`{key}` 前面的縮排是全形空格(U+3000),層級被讀錯了",
+    "`{key}` 前面的缩进是全角空格（U+3000），层级被读错了",
+    "`{key}` 前面的縮排是全形空格（U+3000），層級被讀錯了",
     "`{key}` is indented with an ideographic space (U+3000), so its nesting is wrong",
 );
 const DUPLICATE_KEY: L10n =
@@ -242,53 +242,54 @@ const DUPLICATE_KEY: L10n =
 const DUPLICATE_KEY_HINT: L10n =
     L10n::new("删除或合并重复的键", "刪除或合併重複的鍵", "delete or merge the repeated key");
 const DUPLICATE_FIELD: L10n = L10n::new(
-    "字段“{label}”填写了两次:第{first}行的 `{a}` 和这里的 `{b}`;保留第一个",
-    "欄位「{label}」填寫了兩次:第{first}行的 `{a}` 和這裡的 `{b}`;保留第一個",
+    "字段“{label}”填写了两次：第{first}行的 `{a}` 和这里的 `{b}`；保留第一个",
+    "欄位「{label}」填寫了兩次：第{first}行的 `{a}` 和這裡的 `{b}`；保留第一個",
     "the field `{label}` is given twice: `{a}` on line {first} and `{b}` here; the first is kept",
 );
 const BUDGET: L10n = L10n::new(
-    "YAML 头部过大或嵌套过深,已停止解析({problem})",
-    "YAML 頭部過大或巢狀過深,已停止解析({problem})",
+    "YAML 头部过大或嵌套过深，已停止解析（{problem}）",
+    "YAML 頭部過大或巢狀過深，已停止解析（{problem}）",
     "the front matter is too large or too deeply nested; parsing stopped ({problem})",
 );
 const BUDGET_HINT: L10n = L10n::new(
-    "表单不需要锚点(&)和别名(*)的大量展开;删除它们,或把内容拆到多个文件",
-    "表單不需要錨點(&)和別名(*)的大量展開;刪除它們,或把內容拆到多個檔案",
+    "表单不需要锚点（&）和别名（*）的大量展开；删除它们，或把内容拆到多个文件",
+    "表單不需要錨點（&）和別名（*）的大量展開；刪除它們，或把內容拆到多個檔案",
     "a form needs no mass expansion of anchors (&) and aliases (*); remove them or split the file",
 );
 const NOT_A_MAP: L10n = L10n::new(
-    "YAML 头部应是一组 `键: 值`,这里读到的是{what}",
-    "YAML 頭部應是一組 `鍵: 值`,這裡讀到的是{what}",
+    "YAML 头部应是一组 `键: 值`，这里读到的是{what}",
+    "YAML 頭部應是一組 `鍵: 值`，這裡讀到的是{what}",
     "the front matter should be `key: value` lines; found {what}",
 );
 const WHAT_SCALAR: L10n = L10n::new("一段文字", "一段文字", "a single text");
 const WHAT_LIST: L10n = L10n::new("一个列表", "一個列表", "a list");
 const NO_KIND: L10n = L10n::new(
-    "YAML 头部缺少 `kind:`,无法判断这是哪种表单",
-    "YAML 頭部缺少 `kind:`,無法判斷這是哪種表單",
+    "YAML 头部缺少 `kind:`，无法判断这是哪种表单",
+    "YAML 頭部缺少 `kind:`，無法判斷這是哪種表單",
     "the front matter has no `kind:`, so the form cannot be identified",
 );
 const NO_KIND_HINT: L10n = L10n::new(
-    "在头部加一行 `kind: {kind}`;可选:{kinds}",
-    "在頭部加一行 `kind: {kind}`;可選:{kinds}",
+    "在头部加一行 `kind: {kind}`；可选：{kinds}",
+    "在頭部加一行 `kind: {kind}`；可選：{kinds}",
     "add a line `kind: {kind}`; one of: {kinds}",
 );
 const BAD_KIND: L10n =
     L10n::new("未知的表单类型 `kind: {value}`", "未知的表單類型 `kind: {value}`", "unknown form kind `kind: {value}`");
-const BAD_KIND_HINT: L10n = L10n::new("`kind:` 可以是:{kinds}", "`kind:` 可以是:{kinds}", "`kind:` is one of: {kinds}");
+const BAD_KIND_HINT: L10n =
+    L10n::new("`kind:` 可以是：{kinds}", "`kind:` 可以是：{kinds}", "`kind:` is one of: {kinds}");
 const NESTED: L10n = L10n::new(
-    "字段“{label}”应是一个值或一列值,这里是一组 `键: 值`",
-    "欄位「{label}」應是一個值或一列值,這裡是一組 `鍵: 值`",
+    "字段“{label}”应是一个值或一列值，这里是一组 `键: 值`",
+    "欄位「{label}」應是一個值或一列值，這裡是一組 `鍵: 值`",
     "the field `{label}` should be a value or a list of values, not `key: value` pairs",
 );
 const NESTED_HINT: L10n = L10n::new(
-    "写成一行文字,例如 `{key}: 市场部/张三`",
-    "寫成一行文字,例如 `{key}: 市場部/張三`",
+    "写成一行文字，例如 `{key}: 市场部/张三`",
+    "寫成一行文字，例如 `{key}: 市場部/張三`",
     "write it as one line of text, e.g. `{key}: Marketing / Li Na`",
 );
 const MIXED_LIST: L10n = L10n::new(
-    "“{label}”的列表混用了文字项和 `键: 值` 项;文字项 `{value}` 被忽略",
-    "「{label}」的列表混用了文字項和 `鍵: 值` 項;文字項 `{value}` 被忽略",
+    "“{label}”的列表混用了文字项和 `键: 值` 项；文字项 `{value}` 被忽略",
+    "「{label}」的列表混用了文字項和 `鍵: 值` 項；文字項 `{value}` 被忽略",
     "the `{label}` list mixes plain items and `key: value` items; the plain item `{value}` is ignored",
 );
 const MIXED_LIST_HINT: L10n = L10n::new(
@@ -297,35 +298,35 @@ const MIXED_LIST_HINT: L10n = L10n::new(
     "write every item as `- {field}: …`",
 );
 const NOT_RECORD: L10n = L10n::new(
-    "“{kind}”列表的每一项应是一组 `键: 值`,这一项是 `{value}`",
-    "「{kind}」列表的每一項應是一組 `鍵: 值`,這一項是 `{value}`",
+    "“{kind}”列表的每一项应是一组 `键: 值`，这一项是 `{value}`",
+    "「{kind}」列表的每一項應是一組 `鍵: 值`，這一項是 `{value}`",
     "each item of the `{kind}` list should be `key: value` pairs; this one is `{value}`",
 );
 const NOT_RECORD_HINT: L10n = L10n::new(
-    "例如:`- id: 1.1` 换行 `  name: 活动方案设计`(同一项的字段对齐缩进)",
-    "例如:`- id: 1.1` 換行 `  name: 活動方案設計`(同一項的欄位對齊縮排)",
+    "例如：`- id: 1.1` 换行 `  name: 活动方案设计`（同一项的字段对齐缩进）",
+    "例如：`- id: 1.1` 換行 `  name: 活動方案設計`（同一項的欄位對齊縮排）",
     "e.g. `- id: 1.1` then `  name: Campaign plan` on the next line, aligned",
 );
 const NO_LIST: L10n = L10n::new(
-    "“{kind}”文件的头部没有 `{collection}:` 列表,也没有任何字段",
-    "「{kind}」檔案的頭部沒有 `{collection}:` 列表,也沒有任何欄位",
+    "“{kind}”文件的头部没有 `{collection}:` 列表，也没有任何字段",
+    "「{kind}」檔案的頭部沒有 `{collection}:` 列表，也沒有任何欄位",
     "the `{kind}` file has no `{collection}:` list and no fields",
 );
 const NO_LIST_HINT: L10n = L10n::new(
-    "在 `{collection}:` 下逐项列出,每项以 `- ` 开头,例如 `{collection}:` / `  - id: 1.1` / `    name: 活动方案设计`",
-    "在 `{collection}:` 下逐項列出,每項以 `- ` 開頭,例如 `{collection}:` / `  - id: 1.1` / `    name: 活動方案設計`",
+    "在 `{collection}:` 下逐项列出，每项以 `- ` 开头，例如 `{collection}:` / `  - id: 1.1` / `    name: 活动方案设计`",
+    "在 `{collection}:` 下逐項列出，每項以 `- ` 開頭，例如 `{collection}:` / `  - id: 1.1` / `    name: 活動方案設計`",
     "list the records under `{collection}:`, each starting with `- `, e.g. `{collection}:` / `  - id: 1.1` / `    name: Campaign plan`",
 );
 const TWO_LISTS: L10n = L10n::new(
-    "头部有两个记录列表(`{a}` 和 `{b}`);只读取第一个",
-    "頭部有兩個記錄列表(`{a}` 和 `{b}`);只讀取第一個",
+    "头部有两个记录列表（`{a}` 和 `{b}`）；只读取第一个",
+    "頭部有兩個記錄列表（`{a}` 和 `{b}`）；只讀取第一個",
     "the front matter has two record lists (`{a}` and `{b}`); only the first is read",
 );
 const TWO_LISTS_HINT: L10n =
     L10n::new("把记录合并到同一个列表里", "把記錄合併到同一個列表裡", "merge the records into one list");
 const SECTION_TWICE: L10n = L10n::new(
-    "正文小节“{heading}”与已填写的字段“{label}”重复;保留先填写的值,该小节不读取",
-    "正文小節「{heading}」與已填寫的欄位「{label}」重複;保留先填寫的值,該小節不讀取",
+    "正文小节“{heading}”与已填写的字段“{label}”重复；保留先填写的值，该小节不读取",
+    "正文小節「{heading}」與已填寫的欄位「{label}」重複；保留先填寫的值，該小節不讀取",
     "the section `{heading}` repeats the field `{label}`, which is already set; the first value is kept and the section is not read",
 );
 const SECTION_TWICE_HINT: L10n = L10n::new(
@@ -334,29 +335,29 @@ const SECTION_TWICE_HINT: L10n = L10n::new(
     "delete `{key}:` from the front matter or merge the two",
 );
 const EXTRA: L10n = L10n::new(
-    "未知字段 `{key}`,已保留为附加信息",
-    "未知欄位 `{key}`,已保留為附加資訊",
+    "未知字段 `{key}`，已保留为附加信息",
+    "未知欄位 `{key}`，已保留為附加資訊",
     "unknown key `{key}`, kept as extra",
 );
 const EXTRA_COLUMN: L10n = L10n::new(
-    "表格列 `{key}` 不是“{kind}”的字段,已保留为附加信息",
-    "表格欄 `{key}` 不是「{kind}」的欄位,已保留為附加資訊",
+    "表格列 `{key}` 不是“{kind}”的字段，已保留为附加信息",
+    "表格欄 `{key}` 不是「{kind}」的欄位，已保留為附加資訊",
     "the column `{key}` is not a field of `{kind}`; kept as extra",
 );
-const EXTRA_HINT: L10n = L10n::new("是否指:{fields}?", "是否指:{fields}?", "did you mean: {fields}?");
+const EXTRA_HINT: L10n = L10n::new("是否指：{fields}？", "是否指：{fields}？", "did you mean: {fields}?");
 const EXTRA_HINT_NONE: L10n = L10n::new(
     "运行 `dossier schema` 查看“{kind}”的字段",
     "執行 `dossier schema` 查看「{kind}」的欄位",
     "run `dossier schema` to see the fields of `{kind}`",
 );
 const EXTRA_TOP: L10n = L10n::new(
-    "未知字段 `{key}`,已忽略(“{kind}”文件的头部只读取记录列表和各记录共用的字段)",
-    "未知欄位 `{key}`,已忽略(「{kind}」檔案的頭部只讀取記錄列表和各記錄共用的欄位)",
+    "未知字段 `{key}`，已忽略（“{kind}”文件的头部只读取记录列表和各记录共用的字段）",
+    "未知欄位 `{key}`，已忽略（「{kind}」檔案的頭部只讀取記錄列表和各記錄共用的欄位）",
     "unknown key `{key}`, ignored (a `{kind}` file's front matter holds the record list and fields shared by every record)",
 );
 const BODY_IGNORED: L10n = L10n::new(
-    "“{kind}”文件的正文不会被读取,只读取头部的记录列表",
-    "「{kind}」檔案的正文不會被讀取,只讀取頭部的記錄列表",
+    "“{kind}”文件的正文不会被读取，只读取头部的记录列表",
+    "「{kind}」檔案的正文不會被讀取，只讀取頭部的記錄列表",
     "the text of a `{kind}` file is not read, only the records in its front matter",
 );
 const BODY_IGNORED_HINT: L10n = L10n::new(
@@ -380,15 +381,15 @@ fn top_kinds() -> impl Iterator<Item = &'static KindDef> {
     KINDS.iter().filter(|k| k.collection.is_some())
 }
 
-/// `requirement(跨部门协作需求登记表)、tasks(…)…` in `lang`.
+/// `requirement（跨部门协作需求登记表）、tasks（…）…` in `lang`.
 fn kinds_list(lang: Lang) -> String {
     top_kinds()
         .map(|k| match lang {
             Lang::En => kind_word(k).to_string(),
-            _ => format!("{}({})", kind_word(k), k.label.get(lang)),
+            _ => format!("{}（{}）", kind_word(k), k.label.get(lang)),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(if lang == Lang::En { ", " } else { "、" })
 }
 
 /// The sign-off stage a sign-off list inside a form means when it names none.
@@ -799,8 +800,14 @@ impl Reader<'_> {
         let hint = if suggestions.is_empty() {
             EXTRA_HINT_NONE.fill(lang, &[("kind", label)])
         } else {
-            let fields: Vec<String> = suggestions.iter().map(|f| format!("{}({})", f.label.get(lang), f.key)).collect();
-            EXTRA_HINT.fill(lang, &[("fields", &fields.join(", "))])
+            let fields: Vec<String> = suggestions
+                .iter()
+                .map(|f| match lang {
+                    Lang::En => format!("{} ({})", f.label.get(lang), f.key),
+                    _ => format!("{}（{}）", f.label.get(lang), f.key),
+                })
+                .collect();
+            EXTRA_HINT.fill(lang, &[("fields", &fields.join(if lang == Lang::En { ", " } else { "、" }))])
         };
         let message = msg.fill(lang, &[("key", key), ("kind", label)]);
         Diagnostic::info("extra", self.loc(line), message).value(key).hint(hint)

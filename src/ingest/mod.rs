@@ -249,23 +249,26 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
 }
 
 const DAMAGED: crate::model::L10n = crate::model::L10n::new(
-    "文件已损坏,读取器无法读取它",
-    "檔案已損毀,讀取器無法讀取它",
+    "文件已损坏，读取器无法读取它",
+    "檔案已損毀，讀取器無法讀取它",
     "the file is damaged and the reader could not read it",
 );
 const RESAVE: crate::model::L10n = crate::model::L10n::new(
-    "用 Excel 或 LibreOffice 打开它并另存为新的 .xlsx,或重新复制该文件",
-    "用 Excel 或 LibreOffice 開啟它並另存為新的 .xlsx,或重新複製該檔案",
+    "用 Excel 或 LibreOffice 打开它并另存为新的 .xlsx，或重新复制该文件",
+    "用 Excel 或 LibreOffice 開啟它並另存為新的 .xlsx，或重新複製該檔案",
     "open it in Excel or LibreOffice and save it as a new .xlsx, or copy the file again",
 );
 
 /// The one diagnostic for a file that cannot be read at all.
 pub fn file_error(lang: Lang, display: &Arc<str>, problem: &str) -> Diagnostic {
-    let msg =
-        crate::model::L10n::new("无法读取文件:{problem}", "無法讀取檔案:{problem}", "cannot read the file: {problem}");
+    let msg = crate::model::L10n::new(
+        "无法读取文件：{problem}",
+        "無法讀取檔案：{problem}",
+        "cannot read the file: {problem}",
+    );
     let hint = crate::model::L10n::new(
-        "请确认文件是未加密、完整的 Excel 工作簿(.xlsx/.xls/.ods)或 Markdown 文件,然后重试",
-        "請確認檔案是未加密、完整的 Excel 活頁簿(.xlsx/.xls/.ods)或 Markdown 檔案,然後重試",
+        "请确认文件是未加密、完整的 Excel 工作簿（.xlsx/.xls/.ods）或 Markdown 文件，然后重试",
+        "請確認檔案是未加密、完整的 Excel 活頁簿（.xlsx/.xls/.ods）或 Markdown 檔案，然後重試",
         "check that it is an unencrypted, complete workbook (.xlsx/.xls/.ods) or a Markdown file, then try again",
     );
     Diagnostic::error("file", Location::file(display), msg.fill(lang, &[("problem", problem)])).hint(hint.get(lang))

@@ -30,8 +30,8 @@ const MSG_ERROR_CELL: L10n = L10n::new(
     "{field}: the cell holds the error {value}",
 );
 const HINT_ERROR_CELL: L10n = L10n::new(
-    "修正该单元格的公式或引用,或直接填写值",
-    "修正該儲存格的公式或參照,或直接填寫值",
+    "修正该单元格的公式或引用，或直接填写值",
+    "修正該儲存格的公式或參照，或直接填寫值",
     "fix the formula or reference in this cell, or type the value",
 );
 const MSG_PERCENT_RANGE: L10n = L10n::new(
@@ -40,8 +40,8 @@ const MSG_PERCENT_RANGE: L10n = L10n::new(
     "{field}: `{value}` is outside 0–100%",
 );
 const MSG_PERCENT_ONE: L10n = L10n::new(
-    "“{field}”的值 1 既可能是 1% 也可能是 100%,按 100% 读取",
-    "「{field}」的值 1 既可能是 1% 也可能是 100%,按 100% 讀取",
+    "“{field}”的值 1 既可能是 1% 也可能是 100%，按 100% 读取",
+    "「{field}」的值 1 既可能是 1% 也可能是 100%，按 100% 讀取",
     "{field}: 1 may mean 1% or 100%; read as 100%",
 );
 const HINT_PERCENT_ONE: L10n = L10n::new("写成 100% 或 1%", "寫成 100% 或 1%", "write 100% or 1%");
@@ -51,32 +51,32 @@ const MSG_NEGATIVE: L10n = L10n::new(
     "{field}: `{value}` cannot be negative",
 );
 const MSG_DATE_YEAR: L10n = L10n::new(
-    "“{field}”的日期“{value}”没有写年份,按 {year} 年读作 {date}",
-    "「{field}」的日期「{value}」沒有寫年份,按 {year} 年讀作 {date}",
+    "“{field}”的日期“{value}”没有写年份，按 {year} 年读作 {date}",
+    "「{field}」的日期「{value}」沒有寫年份，按 {year} 年讀作 {date}",
     "{field}: `{value}` has no year; read as {date}",
 );
 const HINT_DATE_YEAR: L10n =
-    L10n::new("写完整日期,如 {date}", "寫完整日期,如 {date}", "write the full date, e.g. {date}");
+    L10n::new("写完整日期，如 {date}", "寫完整日期，如 {date}", "write the full date, e.g. {date}");
 const MSG_SERIAL: L10n = L10n::new(
     "“{field}”的数字 {value} 按 Excel 日期序号读作 {date}",
     "「{field}」的數字 {value} 按 Excel 日期序號讀作 {date}",
     "{field}: the number {value} was read as the Excel date serial {date}",
 );
 const HINT_SERIAL: L10n = L10n::new(
-    "把单元格设为日期格式,或写成 YYYY-MM-DD",
-    "把儲存格設為日期格式,或寫成 YYYY-MM-DD",
+    "把单元格设为日期格式，或写成 YYYY-MM-DD",
+    "把儲存格設為日期格式，或寫成 YYYY-MM-DD",
     "format the cell as a date, or write YYYY-MM-DD",
 );
 const HINT_SERIAL_RANGE: L10n = L10n::new(
-    "Excel 的日期从 1900-01-01 到 9999-12-31(序号 1 到 2958465);请填写这个范围内的日期",
-    "Excel 的日期從 1900-01-01 到 9999-12-31(序號 1 到 2958465);請填寫這個範圍內的日期",
+    "Excel 的日期从 1900-01-01 到 9999-12-31（序号 1 到 2958465）；请填写这个范围内的日期",
+    "Excel 的日期從 1900-01-01 到 9999-12-31（序號 1 到 2958465）；請填寫這個範圍內的日期",
     "Excel dates run from 1900-01-01 to 9999-12-31 (serials 1 to 2958465); enter a date in that range",
 );
 /// The serial of 9999-12-31, Excel's last date.
 const MAX_EXCEL_SERIAL: f64 = 2_958_465.0;
 const HINT_DATE_NUMBER: L10n = L10n::new(
-    "{value} 像是把“月.日”写成了数字;请写完整日期,如 {example}",
-    "{value} 像是把「月.日」寫成了數字;請寫完整日期,如 {example}",
+    "{value} 像是把“月.日”写成了数字；请写完整日期，如 {example}",
+    "{value} 像是把「月.日」寫成了數字；請寫完整日期，如 {example}",
     "{value} looks like month.day typed as a number; write a full date such as {example}",
 );
 const MSG_ENUM: L10n = L10n::new(
@@ -85,18 +85,18 @@ const MSG_ENUM: L10n = L10n::new(
     "{field}: `{value}` is not one of the allowed values",
 );
 const HINT_ENUM: L10n =
-    L10n::new("是否应为“{label}”({code})?", "是否應為「{label}」({code})?", "did you mean `{code}` ({label})?");
+    L10n::new("是否应为“{label}”（{code}）？", "是否應為「{label}」（{code}）？", "did you mean `{code}` ({label})?");
 const HINT_ENUM_NONE: L10n =
-    L10n::new("从可选值中选一个:{allowed}", "從可選值中選一個:{allowed}", "use one of: {allowed}");
+    L10n::new("从可选值中选一个：{allowed}", "從可選值中選一個：{allowed}", "use one of: {allowed}");
 const MSG_REQUIRED: L10n =
     L10n::new("{who}缺少必填项“{field}”", "{who}缺少必填項「{field}」", "{who}: required field “{field}” is missing");
 const MSG_REQUIRED_PLACEHOLDER: L10n = L10n::new(
-    "{who}的必填项“{field}”只写了“{value}”,视为未填写",
-    "{who}的必填項「{field}」只寫了「{value}」,視為未填寫",
+    "{who}的必填项“{field}”只写了“{value}”，视为未填写",
+    "{who}的必填項「{field}」只寫了「{value}」，視為未填寫",
     "{who}: required field “{field}” only says `{value}`, which counts as not filled in",
 );
 const HINT_REQUIRED: L10n =
-    L10n::new("请填写“{field}”:{help}", "請填寫「{field}」:{help}", "fill in “{field}”: {help}");
+    L10n::new("请填写“{field}”：{help}", "請填寫「{field}」：{help}", "fill in “{field}”: {help}");
 const HINT_REQUIRED_BARE: L10n = L10n::new("请填写“{field}”", "請填寫「{field}」", "fill in “{field}”");
 
 const EXP_DATE: L10n = L10n::new("日期 YYYY-MM-DD", "日期 YYYY-MM-DD", "date YYYY-MM-DD");
@@ -106,24 +106,27 @@ const EXP_DATE_RANGE: L10n = L10n::new(
     "date YYYY-MM-DD or range YYYY-MM-DD to YYYY-MM-DD",
 );
 const EXP_DATETIME: L10n =
-    L10n::new("日期时间 YYYY-MM-DD HH:MM", "日期時間 YYYY-MM-DD HH:MM", "date-time YYYY-MM-DD HH:MM");
+    L10n::new("日期时间 YYYY-MM-DD HH：MM", "日期時間 YYYY-MM-DD HH：MM", "date-time YYYY-MM-DD HH:MM");
 const EXP_DATETIME_RANGE: L10n = L10n::new(
-    "日期时间 YYYY-MM-DD HH:MM 或区间 YYYY-MM-DD HH:MM-HH:MM",
-    "日期時間 YYYY-MM-DD HH:MM 或區間 YYYY-MM-DD HH:MM-HH:MM",
+    "日期时间 YYYY-MM-DD HH：MM 或区间 YYYY-MM-DD HH：MM-HH：MM",
+    "日期時間 YYYY-MM-DD HH：MM 或區間 YYYY-MM-DD HH：MM-HH：MM",
     "date-time YYYY-MM-DD HH:MM or range YYYY-MM-DD HH:MM-HH:MM",
 );
-const EXP_INT: L10n =
-    L10n::new("整数(分钟),如 30 或 30分钟", "整數(分鐘),如 30 或 30分鐘", "whole number of minutes, e.g. 30 or 30 min");
-const EXP_PERCENT: L10n = L10n::new("百分比 0–100,如 80%", "百分比 0–100,如 80%", "percentage 0–100, e.g. 80%");
+const EXP_INT: L10n = L10n::new(
+    "整数（分钟），如 30 或 30分钟",
+    "整數（分鐘），如 30 或 30分鐘",
+    "whole number of minutes, e.g. 30 or 30 min",
+);
+const EXP_PERCENT: L10n = L10n::new("百分比 0–100，如 80%", "百分比 0–100，如 80%", "percentage 0–100, e.g. 80%");
 const EXP_QUANTITY: L10n =
-    L10n::new("数值加单位,如 500万元", "數值加單位,如 500萬元", "number with a unit, e.g. 500万元 or 1,200 件");
+    L10n::new("数值加单位，如 500万元", "數值加單位，如 500萬元", "number with a unit, e.g. 500万元 or 1,200 件");
 const EXP_PARTY: L10n =
-    L10n::new("部门/姓名,如 市场部/张三", "部門/姓名,如 市場部/張三", "department / name, e.g. Marketing / Li Na");
+    L10n::new("部门/姓名，如 市场部/张三", "部門/姓名，如 市場部/張三", "department / name, e.g. Marketing / Li Na");
 const EXP_TEXT: L10n = L10n::new("文本", "文字", "text");
 
 const HINT_DATE: L10n = L10n::new(
-    "写成 2024-07-15 这样的完整日期,或把单元格设为日期格式",
-    "寫成 2024-07-15 這樣的完整日期,或把儲存格設為日期格式",
+    "写成 2024-07-15 这样的完整日期，或把单元格设为日期格式",
+    "寫成 2024-07-15 這樣的完整日期，或把儲存格設為日期格式",
     "write a full date such as 2024-07-15, or format the cell as a date",
 );
 const HINT_DATETIME: L10n = L10n::new(
@@ -131,31 +134,31 @@ const HINT_DATETIME: L10n = L10n::new(
     "寫成 2024-07-15 14:00 這樣的日期時間",
     "write a date and time such as 2024-07-15 14:00",
 );
-const HINT_INT: L10n = L10n::new("只写分钟数,如 30", "只寫分鐘數,如 30", "write the number of minutes, e.g. 30");
+const HINT_INT: L10n = L10n::new("只写分钟数，如 30", "只寫分鐘數，如 30", "write the number of minutes, e.g. 30");
 const HINT_PERCENT: L10n = L10n::new(
-    "写成 0 到 100 之间的百分比,如 80%",
-    "寫成 0 到 100 之間的百分比,如 80%",
+    "写成 0 到 100 之间的百分比，如 80%",
+    "寫成 0 到 100 之間的百分比，如 80%",
     "write a percentage between 0 and 100, e.g. 80%",
 );
 const HINT_QUANTITY: L10n = L10n::new(
-    "先写数字再写单位,如 500万元、15万人次、1,200 件",
-    "先寫數字再寫單位,如 500萬元、15萬人次、1,200 件",
+    "先写数字再写单位，如 500万元、15万人次、1,200 件",
+    "先寫數字再寫單位，如 500萬元、15萬人次、1,200 件",
     "write the number, then the unit: 500万元, 15万人次, 1,200 件",
 );
 const HINT_PARTY: L10n = L10n::new(
-    "写成“部门/姓名”,如 市场部/张三",
-    "寫成「部門/姓名」,如 市場部/張三",
+    "写成“部门/姓名”，如 市场部/张三",
+    "寫成「部門/姓名」，如 市場部/張三",
     "write “department / name”, e.g. Marketing / Li Na",
 );
 const MSG_TOO_LONG: L10n = L10n::new(
-    "“{field}”的值有 {n} 个字符,超过一个 Excel 单元格可容纳的 32767 个字符(开头为“{start}”)",
-    "「{field}」的值有 {n} 個字元,超過一個 Excel 儲存格可容納的 32767 個字元(開頭為「{start}」)",
+    "“{field}”的值有 {n} 个字符，超过一个 Excel 单元格可容纳的 32767 个字符（开头为“{start}”）",
+    "「{field}」的值有 {n} 個字元，超過一個 Excel 儲存格可容納的 32767 個字元（開頭為「{start}」）",
     "{field}: the value has {n} characters, more than the 32,767 an Excel cell holds (it starts “{start}”)",
 );
 const EXP_TOO_LONG: L10n = L10n::new("至多 32767 个字符", "至多 32767 個字元", "at most 32,767 characters");
 const HINT_TOO_LONG: L10n = L10n::new(
-    "缩短该内容,或把详细内容放到附件中、这里只写摘要",
-    "縮短該內容,或把詳細內容放到附件中、這裡只寫摘要",
+    "缩短该内容，或把详细内容放到附件中、这里只写摘要",
+    "縮短該內容，或把詳細內容放到附件中、這裡只寫摘要",
     "shorten it, or keep the details in an attachment and write a summary here",
 );
 
@@ -231,13 +234,13 @@ pub fn unify_ideographs(s: &str) -> Option<(String, Vec<(char, char)>)> {
 }
 
 const MSG_UNIFIED: L10n = L10n::new(
-    "{swaps} 已替换为统一汉字:它们看起来一样,但在 PDF 中复制或搜索时是另一个字符",
-    "{swaps} 已替換為統一漢字:它們看起來一樣,但在 PDF 中複製或搜尋時是另一個字元",
+    "{swaps} 已替换为统一汉字：它们看起来一样，但在 PDF 中复制或搜索时是另一个字符",
+    "{swaps} 已替換為統一漢字：它們看起來一樣，但在 PDF 中複製或搜尋時是另一個字元",
     "{swaps} replaced with the unified ideograph: they look the same, but copy and search as another character",
 );
 const HINT_UNIFIED: L10n = L10n::new(
-    "这些部首或兼容汉字多来自复制粘贴;在源文件中改成普通汉字,提示就会消失",
-    "這些部首或相容漢字多來自複製貼上;在來源檔案中改成一般漢字,提示就會消失",
+    "这些部首或兼容汉字多来自复制粘贴；在源文件中改成普通汉字，提示就会消失",
+    "這些部首或相容漢字多來自複製貼上；在來源檔案中改成一般漢字，提示就會消失",
     "such radicals and compatibility ideographs usually come from copy and paste; type the ordinary character in the source file and this note goes away",
 );
 
@@ -801,6 +804,10 @@ fn cn_numerals(s: &str) -> String {
 
 /// Drops a weekday written after a date: `7月15日(周一)`, `2024-07-15 星期一`.
 fn strip_weekday(s: &str) -> String {
+    // Most dates name no weekday: nothing to do (this runs on every date cell).
+    if !s.contains(['星', '礼', '禮', '周', '週']) {
+        return s.to_string();
+    }
     let mut out = s.to_string();
     for prefix in ["星期", "礼拜", "禮拜", "周", "週"] {
         for day in ["一", "二", "三", "四", "五", "六", "日", "天"] {
@@ -2806,7 +2813,7 @@ mod tests {
         let (_, d) = typed("task", vec![("progress", num(-5.0))]);
         assert_eq!(codes(&d), [("type", "progress".to_string())]);
         let (_, d) = typed("task", vec![("progress", t("大半"))]);
-        assert_eq!(d[0].expected.as_deref(), Some("百分比 0–100,如 80%"));
+        assert_eq!(d[0].expected.as_deref(), Some("百分比 0–100，如 80%"));
     }
 
     #[test]
@@ -2881,7 +2888,7 @@ mod tests {
         assert_eq!(r.code("status"), None);
         let e = d.iter().find(|d| d.code == "enum").unwrap();
         assert!(e.message.contains("当前状态") && e.message.contains("进展中"), "{}", e.message);
-        assert!(e.expected.as_deref().unwrap_or("").contains("进行中(in_progress)"));
+        assert!(e.expected.as_deref().unwrap_or("").contains("进行中（in_progress）"));
         assert!(e.hint.as_deref().unwrap_or("").contains("in_progress"), "{:?}", e.hint);
         // seed 000 模板1: 高(P0)/中(P1)/低(P2)
         for (s, code) in [("高(P0)", "P0"), ("高", "P0"), ("p1", "P1"), ("低（P2）", "P2")] {

@@ -212,7 +212,7 @@ pub fn column_name(col: u32) -> String {
 }
 
 const MSG_READ: L10n =
-    L10n::new("无法读取映射文件:{detail}", "無法讀取對應檔:{detail}", "cannot read the mapping file: {detail}");
+    L10n::new("无法读取映射文件：{detail}", "無法讀取對應檔：{detail}", "cannot read the mapping file: {detail}");
 
 impl Mapping {
     /// Reads and checks a mapping file; errors name the file and line, in `lang`.

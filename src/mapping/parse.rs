@@ -36,16 +36,19 @@ impl fmt::Display for MappingError {
 
 impl std::error::Error for MappingError {}
 
-const SYNTAX: L10n =
-    L10n::new("映射文件的 YAML 语法错误:{problem}", "對應檔的 YAML 語法錯誤:{problem}", "YAML syntax error: {problem}");
+const SYNTAX: L10n = L10n::new(
+    "映射文件的 YAML 语法错误：{problem}",
+    "對應檔的 YAML 語法錯誤：{problem}",
+    "YAML syntax error: {problem}",
+);
 const NOT_A_MAP: L10n =
     L10n::new("映射文件应是一组 `键: 值`", "對應檔應是一組 `鍵: 值`", "a mapping file is a set of `key: value` lines");
 const TOP_KEY: L10n = L10n::new(
-    "未知的键 `{key}`:顶层只能是表单类型或 `sheets`",
-    "未知的鍵 `{key}`:頂層只能是表單類型或 `sheets`",
+    "未知的键 `{key}`：顶层只能是表单类型或 `sheets`",
+    "未知的鍵 `{key}`：頂層只能是表單類型或 `sheets`",
     "unknown key `{key}`: the top level holds form kinds or `sheets`",
 );
-const KNOWN: L10n = L10n::new("可用的有:{known}", "可用的有:{known}", "known: {known}");
+const KNOWN: L10n = L10n::new("可用的有：{known}", "可用的有：{known}", "known: {known}");
 const WANT_MAP: L10n = L10n::new(
     "`{key}` 下面应是一组 `键: 值`",
     "`{key}` 下面應是一組 `鍵: 值`",
@@ -63,39 +66,39 @@ const NEED_KIND: L10n = L10n::new(
     "`{key}` needs the sheet's `kind:` first",
 );
 const NOT_ENUM: L10n = L10n::new(
-    "字段 `{field}` 不是枚举字段,不能写取值映射",
-    "欄位 `{field}` 不是列舉欄位,不能寫取值對應",
+    "字段 `{field}` 不是枚举字段，不能写取值映射",
+    "欄位 `{field}` 不是列舉欄位，不能寫取值對應",
     "`{field}` is not an enumeration field, so it takes no value map",
 );
-const ENUM_FIELDS: L10n = L10n::new("枚举字段:{known}", "列舉欄位:{known}", "enumeration fields: {known}");
+const ENUM_FIELDS: L10n = L10n::new("枚举字段：{known}", "列舉欄位：{known}", "enumeration fields: {known}");
 const BAD_CODE: L10n = L10n::new(
     "`{value}` 不是字段 `{field}` 的取值",
     "`{value}` 不是欄位 `{field}` 的取值",
     "`{value}` is not a code of `{field}`",
 );
 const BAD_ROW: L10n = L10n::new(
-    "`header_row` 应是正整数(表头所在行号),这里是 `{value}`",
-    "`header_row` 應是正整數(表頭所在列號),這裡是 `{value}`",
+    "`header_row` 应是正整数（表头所在行号），这里是 `{value}`",
+    "`header_row` 應是正整數（表頭所在列號），這裡是 `{value}`",
     "`header_row` is the header's row number (a positive whole number), not `{value}`",
 );
 const BAD_DATES: L10n = L10n::new(
-    "`dates` 应是 DMY、MDY 或 YMD,这里是 `{value}`",
-    "`dates` 應是 DMY、MDY 或 YMD,這裡是 `{value}`",
+    "`dates` 应是 DMY、MDY 或 YMD，这里是 `{value}`",
+    "`dates` 應是 DMY、MDY 或 YMD，這裡是 `{value}`",
     "`dates` is DMY, MDY or YMD, not `{value}`",
 );
 const DATES_HINT: L10n = L10n::new(
-    "DMY:05/02/25 是 2025年2月5日;MDY:是 2025年5月2日;YMD:年份在前",
-    "DMY:05/02/25 是 2025年2月5日;MDY:是 2025年5月2日;YMD:年份在前",
+    "DMY：05/02/25 是 2025年2月5日；MDY：是 2025年5月2日；YMD：年份在前",
+    "DMY：05/02/25 是 2025年2月5日；MDY：是 2025年5月2日；YMD：年份在前",
     "DMY reads 05/02/25 as 5 February 2025, MDY as 2 May 2025; YMD puts the year first",
 );
 const BAD_IDS: L10n = L10n::new(
-    "`ids` 模式 `{value}` 缺少 `{row}`,生成的编号会重复",
-    "`ids` 模式 `{value}` 缺少 `{row}`,產生的編號會重複",
+    "`ids` 模式 `{value}` 缺少 `{row}`，生成的编号会重复",
+    "`ids` 模式 `{value}` 缺少 `{row}`，產生的編號會重複",
     "the `ids` pattern `{value}` has no `{row}`, so every id would be the same",
 );
 const IDS_HINT: L10n = L10n::new(
-    "例如 `ids: \"R-{row}\"`({row} 是行号,{n} 是本表第几条记录)",
-    "例如 `ids: \"R-{row}\"`({row} 是列號,{n} 是本表第幾筆記錄)",
+    "例如 `ids: \"R-{row}\"`（{row} 是行号，{n} 是本表第几条记录）",
+    "例如 `ids: \"R-{row}\"`（{row} 是列號，{n} 是本表第幾筆記錄）",
     "e.g. `ids: \"R-{row}\"` ({row} is the row number, {n} the record's number in the sheet)",
 );
 const BAD_GLOB: L10n = L10n::new(

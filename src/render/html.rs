@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::gantt::{RowSpans, Rows, route};
 use super::{DocMeta, Renderer};
 use crate::report::index::IndexView;
 use crate::report::{DocView, Document, Gantt, RetroView, SummaryView};
@@ -74,9 +75,14 @@ impl HtmlRenderer {
             kind: &'static str,
             title: &'a str,
             stem: &'static str,
+            number: &'static str,
             view: &'a IndexView,
+            print: Print,
         }
-        self.page("index.html", &IndexPage { meta, kind: "index", title: &index.title, stem: "index", view: index })
+        let print = Print::new(meta, &index.title, "", false);
+        let page =
+            IndexPage { meta, kind: "index", title: &index.title, stem: "index", number: "", view: index, print };
+        self.page("index.html", &page)
     }
 
     fn page(&self, template: &str, page: &impl Serialize) -> anyhow::Result<Vec<u8>> {
@@ -124,9 +130,67 @@ struct Page<'a> {
     kind: &'static str,
     title: &'a str,
     stem: &'a str,
+    /// The document's number (`2024-MKT-001-PLAN`).
+    number: &'a str,
     view: &'a DocView,
     /// Chart geometry in SVG user units, laid out here from the view's day offsets.
     chart: Option<Chart>,
+    print: Print,
+}
+
+/// The printed page, as CSS paged media: size and orientation (those of the PDF), and the
+/// running header and footer in the page margins, their texts already CSS strings.
+#[derive(Serialize)]
+struct Print {
+    landscape: bool,
+    top_left: String,
+    top_right: String,
+    bottom_left: String,
+    /// `"第 " counter(page) " 页 / 共 " counter(pages) " 页"`.
+    bottom_center: String,
+    bottom_right: String,
+}
+
+impl Print {
+    fn new(meta: &DocMeta, title: &str, number: &str, landscape: bool) -> Print {
+        let ui = &meta.ui;
+        let labelled = |label: &str, value: &str| {
+            if value.is_empty() { String::new() } else { format!("{label}{}{value}", ui.colon) }
+        };
+        let page_of =
+            css_string(&ui.page_of).replace("{n}", "\" counter(page) \"").replace("{of}", "\" counter(pages) \"");
+        Print {
+            landscape,
+            top_left: css_string(&labelled(&ui.project, &meta.project_name)),
+            top_right: css_string(&labelled(&ui.number, number)),
+            bottom_left: css_string(title),
+            bottom_center: page_of,
+            bottom_right: css_string(&labelled(&ui.generated, &meta.generated)),
+        }
+    }
+}
+
+/// A CSS string literal of any text: quotes, backslashes and line breaks escaped, and `<`
+/// too, so that nothing can close the `<style>` element it sits in.
+fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push_str("\\A "),
+            '<' => out.push_str("\\3C "),
+            '>' => out.push_str("\\3E "),
+            '&' => out.push_str("\\26 "),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[derive(Serialize)]
@@ -142,7 +206,9 @@ struct SummaryPage<'a> {
     kind: &'static str,
     title: &'a str,
     stem: &'static str,
+    number: &'a str,
     view: &'a SummaryView,
+    print: Print,
 }
 
 impl Renderer for HtmlRenderer {
@@ -157,12 +223,23 @@ impl Renderer for HtmlRenderer {
             _ => None,
         };
         let kind = doc.view.kind();
-        let page = Page { meta, kind, title: &doc.title, stem: &doc.stem, view: &doc.view, chart };
+        let print = Print::new(meta, &doc.title, &doc.number, doc.view.landscape());
+        let page =
+            Page { meta, kind, title: &doc.title, stem: &doc.stem, number: &doc.number, view: &doc.view, chart, print };
         self.page(&format!("{kind}.html"), &page)
     }
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
-        let page = SummaryPage { meta, kind: "summary", title: &summary.title, stem: "summary", view: summary };
+        let print = Print::new(meta, &summary.title, &summary.number, true);
+        let page = SummaryPage {
+            meta,
+            kind: "summary",
+            title: &summary.title,
+            stem: "summary",
+            number: &summary.number,
+            view: summary,
+            print,
+        };
         self.page("summary.html", &page)
     }
 }
@@ -198,12 +275,19 @@ fn r1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+/// The Gantt chart as SVG pages of rows: each repeats the time axis, so that printed it is
+/// split between rows onto pages, never through a row.
 #[derive(Serialize)]
 struct GanttSvg {
     width: f64,
-    height: f64,
     /// Left edge of the time axis.
     axis_x: f64,
+    pages: Vec<GanttPage>,
+}
+
+#[derive(Serialize)]
+struct GanttPage {
+    height: f64,
     top: f64,
     bottom: f64,
     stripes: Vec<Rect>,
@@ -213,7 +297,7 @@ struct GanttSvg {
     today: Option<TodaySvg>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Rect {
     x: f64,
     y: f64,
@@ -221,17 +305,19 @@ struct Rect {
     h: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct TickSvg {
     x: f64,
+    /// Empty when the label has no room (its line stays).
     label: String,
     major: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct TodaySvg {
-    x: f64,
-    y: f64,
+    /// The line, absent when today lies outside the chart (the label then says where).
+    x: Option<f64>,
+    label_x: f64,
     label: String,
     anchor: &'static str,
 }
@@ -243,12 +329,18 @@ struct BarSvg {
     label_x: f64,
     text_y: f64,
     bar: Option<Rect>,
-    tone: &'static str,
-    /// A diamond at the end of the actual finish day.
+    fill: &'static str,
+    overdue: bool,
+    /// A diamond at the end of the actual finish day: its x, and its path once placed.
+    #[serde(skip)]
+    actual_x: Option<f64>,
     actual: Option<String>,
     status: String,
     status_x: f64,
-    status_anchor: &'static str,
+    /// The status says the task is late: written in red.
+    late: bool,
+    /// The row is striped: the label's halo takes the stripe's colour.
+    striped: bool,
     tooltip: String,
 }
 
@@ -258,51 +350,82 @@ const ROW_H: f64 = 26.0;
 const HEAD_H: f64 = 36.0;
 const FONT: f64 = 12.0;
 const SMALL: f64 = 10.5;
+/// Rows on the first printed page (under the KPI cards) and on each page after it.
+const FIRST_PAGE_ROWS: usize = 12;
+const PAGE_ROWS: usize = 22;
 
 /// Lays out a Gantt chart: label column on the left, one day = `(width − labels) / days`.
 fn gantt_svg(g: &Gantt) -> GanttSvg {
-    let axis_w = CHART_W - LABEL_W - 10.0;
+    let right_pad = 10.0;
+    let axis_w = CHART_W - LABEL_W - right_pad;
     let day = axis_w / g.days.max(1) as f64;
     let x_of = |offset: i64| r1(LABEL_W + offset as f64 * day);
-    let bottom = HEAD_H + g.rows.len() as f64 * ROW_H;
-    let mid = |i: usize| HEAD_H + i as f64 * ROW_H + ROW_H / 2.0;
     let bar_h = 12.0;
 
-    let mut ticks: Vec<TickSvg> =
-        g.ticks.iter().map(|t| TickSvg { x: x_of(t.offset), label: t.label.clone(), major: t.major }).collect();
-    // A minor label that would run into a major one is dropped (the line stays).
-    let majors: Vec<f64> = ticks.iter().filter(|t| t.major).map(|t| t.x).collect();
-    for t in ticks.iter_mut().filter(|t| !t.major) {
-        if majors.iter().any(|m| (*m - t.x).abs() < 34.0) {
-            t.label.clear();
+    // Month labels that have room, weekly labels that run into no month label.
+    let majors: Vec<(f32, f32)> = g
+        .ticks
+        .iter()
+        .filter(|t| t.major)
+        .map(|t| ((x_of(t.offset) + 3.0) as f32, (text_width(&t.label, SMALL) * 1.08) as f32))
+        .collect();
+    let partial_first = g.ticks.first().is_some_and(|t| t.major && t.offset == 0);
+    let keep = crate::render::gantt::fitting(&majors, 8.0, CHART_W as f32, partial_first);
+    let mut mi = 0;
+    let ticks: Vec<TickSvg> = g
+        .ticks
+        .iter()
+        .map(|t| {
+            let x = x_of(t.offset);
+            let mut label = t.label.clone();
+            if t.major {
+                if !keep.get(mi).copied().unwrap_or(false) {
+                    label.clear();
+                }
+                mi += 1;
+            } else if majors.iter().any(|(m, w)| {
+                x + 3.0 < f64::from(m + w) + 4.0 && x + 3.0 + text_width(&label, SMALL) > f64::from(*m) - 4.0
+            }) || x + 3.0 + text_width(&label, SMALL) > CHART_W
+            {
+                label.clear();
+            }
+            TickSvg { x, label, major: t.major }
+        })
+        .collect();
+
+    let today = match (&g.today, &g.today_edge) {
+        (Some(t), _) => {
+            let x = r1(LABEL_W + (*t as f64 + 0.5) * day);
+            // Bold digits run wider than the estimate: keep a margin before the right edge.
+            let anchor = if x + text_width(&g.today_label, SMALL) * 0.6 > CHART_W { "end" } else { "middle" };
+            Some(TodaySvg { x: Some(x), label_x: x, label: g.today_label.clone(), anchor })
         }
-    }
+        (None, Some(e)) if e.side == "right" => {
+            Some(TodaySvg { x: None, label_x: CHART_W - 2.0, label: e.label.clone(), anchor: "end" })
+        }
+        (None, Some(e)) => Some(TodaySvg { x: None, label_x: LABEL_W + 4.0, label: e.label.clone(), anchor: "start" }),
+        _ => None,
+    };
 
     // Rows with an arrow leaving their bar write their status past the arrow's first bend.
     let leaves: Vec<bool> =
         (0..g.rows.len()).map(|i| g.rows.iter().any(|r| r.depends_on.iter().any(|d| d.row == i))).collect();
+    let mut spans: Vec<RowSpans> = Vec::with_capacity(g.rows.len());
     let rows: Vec<BarSvg> = g
         .rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let y = mid(i);
             let indent = 6.0 + r.depth.min(4) as f64 * 10.0;
             let full = format!("{} {}", r.id, r.name);
             let label = fit(&full, LABEL_W - indent - 8.0, FONT);
             let bar = match (r.start, r.end) {
-                (Some(s), Some(e)) => Some(Rect {
-                    x: x_of(s),
-                    y: r1(y - bar_h / 2.0),
-                    w: r1(((e - s + 1) as f64 * day).max(2.0)),
-                    h: bar_h,
-                }),
+                (Some(s), Some(e)) => {
+                    Some(Rect { x: x_of(s), y: 0.0, w: r1(((e - s + 1) as f64 * day).max(2.0)), h: bar_h })
+                }
                 _ => None,
             };
-            let actual = r.actual_end.map(|a| {
-                let x = x_of(a + 1);
-                format!("M{x} {} l5 7 l-5 7 l-5 -7 z", r1(y - 7.0))
-            });
+            let actual_x = r.actual_end.map(|a| x_of(a + 1));
             let mut status = r.status.as_ref().map(|s| s.label.clone()).unwrap_or_default();
             if !r.delay.is_empty() {
                 if !status.is_empty() {
@@ -310,17 +433,34 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
                 }
                 status.push_str(&r.delay);
             }
-            let right = [bar.as_ref().map(|b| b.x + b.w), r.actual_end.map(|a| x_of(a + 1) + 5.0)]
+            let right = [bar.as_ref().map(|b| b.x + b.w), actual_x.map(|x| x + 5.0)]
                 .into_iter()
                 .flatten()
                 .fold(LABEL_W, f64::max);
             let left = bar.as_ref().map_or(LABEL_W, |b| b.x);
-            let gap = if leaves[i] { 12.0 } else { 6.0 };
-            let (status_x, status_anchor) = if right + gap + text_width(&status, SMALL) <= CHART_W {
-                (r1(right + gap), "start")
+            let gap = if leaves[i] { 14.0 } else { 6.0 };
+            let gap_in = if r.depends_on.is_empty() { 6.0 } else { 14.0 };
+            let sw = text_width(&status, SMALL);
+            let status_x = if bar.is_none() && actual_x.is_none() {
+                LABEL_W + 6.0
+            } else if right + gap + sw <= CHART_W {
+                r1(right + gap)
+            } else if left - gap_in - sw >= LABEL_W {
+                r1(left - gap_in - sw)
             } else {
-                (r1(left - 6.0), "end")
+                r1((CHART_W - sw).max(LABEL_W + 2.0))
             };
+            let mut taken = Vec::new();
+            if let Some(b) = &bar {
+                taken.push((b.x as f32, (b.x + b.w) as f32));
+            }
+            if let Some(x) = actual_x {
+                taken.push(((x - 5.0) as f32, (x + 5.0) as f32));
+            }
+            if !status.is_empty() {
+                taken.push(((status_x - 2.0) as f32, (status_x + sw + 2.0) as f32));
+            }
+            spans.push(RowSpans { taken });
             let mut tooltip = format!("{} {}", r.id, r.name);
             if !r.owner.is_empty() {
                 tooltip.push_str(&format!(" · {}", r.owner));
@@ -335,58 +475,88 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
                 label,
                 full,
                 label_x: indent,
-                text_y: r1(y + 4.0),
+                text_y: 0.0,
                 bar,
-                tone: r.tone,
-                actual,
+                fill: r.fill,
+                overdue: r.overdue,
+                actual_x,
+                actual: None,
                 status,
                 status_x,
-                status_anchor,
+                late: !r.delay.is_empty(),
+                striped: false,
                 tooltip,
             }
         })
         .collect();
 
-    // Dependency arrows: from the end of the prerequisite's bar to the start of the task's.
-    let mut arrows = Vec::new();
-    for (i, r) in g.rows.iter().enumerate() {
-        let Some(to) = rows[i].bar.as_ref() else { continue };
-        for dep in &r.depends_on {
-            let Some(from) = rows.get(dep.row).and_then(|b| b.bar.as_ref()) else { continue };
-            let (x1, y1, x2, y2) = (r1(from.x + from.w), mid(dep.row), to.x, mid(i));
-            let path = if x2 >= x1 + 12.0 {
-                format!("M{x1} {y1} H{} V{y2} H{x2}", r1(x1 + 6.0))
-            } else {
-                // The task starts before its prerequisite ends: go round, between the rows.
-                let between = if y2 > y1 { y2 - ROW_H / 2.0 } else { y2 + ROW_H / 2.0 };
-                format!("M{x1} {y1} H{} V{between} H{} V{y2} H{x2}", r1(x1 + 6.0), r1(x2 - 8.0))
-            };
-            arrows.push(path);
+    // Pages of rows; y positions relative to each page's own SVG.
+    let mut rows = rows.into_iter();
+    let mut pages = Vec::new();
+    let mut start = 0;
+    let n = g.rows.len();
+    while start < n {
+        let count = (if pages.is_empty() { FIRST_PAGE_ROWS } else { PAGE_ROWS }).min(n - start);
+        let range = start..start + count;
+        let mid = |i: usize| HEAD_H + (i - start) as f64 * ROW_H + ROW_H / 2.0;
+        let bottom = HEAD_H + count as f64 * ROW_H;
+        let mut page_rows = Vec::with_capacity(count);
+        for (k, mut r) in rows.by_ref().take(count).enumerate() {
+            let y = mid(start + k);
+            r.text_y = r1(y + 4.0);
+            r.striped = k % 2 == 1;
+            if let Some(b) = r.bar.as_mut() {
+                b.y = r1(y - bar_h / 2.0);
+            }
+            r.actual = r.actual_x.map(|x| format!("M{x} {} l5 7 l-5 7 l-5 -7 z", r1(y - 7.0)));
+            page_rows.push(r);
         }
+        // Dependency arrows: from the end of the prerequisite's bar to the start of the task's,
+        // along the gaps between rows.
+        let lanes = Rows { top: (HEAD_H - start as f64 * ROW_H) as f32, height: ROW_H as f32 };
+        let mut arrows = Vec::new();
+        for i in range.clone() {
+            let Some(to) = page_rows[i - start].bar.as_ref() else { continue };
+            for dep in &g.rows[i].depends_on {
+                if !range.contains(&dep.row) {
+                    continue;
+                }
+                let Some(from) = page_rows[dep.row - start].bar.as_ref() else { continue };
+                let pts = route(
+                    lanes,
+                    &spans,
+                    (dep.row, (from.x + from.w) as f32),
+                    (i, to.x as f32),
+                    (((from.x) as f32, (from.x + from.w) as f32), (to.x as f32, (to.x + to.w) as f32)),
+                    (LABEL_W as f32, CHART_W as f32),
+                );
+                let d: Vec<String> = pts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (x, y))| {
+                        format!("{}{} {}", if k == 0 { "M" } else { "L" }, r1(f64::from(*x)), r1(f64::from(*y)))
+                    })
+                    .collect();
+                arrows.push(d.join(" "));
+            }
+        }
+        let stripes = (0..count)
+            .filter(|k| k % 2 == 1)
+            .map(|k| Rect { x: 0.0, y: HEAD_H + k as f64 * ROW_H, w: CHART_W, h: ROW_H })
+            .collect();
+        pages.push(GanttPage {
+            height: bottom + 8.0,
+            top: HEAD_H - 6.0,
+            bottom,
+            stripes,
+            ticks: ticks.clone(),
+            rows: page_rows,
+            arrows,
+            today: today.clone(),
+        });
+        start += count;
     }
-
-    let today = g.today.map(|t| {
-        let x = r1(LABEL_W + (t as f64 + 0.5) * day);
-        // Bold digits run wider than the estimate: keep a margin before the right edge.
-        let anchor = if x + text_width(&g.today_label, SMALL) * 0.6 > CHART_W { "end" } else { "middle" };
-        TodaySvg { x, y: bottom + 14.0, label: g.today_label.clone(), anchor }
-    });
-    let stripes = (0..g.rows.len())
-        .filter(|i| i % 2 == 1)
-        .map(|i| Rect { x: 0.0, y: HEAD_H + i as f64 * ROW_H, w: CHART_W, h: ROW_H })
-        .collect();
-    GanttSvg {
-        width: CHART_W,
-        height: bottom + if g.today.is_some() { 20.0 } else { 8.0 },
-        axis_x: LABEL_W,
-        top: HEAD_H - 6.0,
-        bottom,
-        stripes,
-        ticks,
-        rows,
-        arrows,
-        today,
-    }
+    GanttSvg { width: CHART_W, axis_x: LABEL_W, pages }
 }
 
 #[derive(Serialize)]
@@ -490,7 +660,9 @@ mod tests {
         let docs = render_all(Lang::ZhCn);
         let plan = &docs.iter().find(|(s, _)| s == "plan").unwrap().1;
         assert!(plan.contains("<span class=\"badge tone-bad\">阻塞</span>"), "{plan}");
-        assert!(plan.contains("class=\"bar tone-bad\""));
+        // The blocked task's bar in the blocked colour, with the overdue mark over it.
+        assert!(plan.contains("class=\"bar\" fill=\"#d94343\""), "{plan}");
+        assert!(plan.contains("<rect class=\"overdue\""));
         assert!(plan.contains("阻塞 · 延期1天"), "the Gantt writes the status beside the bar");
         assert!(plan.contains("<line class=\"today\""));
         assert!(plan.contains("marker-end=\"url(#arrow)\""), "dependency 2.1 ← 1.1 is drawn");

@@ -1,6 +1,7 @@
 //! Renderers: one per output format, each laying out the views of [`crate::report`] as file
 //! bytes. Adding a format (PDF, XLSX, DOCX) is one module implementing [`Renderer`].
 
+pub mod gantt;
 pub mod html;
 pub mod pdf;
 pub mod xlsx;

@@ -7,13 +7,14 @@
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartPoint, ChartSolidFill, ChartType, Color, ConditionalFormatFormula, DataValidation,
-    DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
-    Worksheet, utility::column_number_to_name,
+    Chart, ChartFormat, ChartLine, ChartPatternFill, ChartPatternFillType, ChartPoint, ChartSolidFill, ChartType,
+    Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, utility::column_number_to_name,
 };
 
 use super::{DocMeta, Renderer};
 use crate::model::{L10n, Lang};
+use crate::report::plan::OVERDUE_STROKE;
 use crate::report::{
     ActionsView, Badge, DocView, Document, Kpi, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid,
     SignoffView, SummaryView, format,
@@ -43,7 +44,7 @@ impl Renderer for XlsxRenderer {
     }
 
     fn render(&self, doc: &Document, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
-        let mut book = Book::new(meta, &doc.title);
+        let mut book = Book::new(meta, &doc.title, &doc.number);
         let company = match &doc.view {
             DocView::Plan(v) => {
                 plan(&mut book, v)?;
@@ -74,7 +75,7 @@ impl Renderer for XlsxRenderer {
     }
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
-        let mut book = Book::new(meta, &summary.title);
+        let mut book = Book::new(meta, &summary.title, &summary.number);
         portfolio(&mut book, summary)?;
         book.finish(self.created(meta), "summary", None).context("writing summary.xlsx")
     }
@@ -96,18 +97,18 @@ const DAYS: L10n = L10n::new("天数", "天數", "Days");
 const START: L10n = L10n::new("开始", "開始", "Start");
 const UNIT: L10n = L10n::new("单位", "單位", "Unit");
 const PENDING: L10n = L10n::new(
-    "注:{progress}。以下部门尚待签字,签字确认后请登记到上表",
-    "注:{progress}。以下部門尚待簽字,簽字確認後請登記到上表",
+    "注：{progress}。以下部门尚待签字，签字确认后请登记到上表",
+    "注：{progress}。以下部門尚待簽字，簽字確認後請登記到上表",
     "Note: {progress}. The departments below have yet to sign; record their sign-off in the table above",
 );
-const ALL_SIGNED: L10n = L10n::new("注:{progress}", "注:{progress}", "Note: {progress}");
+const ALL_SIGNED: L10n = L10n::new("注：{progress}", "注：{progress}", "Note: {progress}");
 const HOST_LINE: L10n = L10n::new(
-    "{label}:{name}    签字:____________    日期:____________",
-    "{label}:{name}    簽字:____________    日期:____________",
+    "{label}：{name}    签字：____________    日期：____________",
+    "{label}：{name}    簽字：____________    日期：____________",
     "{label}: {name}    Signature: ____________    Date: ____________",
 );
 const VALIDATION_TITLE: L10n = L10n::new("请从列表中选择", "請從清單中選擇", "Pick from the list");
-const VALIDATION_MESSAGE: L10n = L10n::new("可选值:{values}", "可選值:{values}", "Allowed values: {values}");
+const VALIDATION_MESSAGE: L10n = L10n::new("可选值：{values}", "可選值：{values}", "Allowed values: {values}");
 const KPI_HEAD: L10n = L10n::new("指标", "指標", "Figure");
 const VALUE_HEAD: L10n = L10n::new("数值", "數值", "Value");
 const NOTE_HEAD: L10n = L10n::new("说明", "說明", "Note");
@@ -223,8 +224,9 @@ fn lines_in(s: &str, width: f64) -> u32 {
     s.lines().map(|l| ((display_width(l) / usable).ceil() as u32).max(1)).sum::<u32>().max(1)
 }
 
-/// Widest column before text wraps.
-const MAX_WIDTH: f64 = 60.0;
+/// Widest column before text wraps: a sheet of a dozen columns still prints legibly when
+/// fitted to the page's width.
+const MAX_WIDTH: f64 = 40.0;
 const MIN_WIDTH: f64 = 6.0;
 /// Points per line of 11 pt text, CJK glyphs included.
 const LINE_HEIGHT: f64 = 16.0;
@@ -381,6 +383,11 @@ fn tone_color(tone: &str) -> u32 {
     }
 }
 
+/// `#3b82d6` → `0x3b82d6`.
+fn hex_color(s: &str) -> u32 {
+    u32::from_str_radix(s.trim_start_matches('#'), 16).unwrap_or(0xA5A5A5)
+}
+
 fn bar_color(tone: &str) -> u32 {
     match tone {
         "ok" => 0x70AD47,
@@ -499,6 +506,8 @@ struct Book<'a> {
     lang: Lang,
     as_of: NaiveDate,
     title: String,
+    /// The document's number (`2024-MKT-001-PLAN`): in every page header and the properties.
+    number: String,
     st: Styles,
     /// Enumerations listed on the hidden `Lists` sheet, one column each, with their labels.
     lists: Vec<(&'static str, Vec<String>)>,
@@ -506,10 +515,19 @@ struct Book<'a> {
 }
 
 impl<'a> Book<'a> {
-    fn new(meta: &'a DocMeta, title: &str) -> Book<'a> {
+    fn new(meta: &'a DocMeta, title: &str, number: &str) -> Book<'a> {
         let lang = Lang::parse(meta.lang).unwrap_or_default();
         let as_of = parse_date(&meta.generated).unwrap_or_default();
-        Book { meta, lang, as_of, title: title.to_string(), st: Styles::new(), lists: Vec::new(), sheets: Vec::new() }
+        Book {
+            meta,
+            lang,
+            as_of,
+            title: title.to_string(),
+            number: number.to_string(),
+            st: Styles::new(),
+            lists: Vec::new(),
+            sheets: Vec::new(),
+        }
     }
 
     /// A new sheet with the page set up: A4, header (project, document) and footer (page n of m).
@@ -518,7 +536,11 @@ impl<'a> Book<'a> {
         ws.set_name(sheet_name(name))?;
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
-        let header = format!("&L{}&R{}", hf(&project_line(self.meta, " "), 100), hf(&self.title, 100));
+        let header = format!(
+            "&L{}&R{}",
+            hf(&project_line(self.meta, " "), 100),
+            hf(&format!("{} {}{}{}", self.title, self.meta.ui.number, self.meta.ui.colon, self.number), 120)
+        );
         ws.set_header(header);
         let footer =
             format!("&L{}&C{}&R{}", hf(self.meta.generator, 40), PAGE.get(self.lang), hf(&self.meta.generated, 20));
@@ -672,7 +694,10 @@ impl<'a> Book<'a> {
             .set_creation_datetime(&created);
         let subject = project_line(self.meta, " ");
         if !subject.is_empty() {
-            props = props.set_subject(&subject).set_keywords(&self.meta.project_id);
+            props = props.set_subject(&subject);
+        }
+        if !self.number.is_empty() {
+            props = props.set_keywords(&self.number);
         }
         if let Some(c) = company {
             props = props.set_company(c);
@@ -858,30 +883,37 @@ fn plan(book: &mut Book, v: &PlanView) -> anyhow::Result<()> {
         r += 2;
     }
     let mut label_w = display_width(&v.labels.kpis);
+    let mut printed = (r, 2);
     if let Some(g) = &v.gantt {
-        label_w = label_w.max(gantt(book, &mut ov, r, g, &v.labels.gantt)?);
+        let (w, chart_end, chart_px) = gantt(book, &mut ov, r, g, &v.labels.gantt)?;
+        label_w = label_w.max(w);
+        printed = (chart_end, 2 + ((chart_px - 240.0).max(0.0) / 64.0).ceil() as u16);
     }
     let kpi_w = v.cards.iter().map(|k| display_width(&k.label)).fold(label_w.min(40.0), f64::max);
     ov.set_column_width(0, (kpi_w + 2.0).clamp(12.0, 42.0))?;
     ov.set_column_width(1, 12)?;
     ov.set_column_width(2, 18)?;
+    // The figures and the chart print; the chart's data below them does not.
+    ov.set_print_area(0, 0, printed.0, printed.1)?;
+    ov.set_landscape();
     book.sheets.push(ov);
     book.sheets.push(data);
     Ok(())
 }
 
 /// The Gantt chart as a stacked bar chart (an invisible bar up to the start, then the planned
-/// span coloured by status), its data below it. Returns the width the data's labels need.
+/// span coloured by status), its data below it (outside the print area). Returns the width
+/// the data's labels need, the last row and the width in pixels the chart takes.
 fn gantt(
     book: &mut Book,
     ws: &mut Worksheet,
     top: u32,
     g: &crate::report::Gantt,
     caption: &str,
-) -> anyhow::Result<f64> {
+) -> anyhow::Result<(f64, u32, f64)> {
     let lang = book.lang;
-    let Some(start) = parse_date(&g.start) else { return Ok(0.0) };
-    let Some(origin) = excel_date(start).map(|d| d.to_excel()) else { return Ok(0.0) };
+    let Some(start) = parse_date(&g.start) else { return Ok((0.0, top, 0.0)) };
+    let Some(origin) = excel_date(start).map(|d| d.to_excel()) else { return Ok((0.0, top, 0.0)) };
     ws.write_string_with_format(top, 0, caption, &book.st.caption)?;
     let n = g.rows.len() as u32;
     // Rows keep a readable height however many tasks there are (Excel allows tall charts).
@@ -916,10 +948,22 @@ fn gantt(
                 ws.write_blank(r, 2, &book.st.int)?;
             }
         }
-        let mut fill = ChartSolidFill::new();
-        fill.set_color(Color::RGB(bar_color(row.tone)));
+        // The status's colour, as in the PDF and HTML charts; overdue bars hatched and outlined.
         let mut f = ChartFormat::new();
-        f.set_solid_fill(&fill);
+        let color = Color::RGB(hex_color(row.fill));
+        if row.overdue {
+            let mut pattern = ChartPatternFill::new();
+            pattern
+                .set_pattern(ChartPatternFillType::DiagonalStripesWideUpwards)
+                .set_foreground_color(Color::RGB(hex_color(OVERDUE_STROKE)))
+                .set_background_color(color);
+            f.set_pattern_fill(&pattern);
+            f.set_border(ChartLine::new().set_color(Color::RGB(hex_color(OVERDUE_STROKE))).set_width(1.25));
+        } else {
+            let mut fill = ChartSolidFill::new();
+            fill.set_color(color);
+            f.set_solid_fill(&fill);
+        }
         points.push(ChartPoint::new().set_format(&mut f));
     }
     if n > 0 {
@@ -956,7 +1000,7 @@ fn gantt(
         chart.set_width(820).set_height(height);
         ws.insert_chart(top + 1, 0, &chart)?;
     }
-    Ok(width)
+    Ok((width, top + chart_rows, 820.0))
 }
 
 const PLANNED_NAME: L10n = L10n::new("计划", "計劃", "Planned");
@@ -1307,13 +1351,16 @@ fn signoff(book: &mut Book, v: &SignoffView) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The sign-off table: recorded sign-offs under the catalogue's headers (they read back as
-/// sign-off records), then, below a notes line the reader stops at, every expected signatory
-/// who has not signed yet as empty boxes to sign on paper.
+/// The sign-off sheet, a form to print and sign: recorded sign-offs under the catalogue's
+/// headers (they read back as sign-off records), then, below a notes line the reader stops
+/// at, every expected signatory who has not signed yet; every row tall enough to sign in,
+/// a signature box at its end, grid lines all round, the whole on one printed page.
 fn sign_sheet(book: &mut Book, grid: &SignGrid, stage: &str) -> anyhow::Result<Worksheet> {
     let lang = book.lang;
     let keys = ["stage", "department", "name", "role", "decision", "date", "comment"];
-    let cols: Vec<Column> = keys.iter().map(|k| field_column("signoff", k, lang)).collect();
+    let mut cols: Vec<Column> = keys.iter().map(|k| field_column("signoff", k, lang)).collect();
+    // Not a field (the reader keeps it aside): the box signed by hand.
+    cols.push(column("signature", SIGN_BOX.get(lang), Ty::Text));
     let stage_label = field_enum("signoff", "stage").map_or_else(|| stage.to_string(), |e| enum_label(e, stage, lang));
     let mut t = Table::new(cols);
     let (signed, pending): (Vec<_>, Vec<_>) = grid.rows.iter().partition(|r| r.signed);
@@ -1327,28 +1374,34 @@ fn sign_sheet(book: &mut Book, grid: &SignGrid, stage: &str) -> anyhow::Result<W
                 V::text(r.decision.as_ref().map_or("", |b| b.label.as_str())),
                 V::when(&r.date),
                 V::text(&r.comment),
+                V::Empty,
             ],
             0,
         );
     }
     let mut ws = book.sheet(&data_sheet("signoff", lang))?;
     let mut p = book.table(&mut ws, 0, 0, &t, true)?;
-    // Room to sign by hand.
+    // Room to write and sign by hand.
     for w in p.widths.iter_mut().skip(2) {
-        *w = w.max(14.0);
+        *w = w.max(12.0);
     }
     if let Some(d) = p.col("department") {
         let w = pending.iter().map(|r| display_width(&r.department) + 2.0).fold(p.widths[usize::from(d)], f64::max);
         p.widths[usize::from(d)] = w.min(MAX_WIDTH);
     }
+    let last = usize::from(p.last_col());
+    p.widths[last] = p.widths[last].max(22.0);
     book.furnish(&mut ws, &p, 0)?;
+    for r in p.first..=p.last {
+        ws.set_row_height(r, SIGN_ROW)?;
+    }
     if let Some(cell) = p.cell("decision") {
         let e = field_enum("signoff", "decision");
         let label = |code: &str| e.map_or_else(|| code.to_string(), |e| enum_label(e, code, lang));
         highlight(&mut ws, &p, format!("={cell}={}", quoted(&label("rejected"))), BAD)?;
         highlight(&mut ws, &p, format!("={cell}={}", quoted(&label("conditional"))), WARN)?;
     }
-    let mut r = p.last + 2;
+    let mut r = p.last + 1;
     let note = if pending.is_empty() {
         ALL_SIGNED.fill(lang, &[("progress", &grid.progress)])
     } else {
@@ -1363,12 +1416,26 @@ fn sign_sheet(book: &mut Book, grid: &SignGrid, stage: &str) -> anyhow::Result<W
         for c in 2..=p.last_col() {
             ws.write_blank(r, c, &book.st.boxed)?;
         }
-        ws.set_row_height(r, 36)?;
+        ws.set_row_height(r, SIGN_ROW)?;
         r += 1;
     }
-    ws.set_print_area(0, 0, r.saturating_sub(1).max(p.last), p.last_col())?;
+    let last_row = r.saturating_sub(1).max(p.last);
+    ws.set_print_area(0, 0, last_row, p.last_col())?;
+    // One page: portrait unless the columns need the width.
+    ws.set_print_fit_to_pages(1, 1);
+    if p.widths.iter().sum::<f64>() > 100.0 {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
+    ws.set_print_gridlines(false);
+    ws.set_print_center_horizontally(true);
     Ok(ws)
 }
+
+/// Height of a row to sign in, in points.
+const SIGN_ROW: f64 = 36.0;
+const SIGN_BOX: L10n = L10n::new("亲笔签字", "親筆簽字", "Signature");
 
 // ---------------------------------------------------------------------------------------------
 // Meeting agenda / minutes
@@ -1406,7 +1473,7 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
         let cols = ["topic", "goal", "minutes", "owner"].iter().map(|k| field_column("agenda_item", k, lang)).collect();
         let mut t = Table::new(cols);
         for a in &v.agenda {
-            let minutes = a.minutes.trim().parse().map_or_else(|_| V::text(&a.minutes), V::Int);
+            let minutes = a.minutes_value.map_or_else(|| V::text(&a.minutes), V::Int);
             t.push(vec![V::text(&a.topic), V::text(&a.goal), minutes, V::text(&a.owner)], 0);
         }
         sub_table(book, &mut f, &t)?;
@@ -1454,11 +1521,7 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
             highlight(&mut f.ws, &p, rule, BAD)?;
         }
         f.gap();
-        let rate = format!(
-            "{}{}{} ({} / {})",
-            v.labels.actions_done, book.meta.ui.colon, v.actions_done.text, v.actions_done.done, v.actions_done.of
-        );
-        f.ws.write_string_with_format(f.row, 0, rate.trim(), &book.st.note)?;
+        f.ws.write_string_with_format(f.row, 0, &v.actions_note, &book.st.note)?;
         f.row += 1;
     }
     if !v.next_meeting.is_empty() {
@@ -1630,6 +1693,8 @@ fn retrospective(book: &mut Book, v: &RetroView) -> anyhow::Result<()> {
 // Portfolio summary
 
 const NO: L10n = L10n::new("序号", "序號", "No.");
+// Not 问题: that word names a task's problem column, and the sheet must not read as tasks.
+const PROBLEMS: L10n = L10n::new("检查结果", "檢查結果", "Check results");
 const PROJECTS_SHEET: L10n = L10n::new("项目", "專案", "Projects");
 const DEPARTMENTS_SHEET: L10n = L10n::new("部门", "部門", "Departments");
 
@@ -1649,23 +1714,31 @@ fn portfolio(book: &mut Book, v: &SummaryView) -> anyhow::Result<()> {
         column("blocked", &c.blocked, Ty::Int),
         column("open_high_risks", &c.open_high_risks, Ty::Int),
         column("actions", &c.actions, Ty::Pct1),
+        column("problems", PROBLEMS.get(lang), Ty::Text),
     ];
     let mut t = Table::new(cols);
     let rate = |r: &crate::report::RateView| r.ratio.map_or(V::Empty, |x| V::Pct(x, 1));
     for (i, r) in v.rows.iter().enumerate() {
+        // A project not built: no figures, its counts and first errors instead.
+        let mut problems = vec![r.counts.clone()];
+        problems
+            .extend(r.problems.iter().map(|p| format!("{}[{}] {} — {}", p.severity, p.code, p.message, p.location)));
+        let problems = V::text(problems.join("\n").trim());
+        let n = |x: u32| if r.built { V::Int(i64::from(x)) } else { V::Empty };
         t.push(
             vec![
                 V::Int(i as i64 + 1),
                 V::text(&r.id),
                 V::text(&r.name),
                 V::text(r.status.as_ref().map_or("", |b| b.label.as_str())),
-                V::Int(i64::from(r.tasks_done)),
-                V::Int(i64::from(r.tasks_total)),
+                n(r.tasks_done),
+                n(r.tasks_total),
                 rate(&r.on_time),
-                V::Int(i64::from(r.overdue)),
-                V::Int(i64::from(r.blocked)),
-                V::Int(i64::from(r.open_high_risks)),
+                n(r.overdue),
+                n(r.blocked),
+                n(r.open_high_risks),
                 rate(&r.actions),
+                problems,
             ],
             0,
         );
@@ -1674,8 +1747,12 @@ fn portfolio(book: &mut Book, v: &SummaryView) -> anyhow::Result<()> {
     let p = book.table(&mut projects, 0, 0, &t, false)?;
     book.furnish(&mut projects, &p, 3)?;
     // The view's tone: overdue tasks or open high risks are bad, on-time under 80 % a warning.
-    if let (Some(o), Some(h), Some(ot)) = (p.cell("overdue"), p.cell("open_high_risks"), p.cell("on_time")) {
-        highlight(&mut projects, &p, format!("=OR({o}>0,{h}>0)"), BAD)?;
+    if let (Some(o), Some(h), Some(ot), Some(st)) =
+        (p.cell("overdue"), p.cell("open_high_risks"), p.cell("on_time"), p.cell("status"))
+    {
+        // Projects not built are flagged too (their status says so; they have no figures).
+        let not_built = v.rows.iter().find(|r| !r.built).and_then(|r| r.status.as_ref()).map_or("", |b| &b.label);
+        highlight(&mut projects, &p, format!("=OR({o}>0,{h}>0,{st}={})", quoted(not_built)), BAD)?;
         highlight(&mut projects, &p, format!("=AND(ISNUMBER({ot}),{ot}<0.8)"), WARN)?;
     }
 
@@ -2174,7 +2251,9 @@ mod tests {
             let projects = &report[dir.join("zh-CN/summary.xlsx").display().to_string()]["sheets"]["项目"];
             assert_eq!(
                 projects["row2"],
-                serde_json::json!(["0", "General", "General", "General", "0", "0", "0.0%", "0", "0", "0", "0.0%"])
+                serde_json::json!([
+                    "0", "General", "General", "General", "0", "0", "0.0%", "0", "0", "0", "0.0%", "General"
+                ])
             );
             let retro = &report[dir.join("zh-CN/retrospective.xlsx").display().to_string()];
             assert_eq!(retro["sheets"]["签字确认"]["A1"], "阶段");

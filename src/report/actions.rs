@@ -55,10 +55,14 @@ const NO_MEETING: L10n = L10n::new("未注明会议", "未註明會議", "No mee
 
 pub(super) fn document(actions: &[Record], ctx: &Ctx) -> Document {
     let lang = ctx.lang;
+    // An action without an id is named by its place in the register.
+    let place = |a: &Record| actions.iter().position(|x| std::ptr::eq(x, a)).unwrap_or(0) + 1;
     let row = |a: &Record| {
         let done = a.code("status") == Some("done");
+        let id = format::text(a, "id", lang);
         ActionRow {
-            id: format::text(a, "id", lang),
+            number: if id.is_empty() { format!("#{}", place(a)) } else { id.clone() },
+            id,
             description: format::text(a, "description", lang),
             owner: format::text(a, "owner", lang),
             due: format::text(a, "due", lang),
@@ -127,7 +131,12 @@ pub(super) fn document(actions: &[Record], ctx: &Ctx) -> Document {
             overdue: OVERDUE.get(lang).into(),
         },
     };
-    Document { stem: "actions".into(), title: TITLE.get(lang).into(), view: DocView::Actions(view) }
+    Document {
+        stem: "actions".into(),
+        title: TITLE.get(lang).into(),
+        number: String::new(),
+        view: DocView::Actions(view),
+    }
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ pub fn text(rec: &Record, key: &str, lang: Lang) -> String {
                     (d, n) => format!("{d} {n}"),
                 })
                 .collect();
-            items.join(if lang == Lang::En { "; " } else { ";" })
+            items.join(if lang == Lang::En { "; " } else { "；" })
         }
     }
 }

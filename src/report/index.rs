@@ -46,8 +46,10 @@ pub struct IndexProject {
     pub docs: Vec<IndexDoc>,
     pub errors: usize,
     pub warnings: usize,
-    /// `3 个错误,1 个警告` in the run's language.
+    /// `3 个错误，1 个警告` in the run's language.
     pub problems: String,
+    /// The first errors of a project not built.
+    pub first: Vec<super::Problem>,
 }
 
 const TITLE: L10n = L10n::new("项目文档索引", "專案文件索引", "Project documents");
@@ -59,7 +61,7 @@ const PROJECT: L10n = L10n::new("项目", "專案", "Project");
 const DOCUMENT: L10n = L10n::new("文档", "文件", "Document");
 const FILES: L10n = L10n::new("文件", "檔案", "Files");
 const PROBLEMS: L10n = L10n::new("问题", "問題", "Problems");
-const COUNTS: L10n = L10n::new("{e} 个错误,{w} 个警告", "{e} 個錯誤,{w} 個警告", "{e} error(s), {w} warning(s)");
+const COUNTS: L10n = L10n::new("{e} 个错误，{w} 个警告", "{e} 個錯誤，{w} 個警告", "{e} error(s), {w} warning(s)");
 
 impl IndexView {
     pub fn new(lang: Lang, summary: Vec<Link>, projects: Vec<IndexProject>, skipped: Vec<IndexProject>) -> IndexView {
@@ -81,7 +83,7 @@ impl IndexView {
     }
 }
 
-/// `3 个错误,1 个警告`.
+/// `3 个错误，1 个警告`.
 pub fn problem_counts(lang: Lang, errors: usize, warnings: usize) -> String {
     COUNTS.fill(lang, &[("e", &errors.to_string()), ("w", &warnings.to_string())])
 }

@@ -25,6 +25,8 @@ pub struct MinutesView {
     pub actions: Vec<ActionRow>,
     /// Actions done, of all actions.
     pub actions_done: RateView,
+    /// `行动项完成率 50%（1 / 2）`: the rate as the documents write it.
+    pub actions_note: String,
     pub next_meeting: String,
     pub host: HostSign,
     pub labels: MinutesLabels,
@@ -71,13 +73,19 @@ pub struct AgendaRow {
     pub n: usize,
     pub topic: String,
     pub goal: String,
+    /// `10 分钟`, `10 min`.
     pub minutes: String,
+    /// The minutes as a number, when given as one.
+    pub minutes_value: Option<i64>,
     pub owner: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ActionRow {
+    /// The action's id as recorded (empty when it has none).
     pub id: String,
+    /// What the documents show in its place: the id, or `#3` (its place) when it has none.
+    pub number: String,
     pub description: String,
     pub owner: String,
     pub due: String,
@@ -114,7 +122,10 @@ const TITLED: L10n = L10n::new("{doc}：{title}", "{doc}：{title}", "{doc}: {ti
 const INFO: L10n = L10n::new("会议基本信息", "會議基本信息", "Meeting details");
 const NO: L10n = L10n::new("序号", "序號", "No.");
 const MINUTES_TOTAL: L10n = L10n::new("合计 {n} 分钟", "合計 {n} 分鐘", "{n} min in all");
+const MINUTES_UNIT: L10n = L10n::new("{n} 分钟", "{n} 分鐘", "{n} min");
 const ACTIONS_DONE: L10n = L10n::new("行动项完成率", "行動項完成率", "Actions done");
+const ACTIONS_NOTE: L10n =
+    L10n::new("{label} {rate}（{done} / {of}）", "{label} {rate}（{done} / {of}）", "{label} {rate} ({done} / {of})");
 const HOST_SIGNOFF: L10n = L10n::new("主持人确认", "主持人確認", "Host's confirmation");
 const SIGNATURE: L10n = L10n::new("签字", "簽字", "Signature");
 const OVERDUE: L10n = L10n::new("逾期", "逾期", "Overdue");
@@ -159,7 +170,11 @@ pub(super) fn document(m: &Record, index: usize, signoffs: &[Record], ctx: &Ctx)
             n: i + 1,
             topic: format::text(a, "topic", lang),
             goal: format::text(a, "goal", lang),
-            minutes: format::text(a, "minutes", lang),
+            minutes_value: a.int("minutes"),
+            minutes: a.int("minutes").map_or_else(
+                || format::text(a, "minutes", lang),
+                |n| MINUTES_UNIT.fill(lang, &[("n", &n.to_string())]),
+            ),
             owner: format::text(a, "owner", lang),
         })
         .collect();
@@ -171,10 +186,14 @@ pub(super) fn document(m: &Record, index: usize, signoffs: &[Record], ctx: &Ctx)
     let actions_in = m.records("actions");
     let actions: Vec<ActionRow> = actions_in
         .iter()
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             let done = a.code("status") == Some("done");
+            // An action without an id is named by its place, as the rules name it.
+            let id = format::text(a, "id", lang);
             ActionRow {
-                id: format::text(a, "id", lang),
+                number: if id.is_empty() { format!("#{}", i + 1) } else { id.clone() },
+                id,
                 description: format::text(a, "description", lang),
                 owner: format::text(a, "owner", lang),
                 due: format::text(a, "due", lang),
@@ -239,12 +258,17 @@ pub(super) fn document(m: &Record, index: usize, signoffs: &[Record], ctx: &Ctx)
         summary_html: (!summary.is_empty()).then(|| Markdown::parse(&summary)),
         decisions: format::items(m.list("decisions")),
         actions,
+        actions_note: {
+            let r = Rate::new(done, actions_in.len() as u32);
+            let (label, rate, n, of) = (ACTIONS_DONE.get(lang), r.text(), done.to_string(), r.of.to_string());
+            ACTIONS_NOTE.fill(lang, &[("label", label), ("rate", &rate), ("done", &n), ("of", &of)])
+        },
         actions_done: Rate::new(done, actions_in.len() as u32).into(),
         next_meeting: text("next_meeting"),
         host: host_sign(m, signoffs, lang),
         labels,
     };
-    Document { stem: format!("minutes-{id}"), title, view: DocView::Minutes(view) }
+    Document { stem: format!("minutes-{id}"), title, number: String::new(), view: DocView::Minutes(view) }
 }
 
 /// A `minutes` sign-off by the host (same person, or same department when the host is

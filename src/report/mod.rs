@@ -24,17 +24,23 @@ use crate::schema;
 
 pub use actions::{ActionGroup, ActionsView};
 pub use minutes::{ActionRow, AgendaRow, AttendeeRow, MinutesView};
-pub use plan::{Gantt, GanttDep, GanttRow, PlanKpis, PlanView, TaskRow, Tick};
+pub use plan::{Gantt, GanttDep, GanttRow, PlanKpis, PlanView, Swatch, TaskRow, Tick, TodayEdge};
 pub use retro::{MetricRow, RetroView};
 pub use risks::{RiskMatrix, RiskRow, RisksView};
 pub use signoff::SignoffView;
-pub use summary::{DeptRow, DeptStat, ProjectSummary, SummaryRow, SummaryView, project_summary, summary};
+pub use summary::{
+    DeptRow, DeptStat, Problem, ProjectSummary, SummaryRow, SummaryView, not_built, project_summary, summary,
+};
 
-/// One document of a project: its file stem (`plan`, `minutes-2023-09-15`), title and view.
+/// One document of a project: its file stem (`plan`, `minutes-2023-09-15`), title, number
+/// (`2024-MKT-001-PLAN`) and view.
 #[derive(Clone, Debug, Serialize)]
 pub struct Document {
     pub stem: String,
     pub title: String,
+    /// The document's own number, derived from the project's and the document's (SPEC §4):
+    /// shown in its header, kept in its metadata and in the manifest.
+    pub number: String,
     pub view: DocView,
 }
 
@@ -62,6 +68,16 @@ impl DocView {
             DocView::Actions(_) => "actions",
         }
     }
+
+    /// Whether the document is printed on landscape pages (PDF and HTML print alike): the
+    /// Gantt chart and wide tables need the width.
+    pub fn landscape(&self) -> bool {
+        match self {
+            DocView::Plan(p) => p.gantt.is_some() || p.present.len() >= 5,
+            DocView::Risks(r) => r.present.len() >= 3,
+            _ => false,
+        }
+    }
 }
 
 /// What every page of a project's documents shows around the view: project, language, date.
@@ -69,8 +85,15 @@ impl DocView {
 pub struct DocMeta {
     /// Requirement id (`2024-MKT-001`), else the source's file or folder name.
     pub project_id: String,
-    /// Requirement title, else the retrospective's project name, else the id.
+    /// Requirement title, else the retrospective's project name, else a title made of the
+    /// project's first record (`活动方案设计等4项任务`), never the folder's name.
     pub project_name: String,
+    /// The initiating department (requirement, else retrospective), empty when unknown.
+    pub department: String,
+    /// `2024-07-15 – 2024-09-30`: the requirement's dates, else the span of the task plan.
+    pub period: String,
+    /// Who filed the project: the requirement's initiator, else its coordinator.
+    pub filer: String,
     /// `zh-CN`, `zh-TW` or `en`: the language of labels and messages, for `<html lang>`.
     pub lang: &'static str,
     /// The language of the project's own text (`zh-Hans`, `zh-Hant`, `en`; [`content_lang`]):
@@ -93,34 +116,78 @@ pub struct Ui {
     pub colon: String,
     pub project: String,
     pub project_id: String,
+    /// `文档编号`: the label of a document's number.
+    pub number: String,
     pub generated: String,
     pub signature: String,
     pub none: String,
     pub legend: String,
+    pub department: String,
+    pub period: String,
+    pub filer: String,
+    pub retention: String,
+    /// `第 {n} 页 / 共 {of} 页`, for page footers.
+    pub page_of: String,
 }
 
 const COLON: L10n = L10n::new("：", "：", ": ");
 const PROJECT: L10n = L10n::new("项目", "專案", "Project");
-const PROJECT_ID: L10n = L10n::new("编号", "編號", "No.");
+const PROJECT_ID: L10n = L10n::new("项目编号", "專案編號", "Project no.");
+const NUMBER: L10n = L10n::new("文档编号", "文件編號", "Document no.");
 const GENERATED: L10n = L10n::new("生成日期", "生成日期", "Generated");
 const SIGNATURE: L10n = L10n::new("签字", "簽字", "Signature");
 const NONE: L10n = L10n::new("无", "無", "None");
 const LEGEND: L10n = L10n::new("图例", "圖例", "Legend");
+const DEPARTMENT: L10n = L10n::new("发起部门", "發起部門", "Department");
+const PERIOD: L10n = L10n::new("项目周期", "專案週期", "Period");
+const FILER: L10n = L10n::new("填报人", "填報人", "Filed by");
+const RETENTION: L10n = L10n::new("保管期限", "保管期限", "Retention");
+const PAGE_OF: L10n = L10n::new("第 {n} 页 / 共 {of} 页", "第 {n} 頁 / 共 {of} 頁", "Page {n} of {of}");
+const TASKS_TITLE: L10n = L10n::new("{first}等{n}项任务", "{first}等{n}項任務", "{first} and {more} more tasks");
+const RISKS_TITLE: L10n = L10n::new("{first}等{n}项风险", "{first}等{n}項風險", "{first} and {more} more risks");
 
 impl DocMeta {
     /// The meta of a project's documents.
     pub fn new(project: &Project, ctx: &Ctx) -> DocMeta {
+        let lang = ctx.lang;
         let req = project.requirement.as_ref();
-        let source_name = std::path::Path::new(&project.source)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let project_id = req.and_then(|r| nonempty(r.id())).unwrap_or(source_name);
+        let retro = project.retrospective.as_ref();
+        let project_id = project_id(project);
         let project_name = req
             .and_then(|r| nonempty(r.text("title")))
-            .or_else(|| project.retrospective.as_ref().and_then(|r| nonempty(r.text("project"))))
+            .or_else(|| retro.and_then(|r| nonempty(r.text("project"))))
+            .or_else(|| first_record_title(project, lang))
             .unwrap_or_else(|| project_id.clone());
-        DocMeta { project_id, project_name, content_lang: content_lang(project, ctx.lang), ..DocMeta::batch(ctx) }
+        let department = [req, retro]
+            .into_iter()
+            .flatten()
+            .find_map(|r| nonempty(Some(&format::text(r, "department", lang))))
+            .unwrap_or_default();
+        let dates = |lo: Option<chrono::NaiveDate>, hi: Option<chrono::NaiveDate>| match (lo, hi) {
+            (None, None) => String::new(),
+            (a, b) => format!("{} – {}", format::date(a), format::date(b)).trim_matches([' ', '–']).to_string(),
+        };
+        let period = match req.map(|r| (r.date("start"), r.date("end"))) {
+            Some((s, e)) if s.is_some() || e.is_some() => dates(s, e),
+            _ => {
+                let all = project.tasks.iter().flat_map(|t| [t.date("planned_start"), t.date("planned_end")]).flatten();
+                dates(all.clone().min(), all.max())
+            }
+        };
+        // `*` alone is the seeds' anonymised person: the initiating department's, then.
+        let filer = req
+            .and_then(|r| ["initiator", "coordinator"].iter().find_map(|k| nonempty(Some(&format::text(r, k, lang)))))
+            .map(|f| if f == "*" && !department.is_empty() { format!("{department}*") } else { f })
+            .unwrap_or_default();
+        DocMeta {
+            project_id,
+            project_name,
+            department,
+            period,
+            filer,
+            content_lang: content_lang(project, ctx.lang),
+            ..DocMeta::batch(ctx)
+        }
     }
 
     /// The meta of batch documents (the portfolio summary): no project.
@@ -129,6 +196,9 @@ impl DocMeta {
         DocMeta {
             project_id: String::new(),
             project_name: String::new(),
+            department: String::new(),
+            period: String::new(),
+            filer: String::new(),
             lang: lang.code(),
             content_lang: script_of(lang),
             generated: format::date(Some(ctx.as_of)),
@@ -138,13 +208,57 @@ impl DocMeta {
                 colon: COLON.get(lang).into(),
                 project: PROJECT.get(lang).into(),
                 project_id: PROJECT_ID.get(lang).into(),
+                number: NUMBER.get(lang).into(),
                 generated: GENERATED.get(lang).into(),
                 signature: SIGNATURE.get(lang).into(),
                 none: NONE.get(lang).into(),
                 legend: LEGEND.get(lang).into(),
+                department: DEPARTMENT.get(lang).into(),
+                period: PERIOD.get(lang).into(),
+                filer: FILER.get(lang).into(),
+                retention: RETENTION.get(lang).into(),
+                page_of: PAGE_OF.get(lang).into(),
             },
         }
     }
+
+    /// The number of the project dossier (`2024-MKT-001-DOSSIER`).
+    pub fn dossier_number(&self) -> String {
+        number(&self.project_id, "DOSSIER")
+    }
+}
+
+/// The requirement's id, else the name of the project's file or folder.
+pub fn project_id(project: &Project) -> String {
+    project.requirement.as_ref().and_then(|r| nonempty(r.id())).unwrap_or_else(|| {
+        std::path::Path::new(&project.source).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    })
+}
+
+/// A title for a project without a requirement, from its first record: the first meeting's
+/// title, else the first task's name (`活动方案设计等4项任务`), else the first risk's description.
+fn first_record_title(project: &Project, lang: Lang) -> Option<String> {
+    let cut = |s: String| -> String {
+        if s.chars().count() > 40 { format!("{}…", s.chars().take(39).collect::<String>()) } else { s }
+    };
+    if let Some(t) = project.meetings.iter().find_map(|m| nonempty(m.text("title"))) {
+        return Some(cut(t));
+    }
+    let first_of = |records: &[Record], key: &str, many: L10n| {
+        let first = records.iter().find_map(|r| nonempty(Some(&format::text(r, key, lang))))?;
+        let first = cut(first);
+        Some(match records.len() {
+            1 => first,
+            n => many.fill(lang, &[("first", &first), ("n", &n.to_string()), ("more", &(n - 1).to_string())]),
+        })
+    };
+    first_of(&project.tasks, "name", TASKS_TITLE).or_else(|| first_of(&project.risks, "description", RISKS_TITLE))
+}
+
+/// `2024-MKT-001-PLAN`: a document's number from its project's and its own short name.
+pub fn number(project_id: &str, doc: &str) -> String {
+    let id = project_id.trim();
+    if id.is_empty() { doc.to_string() } else { format!("{id}-{doc}") }
 }
 
 /// BCP 47 tag of the script a language's documents are written in.
@@ -207,9 +321,10 @@ fn nonempty(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// Every document the project has data for, in the order of SPEC §4.
+/// Every document the project has data for, in the order of SPEC §4, each numbered.
 pub fn documents(project: &Project, ctx: &Ctx) -> Vec<Document> {
     let mut docs = Vec::new();
+    let id = project_id(project);
     if let Some(req) = &project.requirement {
         docs.push(signoff::document(req, &project.signoffs, ctx));
     }
@@ -236,6 +351,17 @@ pub fn documents(project: &Project, ctx: &Ctx) -> Vec<Document> {
     }
     if let Some(retro) = &project.retrospective {
         docs.push(retro::document(retro, project.requirement.as_ref(), &project.signoffs, ctx));
+    }
+    for d in &mut docs {
+        let short = match d.view.kind() {
+            "signoff" => "SIGN".to_string(),
+            "plan" => "PLAN".to_string(),
+            "risks" => "RISK".to_string(),
+            "retrospective" => "RETRO".to_string(),
+            "actions" => "ACTIONS".to_string(),
+            _ => format!("MIN-{}", d.stem.trim_start_matches("minutes-")),
+        };
+        d.number = number(&id, &short);
     }
     docs
 }

@@ -22,9 +22,40 @@ pub struct PlanView {
     /// `delay` when some task is late); the others are left out of the table.
     pub present: Vec<&'static str>,
     pub rows: Vec<TaskRow>,
-    /// Every task status, for the chart's legend.
-    pub legend: Vec<Badge>,
+    /// Every task status with its bar colour, then the overdue mark: the chart's legend.
+    pub legend: Vec<Swatch>,
     pub labels: PlanLabels,
+}
+
+/// A key of the Gantt chart: a status and the colour of its bars (hex, the same in every
+/// format), or the overdue mark drawn over a bar of any status.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Swatch {
+    /// The status code, `none` for tasks without one, `overdue` for the overdue mark.
+    pub key: &'static str,
+    pub label: String,
+    /// `#3b82d6`.
+    pub fill: &'static str,
+}
+
+/// Bar colours by task status: one colour per status, distinct from each other (in review is
+/// not in progress), `none` for a task without status.
+pub const STATUS_FILLS: &[(&str, &str)] = &[
+    ("not_started", "#a3acb6"),
+    ("in_progress", "#3b82d6"),
+    ("in_review", "#8a63d2"),
+    ("done", "#3fa95c"),
+    ("blocked", "#d94343"),
+    ("delayed", "#e09b1a"),
+    ("none", "#d0d7de"),
+];
+
+/// The outline (and hatching) of an overdue bar, over the bar's status colour.
+pub const OVERDUE_STROKE: &str = "#9f1d1d";
+
+/// The fill of a status key (`none` when unknown).
+pub fn status_fill(key: &str) -> &'static str {
+    STATUS_FILLS.iter().find(|(k, _)| *k == key).or(STATUS_FILLS.last()).map_or("#d0d7de", |(_, f)| f)
 }
 
 /// The counts behind the cards (SPEC §4; the same figures feed the portfolio summary).
@@ -124,11 +155,24 @@ pub struct Gantt {
     pub end: String,
     /// Number of days shown (`end` − `start` + 1).
     pub days: i64,
-    /// "Today" (`--as-of`), when it falls in the chart.
+    /// "Today" (`--as-of`), when it falls in the chart (the axis is stretched to reach it
+    /// unless it lies far from the plan).
     pub today: Option<i64>,
     pub today_label: String,
+    /// When today lies far outside the chart: the side it lies on (`left`, `right`) and how
+    /// far, said at that edge (`今天 2026-01-01 → 图外右侧 458 天`).
+    pub today_edge: Option<TodayEdge>,
     pub ticks: Vec<Tick>,
     pub rows: Vec<GanttRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TodayEdge {
+    /// `left` or `right`.
+    pub side: &'static str,
+    /// Days between the chart's edge and today.
+    pub days: i64,
+    pub label: String,
 }
 
 /// An axis mark: month (or quarter, year) starts are major, Mondays minor.
@@ -154,8 +198,10 @@ pub struct GanttRow {
     pub planned_end: String,
     pub actual_end_date: String,
     pub status: Option<Badge>,
-    /// The bar's colour: the status tone, `bad` when overdue, `muted` without a status.
-    pub tone: &'static str,
+    /// The status code (`none` without one): the bar's colour is its [`status_fill`].
+    pub key: &'static str,
+    pub fill: &'static str,
+    /// Open past its planned end: the bar gets the overdue mark (outline and hatching).
     pub overdue: bool,
     pub delay_days: Option<i64>,
     pub delay: String,
@@ -183,6 +229,17 @@ const OVERDUE: L10n = L10n::new("逾期", "逾期", "Overdue");
 const AS_OF: L10n = L10n::new("截至 {date}", "截至 {date}", "as of {date}");
 const PLANNED: L10n = L10n::new("计划", "計劃", "Planned");
 const TODAY: L10n = L10n::new("今天", "今天", "Today");
+const TODAY_RIGHT: L10n = L10n::new(
+    "今天 {date} → 在图外右侧 {n} 天",
+    "今天 {date} → 在圖外右側 {n} 天",
+    "Today {date} → {n} days past the right edge",
+);
+const TODAY_LEFT: L10n = L10n::new(
+    "← 今天 {date} 在图外左侧 {n} 天",
+    "← 今天 {date} 在圖外左側 {n} 天",
+    "← Today {date} is {n} days before the left edge",
+);
+const NO_STATUS: L10n = L10n::new("未填状态", "未填狀態", "No status");
 const DEPENDENCY: L10n = L10n::new("依赖", "依賴", "Dependency");
 const NO_DATES: L10n = L10n::new("未排期", "未排期", "not scheduled");
 const LATE: L10n = L10n::new("延期{n}天", "延期{n}天", "{n} days late");
@@ -190,8 +247,8 @@ const LATE_1: L10n = L10n::new("延期1天", "延期1天", "1 day late");
 const OVERDUE_N: L10n = L10n::new("逾期{n}天", "逾期{n}天", "{n} days overdue");
 const OVERDUE_1: L10n = L10n::new("逾期1天", "逾期1天", "1 day overdue");
 const LATE_NOTE: L10n = L10n::new(
-    "延期超过2天的任务需由组长组织专题会,分析原因并制定补救方案",
-    "延期超過2天的任務需由組長組織專題會,分析原因並制定補救方案",
+    "延期超过2天的任务需由组长组织专题会，分析原因并制定补救方案",
+    "延期超過2天的任務需由組長組織專題會，分析原因並制定補救方案",
     "Tasks more than 2 days late need a dedicated meeting to analyse the cause and agree a recovery plan",
 );
 const LATE_COUNT: L10n = L10n::new("{n} 项需召开专题会", "{n} 項需召開專題會", "{n} need a dedicated meeting");
@@ -381,8 +438,10 @@ fn columns(lang: Lang) -> TaskColumns {
     }
 }
 
-/// The chart's first and last day: every task date, "today" when it is near (so an overdue
-/// task shows how far behind it is), the start moved back to a Monday.
+/// The chart's first and last day: every task date, and "today" unless it lies far from the
+/// plan (then an edge marker says where it is), the start moved back to a Monday. A plan
+/// whose tasks are late shows how late: the axis runs on to today up to twice the plan's
+/// length (at least a month).
 fn range(tasks: &[Record], as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate, bool)> {
     let dates = tasks.iter().flat_map(|t| ["planned_start", "planned_end", "actual_end"].map(|k| t.date(k))).flatten();
     let (mut lo, mut hi) = dates.fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| match acc {
@@ -392,7 +451,7 @@ fn range(tasks: &[Record], as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate, bo
     let span = (hi - lo).num_days();
     // Checked arithmetic: a date typed as year 9999 must not overflow the calendar.
     let shift = |d: NaiveDate, days: i64| d.checked_add_signed(Duration::days(days)).unwrap_or(d);
-    let near = as_of >= shift(lo, -7) && as_of <= shift(hi, (span / 2).max(14));
+    let near = as_of >= shift(lo, -(span / 2).max(14)) && as_of <= shift(hi, (span * 2).max(31));
     if near {
         lo = lo.min(as_of);
         hi = hi.max(as_of);
@@ -413,8 +472,9 @@ fn month_label(d: NaiveDate, with_year: bool, lang: Lang) -> String {
     }
 }
 
-/// Month starts (quarters, then years, on long charts) as major ticks; Mondays as minor
-/// ticks on charts of four months or less.
+/// Month starts (quarters, then years, on long charts) as major ticks, the first (partial)
+/// month labelled at the chart's start, the year on the first label and wherever it changes;
+/// Mondays as minor ticks on charts of four months or less.
 fn ticks(lo: NaiveDate, hi: NaiveDate, lang: Lang) -> Vec<Tick> {
     let days = (hi - lo).num_days() + 1;
     let every = match days {
@@ -423,15 +483,23 @@ fn ticks(lo: NaiveDate, hi: NaiveDate, lang: Lang) -> Vec<Tick> {
         _ => 12,
     };
     let mut out = Vec::new();
-    let mut labelled_year = false;
+    let mut year: Option<i32> = None;
+    let mut label = |d: NaiveDate| {
+        let with_year = year != Some(d.year());
+        year = Some(d.year());
+        month_label(d, with_year, lang)
+    };
+    // The month the chart starts in, when a week or more of it is shown.
+    let next_month = lo.with_day(1).and_then(|d| d.checked_add_months(chrono::Months::new(1)));
+    if lo.day() != 1 && every == 1 && next_month.is_some_and(|m| (m - lo).num_days() >= 7) {
+        out.push(Tick { offset: 0, label: label(lo), major: true });
+    }
     let mut d = lo;
     while d <= hi {
         let offset = (d - lo).num_days();
         if d.day() == 1 && d.month0().is_multiple_of(every) {
-            let with_year = !labelled_year || d.month() == 1;
-            labelled_year = true;
-            out.push(Tick { offset, label: month_label(d, with_year, lang), major: true });
-        } else if days <= 124 && d.weekday() == chrono::Weekday::Mon {
+            out.push(Tick { offset, label: label(d), major: true });
+        } else if days <= 124 && d.weekday() == chrono::Weekday::Mon && offset > 0 {
             out.push(Tick { offset, label: format!("{}/{}", d.month(), d.day()), major: false });
         }
         let Some(next) = d.succ_opt() else { break };
@@ -475,7 +543,11 @@ fn gantt(tasks: &[Record], rows: &[TaskRow], ctx: &Ctx) -> Option<Gantt> {
                 planned_end: r.planned_end.clone(),
                 actual_end_date: r.actual_end.clone(),
                 status: r.status.clone(),
-                tone: if r.overdue { "bad" } else { r.status.as_ref().map_or("muted", |b| b.tone) },
+                key: t
+                    .code("status")
+                    .and_then(|c| STATUS_FILLS.iter().find(|(k, _)| *k == c))
+                    .map_or("none", |(k, _)| k),
+                fill: status_fill(t.code("status").unwrap_or("none")),
                 overdue: r.overdue,
                 delay_days: r.delay_days,
                 delay: r.delay.clone(),
@@ -483,12 +555,22 @@ fn gantt(tasks: &[Record], rows: &[TaskRow], ctx: &Ctx) -> Option<Gantt> {
             }
         })
         .collect();
+    let today_date = format::date(Some(ctx.as_of));
+    let today_edge = (!near).then(|| {
+        let (side, days, text) = if ctx.as_of > hi {
+            ("right", (ctx.as_of - hi).num_days(), TODAY_RIGHT)
+        } else {
+            ("left", (lo - ctx.as_of).num_days(), TODAY_LEFT)
+        };
+        TodayEdge { side, days, label: text.fill(ctx.lang, &[("date", &today_date), ("n", &days.to_string())]) }
+    });
     Some(Gantt {
         start: format::date(Some(lo)),
         end: format::date(Some(hi)),
         days: (hi - lo).num_days() + 1,
         today: near.then(|| (ctx.as_of - lo).num_days()),
-        today_label: format!("{} {}", TODAY.get(ctx.lang), format::date(Some(ctx.as_of))),
+        today_label: format!("{} {today_date}", TODAY.get(ctx.lang)),
+        today_edge,
         ticks: ticks(lo, hi, ctx.lang),
         rows: grows,
     })
@@ -503,12 +585,28 @@ pub(super) fn document(tasks: &[Record], ctx: &Ctx) -> Document {
     for r in &mut rows {
         r.depth -= top;
     }
-    let legend = match schema::kind("task").and_then(|k| k.field("status")).map(|f| f.ty) {
-        Some(schema::Type::Enum(e)) => e.values.iter().map(|v| badge_of("task", "status", v.code, lang)).collect(),
+    let mut legend: Vec<Swatch> = match schema::kind("task").and_then(|k| k.field("status")).map(|f| f.ty) {
+        Some(schema::Type::Enum(e)) => e
+            .values
+            .iter()
+            .filter_map(|v| {
+                let (key, fill) = STATUS_FILLS.iter().find(|(k, _)| *k == v.code)?;
+                Some(Swatch { key, label: badge_of("task", "status", v.code, lang).label, fill })
+            })
+            .collect(),
         _ => Vec::new(),
     };
+    if tasks.iter().any(|t| t.code("status").is_none()) {
+        legend.push(Swatch { key: "none", label: NO_STATUS.get(lang).into(), fill: status_fill("none") });
+    }
+    legend.push(Swatch { key: "overdue", label: OVERDUE.get(lang).into(), fill: OVERDUE_STROKE });
     let late_note = if kpis.late_over_2 > 0 {
-        format!("{}({})", LATE_NOTE.get(lang), LATE_COUNT.fill(lang, &[("n", &kpis.late_over_2.to_string())]))
+        let count = LATE_COUNT.fill(lang, &[("n", &kpis.late_over_2.to_string())]);
+        if lang == Lang::En {
+            format!("{} ({count})", LATE_NOTE.get(lang))
+        } else {
+            format!("{}（{count}）", LATE_NOTE.get(lang))
+        }
     } else {
         String::new()
     };
@@ -538,7 +636,7 @@ pub(super) fn document(tasks: &[Record], ctx: &Ctx) -> Document {
             late_note,
         },
     };
-    Document { stem: "plan".into(), title: TITLE.get(lang).into(), view: DocView::Plan(view) }
+    Document { stem: "plan".into(), title: TITLE.get(lang).into(), number: String::new(), view: DocView::Plan(view) }
 }
 
 #[cfg(test)]
@@ -615,12 +713,52 @@ mod tests {
         let r = &g.rows[2];
         assert_eq!((r.id.as_str(), r.start, r.end, r.actual_end), ("2.1", Some(11), Some(21), Some(22)));
         assert_eq!(r.depends_on, [GanttDep { id: "1.1".into(), row: 0 }]);
-        assert_eq!(r.tone, "bad");
+        assert_eq!((r.key, r.fill, r.overdue), ("blocked", "#d94343", true));
         let ticks: Vec<_> = g.ticks.iter().map(|t| (t.offset, t.label.as_str(), t.major)).collect();
         assert_eq!(
             ticks,
-            [(0, "7/15", false), (7, "7/22", false), (14, "7/29", false), (17, "2024年8月", true), (21, "8/5", false)]
+            [(0, "2024年7月", true), (7, "7/22", false), (14, "7/29", false), (17, "8月", true), (21, "8/5", false)],
+            "the first, partial month is labelled, with the year"
         );
+    }
+
+    #[test]
+    fn the_axis_reaches_today_when_the_plan_is_late() {
+        // Tasks planned to end early in August, "today" in September: the chart runs on to today.
+        let mut c = ctx(Lang::En);
+        c.as_of = day("2024-09-10");
+        let g = match document(&seed_tasks(), &c).view {
+            DocView::Plan(v) => v.gantt.unwrap(),
+            _ => unreachable!(),
+        };
+        assert_eq!((g.today, g.today_edge.clone()), (Some(57), None));
+        assert!(g.days > 57);
+        let majors: Vec<_> = g.ticks.iter().filter(|t| t.major).map(|t| t.label.as_str()).collect();
+        assert_eq!(majors, ["Jul 2024", "Aug", "Sep"]);
+        // Across a year the year is written again.
+        let t = task("1", "x", "市场部*", "2024-11-10", "2025-02-10", None, "in_progress");
+        let g = match document(&[t], &c).view {
+            DocView::Plan(v) => v.gantt.unwrap(),
+            _ => unreachable!(),
+        };
+        let majors: Vec<_> = g.ticks.iter().filter(|t| t.major).map(|t| t.label.as_str()).collect();
+        assert_eq!(majors, ["Nov 2024", "Dec", "Jan 2025", "Feb"]);
+        assert_eq!(g.today_edge.map(|e| e.side), Some("left"));
+    }
+
+    #[test]
+    fn every_status_has_its_own_colour_and_overdue_its_own_key() {
+        let v = view(Lang::ZhCn);
+        let fills: Vec<&str> = v.legend.iter().map(|s| s.fill).collect();
+        let distinct: std::collections::BTreeSet<&str> = fills.iter().copied().collect();
+        assert_eq!(distinct.len(), fills.len(), "{:?}", v.legend);
+        let key = |k: &str| v.legend.iter().find(|s| s.key == k).unwrap();
+        assert_ne!(key("in_progress").fill, key("in_review").fill);
+        assert_eq!(key("overdue").label, "逾期");
+        // A bar takes its status's colour, overdue or not.
+        let g = v.gantt.unwrap();
+        let blocked = g.rows.iter().find(|r| r.id == "2.1").unwrap();
+        assert_eq!((blocked.fill, blocked.overdue), (key("blocked").fill, true));
     }
 
     #[test]
@@ -632,7 +770,10 @@ mod tests {
             _ => unreachable!(),
         };
         assert_eq!((g.today, g.days), (None, 24));
-        assert_eq!(g.ticks.iter().find(|t| t.major).map(|t| t.label.as_str()), Some("Aug 2024"));
+        let edge = g.today_edge.unwrap();
+        assert_eq!((edge.side, edge.days), ("right", 512));
+        assert_eq!(edge.label, "Today 2026-01-01 → 512 days past the right edge");
+        assert_eq!(g.ticks.iter().find(|t| t.major).map(|t| t.label.as_str()), Some("Jul 2024"));
     }
 
     #[test]

@@ -122,7 +122,12 @@ pub(super) fn document(r: &Record, req: Option<&Record>, signoffs: &[Record], ct
             improvements: l("improvements"),
         },
     };
-    Document { stem: "retrospective".into(), title: TITLE.get(lang).into(), view: DocView::Retrospective(view) }
+    Document {
+        stem: "retrospective".into(),
+        title: TITLE.get(lang).into(),
+        number: String::new(),
+        view: DocView::Retrospective(view),
+    }
 }
 
 #[cfg(test)]

@@ -87,10 +87,14 @@ const REGISTER: L10n = L10n::new("登记明细", "登記明細", "Register");
 const TOTAL: L10n = L10n::new("合计", "合計", "Total");
 const NOT_GIVEN: L10n = L10n::new("未填写", "未填寫", "Not given");
 const ALL: L10n = L10n::new("风险与问题", "風險與問題", "Risks and issues");
-const UNRESOLVED: L10n = L10n::new("未解决", "未解決", "Unresolved");
-const HIGH_OPEN: L10n = L10n::new("高影响未解决", "高影響未解決", "High impact, unresolved");
-const OVERDUE: L10n = L10n::new("逾期未解决", "逾期未解決", "Overdue");
-const RESOLVED: L10n = L10n::new("已解决/关闭", "已解決/關閉", "Resolved or closed");
+// 未解决 is a status (open); the cards count open and in-progress records together, so they
+// say 未了结 (not yet settled) and never reuse the status's word for another count.
+const UNSETTLED: L10n = L10n::new("未了结", "未了結", "Not yet settled");
+const UNSETTLED_NOTE: L10n =
+    L10n::new("未解决 {open} · 处理中 {doing}", "未解決 {open} · 處理中 {doing}", "Open {open} · In progress {doing}");
+const HIGH_OPEN: L10n = L10n::new("高影响未了结", "高影響未了結", "High impact, not settled");
+const OVERDUE: L10n = L10n::new("逾期未了结", "逾期未了結", "Overdue");
+const RESOLVED: L10n = L10n::new("已解决或关闭", "已解決或關閉", "Resolved or closed");
 
 const IMPACTS: [&str; 3] = ["high", "medium", "low"];
 const STATUSES: [&str; 4] = ["open", "in_progress", "resolved", "closed"];
@@ -184,9 +188,12 @@ pub(super) fn document(risks: &[Record], ctx: &Ctx) -> Document {
         tone,
         note: String::new(),
     };
+    let doing = count(&|r| r.code("status") == Some("in_progress"));
+    let mut unsettled = card("unresolved", UNSETTLED, open, if open > 0 { "warn" } else { "ok" });
+    unsettled.note = UNSETTLED_NOTE.fill(lang, &[("open", &(open - doing).to_string()), ("doing", &doing.to_string())]);
     let cards = vec![
         card("total", ALL, risks.len() as u32, "info"),
-        card("unresolved", UNRESOLVED, open, if open > 0 { "warn" } else { "ok" }),
+        unsettled,
         card("high_open", HIGH_OPEN, high_open, alarm(high_open)),
         card("overdue", OVERDUE, late, alarm(late)),
         card("resolved", RESOLVED, risks.len() as u32 - open, "ok"),
@@ -220,7 +227,7 @@ pub(super) fn document(risks: &[Record], ctx: &Ctx) -> Document {
             overdue: OVERDUE.get(lang).into(),
         },
     };
-    Document { stem: "risks".into(), title: TITLE.get(lang).into(), view: DocView::Risks(view) }
+    Document { stem: "risks".into(), title: TITLE.get(lang).into(), number: String::new(), view: DocView::Risks(view) }
 }
 
 #[cfg(test)]

@@ -29,7 +29,12 @@ pub(super) fn document(req: &Record, signoffs: &[Record], ctx: &Ctx) -> Document
         status: badge(req, "status", lang),
         grid: sign_grid(GRID.get(lang).to_string(), req.list("departments"), &recorded, lang),
     };
-    Document { stem: "signoff".into(), title: TITLE.get(lang).into(), view: DocView::Signoff(view) }
+    Document {
+        stem: "signoff".into(),
+        title: TITLE.get(lang).into(),
+        number: String::new(),
+        view: DocView::Signoff(view),
+    }
 }
 
 #[cfg(test)]

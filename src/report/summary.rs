@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Badge, DocMeta, Kpi, Rate, RateView, badge, badge_of, plan, risks};
+use crate::diag::{Diagnostic, Severity, Tally};
 use crate::ingest::Ctx;
 use crate::model::{L10n, Project};
 
@@ -29,6 +30,48 @@ pub struct ProjectSummary {
     /// Action items done, of all action items of all meetings.
     pub actions: Rate,
     pub departments: Vec<DeptStat>,
+    /// False for a project not built because of errors: its figures are left out.
+    pub built: bool,
+    pub errors: u32,
+    pub warnings: u32,
+    /// The first errors (then warnings) of the project, for the rows of projects not built.
+    pub problems: Vec<Problem>,
+}
+
+/// One diagnostic as the portfolio shows it: code, message and where (`计划表.xlsx › 任务 › F7`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub location: String,
+}
+
+/// Errors shown per project not built.
+const FIRST_PROBLEMS: usize = 3;
+
+impl Problem {
+    /// The first `n` errors of a project (warnings when it has none), locations relative to
+    /// the project's own folder.
+    pub fn first(diags: &[Diagnostic], source: &str, n: usize) -> Vec<Problem> {
+        let rank = |d: &&Diagnostic| d.severity;
+        let mut picked: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity != Severity::Info).collect();
+        picked.sort_by_key(rank);
+        let prefix = format!("{}/", source.trim_end_matches('/'));
+        picked
+            .into_iter()
+            .take(n)
+            .map(|d| {
+                let loc = d.loc.to_string();
+                Problem {
+                    code: d.code,
+                    severity: if d.severity == Severity::Error { "error" } else { "warning" },
+                    message: d.message.clone(),
+                    location: loc.strip_prefix(&prefix).map_or(loc.clone(), str::to_string),
+                }
+            })
+            .collect()
+    }
 }
 
 /// Task figures of one department (the owner's department) in one project or in all.
@@ -87,17 +130,52 @@ pub fn project_summary(project: &Project, ctx: &Ctx) -> ProjectSummary {
             .count() as u32,
         actions: Rate::new(actions_done, actions.len() as u32),
         departments: depts.into_values().collect(),
+        built: true,
+        errors: 0,
+        warnings: 0,
+        problems: Vec::new(),
+    }
+}
+
+/// The summary of a project not built because of errors: its name, its error and warning
+/// counts and its first errors; no figures (they would come from records known to be wrong).
+pub fn not_built(project: &Project, diags: &[Diagnostic], ctx: &Ctx) -> ProjectSummary {
+    let meta = DocMeta::new(project, ctx);
+    let t = Tally::of(diags);
+    ProjectSummary {
+        id: meta.project_id,
+        name: meta.project_name,
+        link: None,
+        status: Some(Badge { code: "not_built".into(), label: NOT_BUILT.get(ctx.lang).into(), tone: "bad" }),
+        tasks_total: 0,
+        tasks_done: 0,
+        on_time: Rate::default(),
+        overdue: 0,
+        blocked: 0,
+        open_high_risks: 0,
+        actions: Rate::default(),
+        departments: Vec::new(),
+        built: false,
+        errors: t.errors as u32,
+        warnings: t.warnings as u32,
+        problems: Problem::first(diags, &project.source, FIRST_PROBLEMS),
     }
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SummaryView {
     pub title: String,
+    /// The summary's number (`PORTFOLIO-2024-10-20`).
+    pub number: String,
     pub cards: Vec<Kpi>,
     pub projects_caption: String,
+    /// How the project table is ordered (projects not built first).
+    pub projects_note: String,
     pub departments_caption: String,
     /// How the department table is ordered.
     pub departments_note: String,
+    /// Which projects the department table covers (`按已生成的 2 个项目统计…`).
+    pub departments_scope: String,
     pub columns: SummaryColumns,
     pub rows: Vec<SummaryRow>,
     pub departments: Vec<DeptRow>,
@@ -135,8 +213,17 @@ pub struct SummaryRow {
     pub blocked: u32,
     pub open_high_risks: u32,
     pub actions: RateView,
-    /// `bad` with overdue tasks or open high risks, `warn` with an on-time rate under 80 %.
+    /// `bad` when not built, with overdue tasks or open high risks; `warn` with an on-time
+    /// rate under 80 %.
     pub tone: &'static str,
+    /// Tone of the on-time rate alone (`muted` for `—`), so that a rate is never coloured
+    /// by the row's other problems.
+    pub on_time_tone: &'static str,
+    /// False for a project not built because of errors (no figures, its first errors below).
+    pub built: bool,
+    /// `3 个错误，1 个警告`, empty for a clean project.
+    pub counts: String,
+    pub problems: Vec<Problem>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -148,7 +235,10 @@ pub struct DeptRow {
     pub done: u32,
     pub on_time: RateView,
     pub overdue: u32,
+    /// `bad` with overdue tasks.
     pub tone: &'static str,
+    /// Tone of the on-time rate alone: `—` is muted, 100 % green, whatever the overdue count.
+    pub on_time_tone: &'static str,
 }
 
 const TITLE: L10n = L10n::new("协作效率汇总", "協作效率匯總", "Portfolio summary");
@@ -156,10 +246,33 @@ const PROJECTS: L10n = L10n::new("项目", "專案", "Projects");
 const DEPARTMENTS: L10n =
     L10n::new("部门按时完成率与逾期任务", "部門按時完成率與逾期任務", "On-time rate and overdue tasks by department");
 const DEPT_NOTE: L10n = L10n::new(
-    "按逾期任务数从多到少排列(逾期任务TOP部门),其次按按时完成率从低到高",
-    "按逾期任務數從多到少排列(逾期任務TOP部門),其次按按時完成率從低到高",
+    "按逾期任务数从多到少排列（逾期任务TOP部门），其次按按时完成率从低到高",
+    "按逾期任務數從多到少排列（逾期任務TOP部門），其次按按時完成率從低到高",
     "Ordered by overdue tasks, most first, then by on-time rate, lowest first",
 );
+const PROJECTS_NOTE: L10n = L10n::new(
+    "未生成文档的项目（有错误）排在最前，其次是有逾期任务或未了结高风险的项目",
+    "未產生文件的專案（有錯誤）排在最前，其次是有逾期任務或未了結高風險的專案",
+    "Projects not built because of errors first, then those with overdue tasks or open high risks",
+);
+const SCOPE: L10n = L10n::new(
+    "统计范围：已生成文档的 {built} 个项目",
+    "統計範圍：已產生文件的 {built} 個專案",
+    "Covers the {built} project(s) built",
+);
+const SCOPE_SKIPPED: L10n = L10n::new(
+    "统计范围：已生成文档的 {built} 个项目（另有 {skipped} 个项目因错误未计入）",
+    "統計範圍：已產生文件的 {built} 個專案（另有 {skipped} 個專案因錯誤未計入）",
+    "Covers the {built} project(s) built ({skipped} more not counted because of errors)",
+);
+const NOT_BUILT: L10n = L10n::new("未生成", "未產生", "Not built");
+const BUILT_NOTE: L10n = L10n::new(
+    "{built} 个已生成，{skipped} 个因错误未生成",
+    "{built} 個已產生，{skipped} 個因錯誤未產生",
+    "{built} built, {skipped} not built",
+);
+const COUNTS: L10n = L10n::new("{e} 个错误，{w} 个警告", "{e} 個錯誤，{w} 個警告", "{e} error(s), {w} warning(s)");
+const NUMBER: L10n = L10n::new("PORTFOLIO-{date}", "PORTFOLIO-{date}", "PORTFOLIO-{date}");
 const NO_DEPT: L10n = L10n::new("未注明部门", "未註明部門", "No department given");
 const ID: L10n = L10n::new("编号", "編號", "ID");
 const NAME: L10n = L10n::new("项目名称", "專案名稱", "Project");
@@ -168,7 +281,7 @@ const TASKS: L10n = L10n::new("任务完成", "任務完成", "Tasks done");
 const ON_TIME: L10n = L10n::new("按时完成率", "按時完成率", "On-time rate");
 const OVERDUE: L10n = L10n::new("逾期任务", "逾期任務", "Overdue tasks");
 const BLOCKED: L10n = L10n::new("阻塞任务", "阻塞任務", "Blocked tasks");
-const HIGH_RISKS: L10n = L10n::new("未解决高风险", "未解決高風險", "Open high risks");
+const HIGH_RISKS: L10n = L10n::new("未了结高风险", "未了結高風險", "Open high risks");
 const ACTIONS: L10n = L10n::new("行动项完成率", "行動項完成率", "Actions done");
 const RANK: L10n = L10n::new("排名", "排名", "Rank");
 const DEPARTMENT: L10n = L10n::new("部门", "部門", "Department");
@@ -184,10 +297,11 @@ fn rate_tone(r: &Rate) -> &'static str {
     }
 }
 
-/// The portfolio summary of a batch, projects in the order given.
+/// The portfolio summary of a batch: every project, those not built first (SPEC §4), then
+/// the others by their problems, each group in the order given.
 pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
     let lang = ctx.lang;
-    let rows: Vec<SummaryRow> = projects
+    let mut rows: Vec<SummaryRow> = projects
         .iter()
         .map(|p| SummaryRow {
             id: p.id.clone(),
@@ -196,24 +310,41 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
             status: p.status.clone(),
             tasks_done: p.tasks_done,
             tasks_total: p.tasks_total,
-            tasks: format!("{} / {}", p.tasks_done, p.tasks_total),
+            tasks: if p.built { format!("{} / {}", p.tasks_done, p.tasks_total) } else { String::new() },
             on_time: p.on_time.into(),
             overdue: p.overdue,
             blocked: p.blocked,
             open_high_risks: p.open_high_risks,
             actions: p.actions.into(),
-            tone: if p.overdue > 0 || p.open_high_risks > 0 {
+            tone: if !p.built || p.overdue > 0 || p.open_high_risks > 0 {
                 "bad"
             } else if p.on_time.ratio.is_some_and(|r| r < 0.8) {
                 "warn"
             } else {
                 "ok"
             },
+            on_time_tone: rate_tone(&p.on_time),
+            built: p.built,
+            counts: if p.errors + p.warnings > 0 {
+                COUNTS.fill(lang, &[("e", &p.errors.to_string()), ("w", &p.warnings.to_string())])
+            } else {
+                String::new()
+            },
+            problems: p.problems.clone(),
         })
         .collect();
+    let rank = |r: &SummaryRow| match (r.built, r.tone) {
+        (false, _) => 0,
+        (_, "bad") => 1,
+        (_, "warn") => 2,
+        _ => 3,
+    };
+    rows.sort_by_key(rank);
 
+    let built: Vec<&ProjectSummary> = projects.iter().filter(|p| p.built).collect();
+    let skipped = projects.len() - built.len();
     let mut depts: BTreeMap<&str, DeptStat> = BTreeMap::new();
-    for d in projects.iter().flat_map(|p| &p.departments) {
+    for d in built.iter().flat_map(|p| &p.departments) {
         let e = depts.entry(&d.department).or_default();
         e.tasks += d.tasks;
         e.done += d.done;
@@ -242,13 +373,14 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
             done: d.done,
             on_time: d.on_time.into(),
             overdue: d.overdue,
-            tone: if d.overdue > 0 { "bad" } else { rate_tone(&d.on_time) },
+            tone: if d.overdue > 0 { "bad" } else { "ok" },
+            on_time_tone: rate_tone(&d.on_time),
         })
         .collect();
 
-    let sum = |f: fn(&ProjectSummary) -> u32| projects.iter().map(f).sum::<u32>();
-    let total_on_time = projects.iter().fold(Rate::default(), |acc, p| acc + p.on_time);
-    let total_actions = projects.iter().fold(Rate::default(), |acc, p| acc + p.actions);
+    let sum = |f: fn(&ProjectSummary) -> u32| built.iter().map(|p| f(p)).sum::<u32>();
+    let total_on_time = built.iter().fold(Rate::default(), |acc, p| acc + p.on_time);
+    let total_actions = built.iter().fold(Rate::default(), |acc, p| acc + p.actions);
     let (overdue, high) = (sum(|p| p.overdue), sum(|p| p.open_high_risks));
     let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
     let card = |key, label: L10n, value: String, tone, note: String| Kpi {
@@ -258,8 +390,12 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
         tone,
         note,
     };
+    let counts = [("built", built.len().to_string()), ("skipped", skipped.to_string())];
+    let counts: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (projects_tone, projects_note) =
+        if skipped > 0 { ("bad", BUILT_NOTE.fill(lang, &counts)) } else { ("info", String::new()) };
     let cards = vec![
-        card("projects", PROJECTS, projects.len().to_string(), "info", String::new()),
+        card("projects", PROJECTS, projects.len().to_string(), projects_tone, projects_note),
         card("tasks", TASKS, format!("{} / {}", sum(|p| p.tasks_done), sum(|p| p.tasks_total)), "info", String::new()),
         card(
             "on_time",
@@ -280,10 +416,13 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
     ];
     SummaryView {
         title: TITLE.get(lang).into(),
+        number: NUMBER.fill(lang, &[("date", &super::format::date(Some(ctx.as_of)))]),
         cards,
         projects_caption: PROJECTS.get(lang).into(),
+        projects_note: if skipped > 0 { PROJECTS_NOTE.get(lang).into() } else { String::new() },
         departments_caption: DEPARTMENTS.get(lang).into(),
         departments_note: DEPT_NOTE.get(lang).into(),
+        departments_scope: if skipped > 0 { SCOPE_SKIPPED.fill(lang, &counts) } else { SCOPE.fill(lang, &counts) },
         columns: SummaryColumns {
             id: ID.get(lang).into(),
             name: NAME.get(lang).into(),

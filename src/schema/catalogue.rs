@@ -186,16 +186,16 @@ pub static KINDS: &[KindDef] = &[
                 .req()
                 .aka(&["编号", "編號", "ID", "requirement no"])
                 .help(l(
-                    "按年份+部门+序号编制(如“2024-MKT-001”)",
-                    "按年份+部門+序號編制(如「2024-MKT-001」)",
+                    "按年份+部门+序号编制（如“2024-MKT-001”）",
+                    "按年份+部門+序號編制（如「2024-MKT-001」）",
                     "Year + department + number, e.g. 2024-MKT-001",
                 )),
             f("title", l("协作主题", "協作主題", "Title"), Type::Text)
                 .req()
                 .aka(&["任务名称", "任務名稱", "需求名称", "项目名称", "主题", "subject", "name"])
                 .help(l(
-                    "需求核心内容(简洁明了)",
-                    "需求核心內容(簡潔明了)",
+                    "需求核心内容（简洁明了）",
+                    "需求核心內容（簡潔明了）",
                     "The core of the request, short and clear",
                 )),
             f("department", l("发起部门", "發起部門", "Department"), Type::Text)
@@ -204,20 +204,20 @@ pub static KINDS: &[KindDef] = &[
                 .help(l("提出需求的部门", "提出需求的部門", "The department raising the request")),
             f("initiator", l("发起人", "發起人", "Initiator"), Type::Party)
                 .aka(&["任务负责人", "任務負責人", "需求对接人", "requester", "owner"])
-                .help(l("需求对接人(姓名用*代替)", "需求對接人(姓名用*代替)", "Contact person for the request")),
+                .help(l("需求对接人（姓名用*代替）", "需求對接人（姓名用*代替）", "Contact person for the request")),
             f("contact", l("联系方式", "聯繫方式", "Contact"), Type::Text)
                 .aka(&["聯絡方式", "电话", "邮箱", "email", "phone"])
                 .help(l("发起人电话/邮箱", "發起人電話/郵箱", "Initiator's phone or e-mail")),
             f("goal", l("目标描述", "目標描述", "Goal"), Type::Text)
                 .req()
-                .aka(&["协作目标", "協作目標", "核心目标", "目标", "objective"])
-                .help(l("需达成的具体目标(可量化)", "需達成的具體目標(可量化)", "The concrete, measurable goal")),
+                .aka(&["协作目标", "協作目標", "核心目标", "目标", "需求描述", "需求說明", "需求说明", "objective"])
+                .help(l("需达成的具体目标（可量化）", "需達成的具體目標（可量化）", "The concrete, measurable goal")),
             f("departments", l("涉及部门", "涉及部門", "Departments involved"), Type::List)
                 .req()
                 .aka(&["协作部门", "協作部門", "参与部门", "departments"])
                 .help(l(
-                    "需协作的内部/外部部门(至少2个)",
-                    "需協作的內部/外部部門(至少2個)",
+                    "需协作的内部/外部部门（至少2个）",
+                    "需協作的內部/外部部門（至少2個）",
                     "Internal and external departments involved (at least 2)",
                 )),
             f("deliverables", l("预期成果", "預期成果", "Expected deliverables"), Type::List)
@@ -227,8 +227,8 @@ pub static KINDS: &[KindDef] = &[
                 .pair("end")
                 .aka(&["时间节点", "時間節點", "开始时间", "開始時間", "start date"])
                 .help(l(
-                    "计划开始/结束时间(精确到日),如2024-07-15至2024-09-30",
-                    "計劃開始/結束時間(精確到日),如2024-07-15至2024-09-30",
+                    "计划开始/结束时间（精确到日），如2024-07-15至2024-09-30",
+                    "計劃開始/結束時間（精確到日），如2024-07-15至2024-09-30",
                     "Planned start and end (to the day), e.g. 2024-07-15 to 2024-09-30",
                 )),
             f("end", l("计划结束时间", "計劃結束時間", "End"), Type::Date).aka(&[
@@ -241,8 +241,8 @@ pub static KINDS: &[KindDef] = &[
             f("milestones", l("关键时间节点", "關鍵時間節點", "Milestones"), Type::Sub("milestone"))
                 .aka(&["里程碑", "关键里程碑"])
                 .help(l(
-                    "总截止日期及里程碑,如10月15日:方案初稿;10月25日:终稿确认",
-                    "總截止日期及里程碑,如10月15日:方案初稿;10月25日:終稿確認",
+                    "总截止日期及里程碑，如10月15日：方案初稿；10月25日：终稿确认",
+                    "總截止日期及里程碑，如10月15日：方案初稿；10月25日：終稿確認",
                     "Milestones as date: name; e.g. 2024-10-15: first draft",
                 )),
             f("resources", l("关键资源需求", "關鍵資源需求", "Resources"), Type::Text)
@@ -253,7 +253,11 @@ pub static KINDS: &[KindDef] = &[
                 .help(l("可能遇到的协作问题", "可能遇到的協作問題", "Collaboration problems that may arise")),
             f("priority", l("需求优先级", "需求優先級", "Priority"), Type::Enum(&PRIORITY))
                 .aka(&["优先级", "優先級"])
-                .help(l("高(P0)/中(P1)/低(P2)", "高(P0)/中(P1)/低(P2)", "High (P0) / Medium (P1) / Low (P2)")),
+                .help(l(
+                    "高（P0）/中（P1）/低（P2）",
+                    "高（P0）/中（P1）/低（P2）",
+                    "High (P0) / Medium (P1) / Low (P2)",
+                )),
             f("status", l("需求状态", "需求狀態", "Status"), Type::Enum(&REQUIREMENT_STATUS))
                 .aka(&["状态", "狀態"])
                 .help(l(
@@ -264,23 +268,23 @@ pub static KINDS: &[KindDef] = &[
             f("progress", l("完成进度", "完成進度", "Progress"), Type::Percent)
                 .aka(&["完成比例", "完成率", "percent complete", "% complete"])
                 .help(l(
-                    "0–100%(需求清单中逐条跟踪时填写)",
-                    "0–100%(需求清單中逐條追蹤時填寫)",
+                    "0–100%（需求清单中逐条跟踪时填写）",
+                    "0–100%（需求清單中逐條追蹤時填寫）",
                     "0–100%, where a register tracks each request",
                 )),
             f("coordinator", l("协作协调人", "協作協調人", "Coordinator"), Type::Party)
                 .aka(&["协调人", "協調人", "项目总监"])
                 .help(l(
-                    "组织需求评审的协调人(如项目总监)",
-                    "組織需求評審的協調人(如專案總監)",
+                    "组织需求评审的协调人（如项目总监）",
+                    "組織需求評審的協調人（如專案總監）",
                     "Who organises the review, e.g. the programme director",
                 )),
             f("leader", l("组长", "組長", "Lead"), Type::Party)
                 .aka(&["牵头部门", "牽頭部門", "leader", "lead department"])
                 .help(l("负责整体推进的组长或牵头部门", "負責整體推進的組長或牽頭部門", "Lead person or department")),
             f("notes", l("备注", "備註", "Notes"), Type::Markdown).aka(&["說明", "remarks", "comment"]).help(l(
-                "其他说明(如特殊要求、限制条件)",
-                "其他說明(如特殊要求、限制條件)",
+                "其他说明（如特殊要求、限制条件）",
+                "其他說明（如特殊要求、限制條件）",
                 "Anything else: special requirements, constraints",
             )),
         ],
@@ -312,7 +316,11 @@ pub static KINDS: &[KindDef] = &[
             f("id", l("任务ID", "任務ID", "Task ID"), Type::Text)
                 .req()
                 .aka(&["任务编号", "任務編號", "序号", "编号", "ID", "WBS", "no", "#", "ref", "reference"])
-                .help(l("层级编号,如1、1.1、2.1.3", "層級編號,如1、1.1、2.1.3", "Hierarchical number: 1, 1.1, 2.1.3")),
+                .help(l(
+                    "层级编号，如1、1.1、2.1.3",
+                    "層級編號，如1、1.1、2.1.3",
+                    "Hierarchical number: 1, 1.1, 2.1.3",
+                )),
             f("name", l("子任务名称", "子任務名稱", "Task"), Type::Text)
                 .req()
                 .aka(&["任务名称", "任務名稱", "任务", "工作内容", "task name", "task title", "title"])
@@ -334,8 +342,8 @@ pub static KINDS: &[KindDef] = &[
                     "task lead",
                 ])
                 .help(l(
-                    "唯一主负责人,如“市场部*”",
-                    "唯一主負責人,如「市場部*」",
+                    "唯一主负责人，如“市场部*”",
+                    "唯一主負責人，如「市場部*」",
                     "Exactly one main owner, e.g. Marketing / Li Na",
                 )),
             f("collaborators", l("协作部门/人", "協作部門/人", "Collaborators"), Type::Parties)
@@ -400,8 +408,8 @@ pub static KINDS: &[KindDef] = &[
                 .aka(&["交付物", "交付标准", "output"])
                 .help(l("如“8月1日前提交最终版活动方案”", "如「8月1日前提交最終版活動方案」", "What is handed over")),
             f("priority", l("优先级", "優先級", "Priority"), Type::Enum(&PRIORITY)).aka(&["优先等级"]).help(l(
-                "P0为最高,需优先保障",
-                "P0為最高,需優先保障",
+                "P0为最高，需优先保障",
+                "P0為最高，需優先保障",
                 "P0 is the highest",
             )),
             f("depends_on", l("依赖任务", "依賴任務", "Depends on"), Type::List)
@@ -446,8 +454,8 @@ pub static KINDS: &[KindDef] = &[
                 .aka(&["编号", "編號", "序号", "风险编号", "risk id"])
                 .help(l("如001", "如001", "e.g. 001")),
             f("type", l("类型", "類型", "Type"), Type::Enum(&RISK_TYPE)).aka(&["风险/问题", "record type"]).help(l(
-                "风险/问题(默认风险)",
-                "風險/問題(預設風險)",
+                "风险/问题（默认风险）",
+                "風險/問題（預設風險）",
                 "Risk or issue (default risk)",
             )),
             f("description", l("风险/问题描述", "風險/問題描述", "Description"), Type::Text)
@@ -543,18 +551,18 @@ pub static KINDS: &[KindDef] = &[
             f("attendees", l("参会人员", "參會人員", "Attendees"), Type::Sub("attendee"))
                 .aka(&["参会人", "參會人", "与会人员", "participants"])
                 .help(l(
-                    "姓名、部门、角色(核心决策者/执行负责人/支持角色),不超过8人",
-                    "姓名、部門、角色(核心決策者/執行負責人/支持角色),不超過8人",
+                    "姓名、部门、角色（核心决策者/执行负责人/支持角色），不超过8人",
+                    "姓名、部門、角色（核心決策者/執行負責人/支持角色），不超過8人",
                     "Name, department, role; at most 8",
                 )),
             f("goal", l("会议目标", "會議目標", "Goal"), Type::Text).aka(&["目标", "目標", "objective"]).help(l(
-                "需解决的具体问题(SMART)",
-                "需解決的具體問題(SMART)",
+                "需解决的具体问题（SMART）",
+                "需解決的具體問題（SMART）",
                 "The concrete question to settle (SMART)",
             )),
             f("agenda", l("议程", "議程", "Agenda"), Type::Sub("agenda_item")).aka(&["会议议程", "會議議程"]).help(l(
-                "议题、讨论目标、预计时长(分钟)、负责人",
-                "議題、討論目標、預計時長(分鐘)、負責人",
+                "议题、讨论目标、预计时长（分钟）、负责人",
+                "議題、討論目標、預計時長（分鐘）、負責人",
                 "Topic, goal, minutes, owner",
             )),
             f("agenda_sent_at", l("议程发送时间", "議程發送時間", "Agenda sent"), Type::DateTime)
@@ -620,8 +628,8 @@ pub static KINDS: &[KindDef] = &[
             f("metrics", l("目标达成情况", "目標達成情況", "Goal achievement"), Type::Sub("metric"))
                 .aka(&["目标达成", "指标", "metrics", "kpi"])
                 .help(l(
-                    "如:销售额520万元(目标500万元,超额4%)",
-                    "如:銷售額520萬元(目標500萬元,超額4%)",
+                    "如：销售额520万元（目标500万元，超额4%）",
+                    "如：銷售額520萬元（目標500萬元，超額4%）",
                     "e.g. Sales 5.2M (target 5M)",
                 )),
             f("deliverables", l("交付成果清单", "交付成果清單", "Deliverables"), Type::List)
@@ -631,8 +639,8 @@ pub static KINDS: &[KindDef] = &[
                 .pair("quality_comment")
                 .aka(&["质量评价", "質量評價", "品質評價", "quality rating"])
                 .help(l(
-                    "优秀/良好/合格/不合格(说明)",
-                    "優秀/良好/合格/不合格(說明)",
+                    "优秀/良好/合格/不合格（说明）",
+                    "優秀/良好/合格/不合格（說明）",
                     "Excellent / Good / Pass / Fail (comment)",
                 )),
             f("quality_comment", l("质量评价说明", "質量評價說明", "Quality comment"), Type::Text).aka(&["评价说明"]),
@@ -820,8 +828,8 @@ pub static KINDS: &[KindDef] = &[
                     "raised in",
                 ])
                 .help(l(
-                    "提出该行动项的会议(编号或主题);会议纪要中的行动项不必填写",
-                    "提出該行動項的會議(編號或主題);會議紀要中的行動項不必填寫",
+                    "提出该行动项的会议（编号或主题）；会议纪要中的行动项不必填写",
+                    "提出該行動項的會議（編號或主題）；會議紀要中的行動項不必填寫",
                     "The meeting that raised the action (id or title); not needed inside minutes",
                 )),
         ],

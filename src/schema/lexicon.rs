@@ -244,6 +244,8 @@ pub static FIELD_WORDS: &[FieldWords] = &[
             "% complete",
             "percent complete",
             "% done",
+            "pct",
+            "pct done",
             "done %",
             "progress",
             "completion",

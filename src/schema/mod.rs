@@ -6,7 +6,7 @@ mod catalogue;
 pub mod json_schema;
 pub mod lexicon;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::{L10n, Lang};
 
@@ -225,25 +225,27 @@ impl EnumDef {
         values.iter().find(|v| v.code == code)
     }
 
-    /// `pending_review (待评审), confirmed (已确认), …` in `lang`.
+    /// `待评审（pending_review）、已确认（confirmed）…` in Chinese, the codes in English.
     pub fn describe(&self, lang: Lang) -> String {
-        self.values
+        let parts: Vec<String> = self
+            .values
             .iter()
             .map(|v| match lang {
                 Lang::En => v.code.to_string(),
-                _ => format!("{}({})", v.label.get(lang), v.code),
+                _ => format!("{}（{}）", v.label.get(lang), v.code),
             })
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        parts.join(if lang == Lang::En { ", " } else { "、" })
     }
 }
 
 /// Every enumeration's names, normalised once per process: (enum name, name) → value.
 /// The first value to claim a name keeps it, as a linear search would.
-fn enum_index() -> &'static HashMap<(&'static str, String), &'static EnumValue> {
-    static INDEX: std::sync::OnceLock<HashMap<(&'static str, String), &'static EnumValue>> = std::sync::OnceLock::new();
+fn enum_index() -> &'static FxHashMap<(&'static str, String), &'static EnumValue> {
+    static INDEX: std::sync::OnceLock<FxHashMap<(&'static str, String), &'static EnumValue>> =
+        std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index = HashMap::new();
+        let mut index = FxHashMap::default();
         for e in ENUMS.iter().copied() {
             for v in e.values {
                 for name in v.names() {
@@ -268,7 +270,7 @@ pub fn normalize(s: &str) -> String {
     // of every sheet of every project: remember them per thread (bounded, so a sheet of
     // unique cells cannot grow it without limit).
     thread_local! {
-        static MEMO: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+        static MEMO: std::cell::RefCell<FxHashMap<String, String>> = std::cell::RefCell::new(FxHashMap::default());
     }
     const MEMO_MAX_KEY: usize = 96;
     const MEMO_MAX_ENTRIES: usize = 8192;
@@ -363,14 +365,14 @@ pub fn halfwidth(c: char) -> char {
 
 /// The catalogue's names, normalised once per process: (kind, name) → field, and sheet names.
 struct Index {
-    fields: HashMap<(&'static str, String), &'static FieldDef>,
+    fields: FxHashMap<(&'static str, String), &'static FieldDef>,
     sheets: Vec<(String, &'static KindDef)>,
 }
 
 fn index() -> &'static Index {
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut fields = HashMap::new();
+        let mut fields = FxHashMap::default();
         let mut sheets = Vec::new();
         for k in KINDS {
             for name in k.names() {
@@ -394,7 +396,7 @@ fn index() -> &'static Index {
 #[derive(Debug, Default)]
 pub struct Schema {
     /// (kind, normalised header) → the field, or None for "not a field".
-    aliases: HashMap<(&'static str, String), Option<&'static FieldDef>>,
+    aliases: FxHashMap<(&'static str, String), Option<&'static FieldDef>>,
 }
 
 impl std::fmt::Debug for Index {
@@ -409,7 +411,7 @@ impl Schema {
     pub fn with_aliases<'a>(
         aliases: impl IntoIterator<Item = (&'static KindDef, &'a str, Option<&'static FieldDef>)>,
     ) -> Schema {
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         for (k, header, f) in aliases {
             map.entry((k.key, normalize(header))).or_insert(f);
         }
@@ -522,7 +524,7 @@ mod tests {
     #[test]
     fn labels_of_one_kind_do_not_collide() {
         for k in KINDS {
-            let mut seen: HashMap<String, &str> = HashMap::new();
+            let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
             for f in k.fields.iter().filter(|f| !f.computed) {
                 for name in f.names() {
                     let n = normalize(name);

@@ -152,13 +152,13 @@ pub enum Invalid {
 }
 
 const MALFORMED: L10n = L10n::new(
-    "签名数据已损坏或被截断({0})",
-    "簽章資料已損壞或被截斷({0})",
+    "签名数据已损坏或被截断（{0}）",
+    "簽章資料已損壞或被截斷（{0}）",
     "the signature data is damaged or truncated ({0})",
 );
 const DIGEST: L10n = L10n::new(
-    "签名后内容已被修改(摘要不符)",
-    "簽章後內容已被修改(摘要不符)",
+    "签名后内容已被修改（摘要不符）",
+    "簽章後內容已被修改（摘要不符）",
     "the content was changed after signing (digest mismatch)",
 );
 const SIGNATURE: L10n = L10n::new(
@@ -171,7 +171,7 @@ const NO_CERT: L10n = L10n::new(
     "簽章中沒有簽章人的憑證",
     "the signature does not carry the signer's certificate",
 );
-const TIMESTAMP: L10n = L10n::new("时间戳无效({0})", "時間戳無效({0})", "the time-stamp is not valid ({0})");
+const TIMESTAMP: L10n = L10n::new("时间戳无效（{0}）", "時間戳無效（{0}）", "the time-stamp is not valid ({0})");
 
 impl Invalid {
     pub fn text(&self, lang: Lang) -> String {

@@ -52,40 +52,40 @@ pub struct Signer {
 }
 
 const P12_PASSWORD: L10n = L10n::new(
-    "{file}:无法打开 PKCS#12 文件:密码错误或文件已损坏({detail})。请检查 DOSSIER_P12_PASSWORD 或 --password-file",
-    "{file}:無法開啟 PKCS#12 檔案:密碼錯誤或檔案已損壞({detail})。請檢查 DOSSIER_P12_PASSWORD 或 --password-file",
+    "{file}：无法打开 PKCS#12 文件：密码错误或文件已损坏（{detail}）。请检查 DOSSIER_P12_PASSWORD 或 --password-file",
+    "{file}：無法開啟 PKCS#12 檔案：密碼錯誤或檔案已損壞（{detail}）。請檢查 DOSSIER_P12_PASSWORD 或 --password-file",
     "{file}: cannot open the PKCS#12 file: wrong password or damaged file ({detail}); check DOSSIER_P12_PASSWORD or --password-file",
 );
 const P12_NO_KEY: L10n = L10n::new(
-    "{file}:PKCS#12 文件中没有私钥及其证书;请导出包含私钥和证书的 .p12(openssl pkcs12 -export -inkey KEY -in CERT)",
-    "{file}:PKCS#12 檔案中沒有私鑰及其憑證;請匯出包含私鑰與憑證的 .p12(openssl pkcs12 -export -inkey KEY -in CERT)",
+    "{file}：PKCS#12 文件中没有私钥及其证书；请导出包含私钥和证书的 .p12（openssl pkcs12 -export -inkey KEY -in CERT）",
+    "{file}：PKCS#12 檔案中沒有私鑰及其憑證；請匯出包含私鑰與憑證的 .p12（openssl pkcs12 -export -inkey KEY -in CERT）",
     "{file}: the PKCS#12 file holds no private key with its certificate; export one with both (openssl pkcs12 -export -inkey KEY -in CERT)",
 );
 const READ: L10n =
-    L10n::new("{file}:无法读取({detail})", "{file}:無法讀取({detail})", "{file}: cannot read it ({detail})");
+    L10n::new("{file}：无法读取（{detail}）", "{file}：無法讀取（{detail}）", "{file}: cannot read it ({detail})");
 const NOT_CERT: L10n = L10n::new(
-    "{file}:不是 PEM 或 DER 格式的 X.509 证书({detail})",
-    "{file}:不是 PEM 或 DER 格式的 X.509 憑證({detail})",
+    "{file}：不是 PEM 或 DER 格式的 X.509 证书（{detail}）",
+    "{file}：不是 PEM 或 DER 格式的 X.509 憑證（{detail}）",
     "{file}: not an X.509 certificate in PEM or DER form ({detail})",
 );
 const NOT_KEY: L10n = L10n::new(
-    "{file}:不是可用的私钥(支持 RSA 和 ECDSA P-256,PEM 格式的 PKCS#8、PKCS#1 或 SEC1;加密的 PKCS#8 需要密码)({detail})",
-    "{file}:不是可用的私鑰(支援 RSA 與 ECDSA P-256,PEM 格式的 PKCS#8、PKCS#1 或 SEC1;加密的 PKCS#8 需要密碼)({detail})",
+    "{file}：不是可用的私钥（支持 RSA 和 ECDSA P-256，PEM 格式的 PKCS#8、PKCS#1 或 SEC1；加密的 PKCS#8 需要密码）（{detail}）",
+    "{file}：不是可用的私鑰（支援 RSA 與 ECDSA P-256，PEM 格式的 PKCS#8、PKCS#1 或 SEC1；加密的 PKCS#8 需要密碼）（{detail}）",
     "{file}: not a usable private key (RSA or ECDSA P-256 as PEM PKCS#8, PKCS#1 or SEC1; an encrypted PKCS#8 key needs the password) ({detail})",
 );
 const MISMATCH: L10n = L10n::new(
-    "{file}:私钥与证书“{subject}”不匹配;请使用与该证书配对的私钥",
-    "{file}:私鑰與憑證「{subject}」不相符;請使用與該憑證配對的私鑰",
+    "{file}：私钥与证书“{subject}”不匹配；请使用与该证书配对的私钥",
+    "{file}：私鑰與憑證「{subject}」不相符；請使用與該憑證配對的私鑰",
     "{file}: the private key does not match the certificate “{subject}”; use the key the certificate was issued for",
 );
 const EXPIRED: L10n = L10n::new(
-    "{file}:证书“{subject}”在签名时间 {at} 无效(有效期 {from} 至 {to});请使用有效的证书",
-    "{file}:憑證「{subject}」在簽章時間 {at} 無效(有效期 {from} 至 {to});請使用有效的憑證",
+    "{file}：证书“{subject}”在签名时间 {at} 无效（有效期 {from} 至 {to}）；请使用有效的证书",
+    "{file}：憑證「{subject}」在簽章時間 {at} 無效（有效期 {from} 至 {to}）；請使用有效的憑證",
     "{file}: the certificate “{subject}” is not valid at the signing time {at} (valid from {from} to {to}); use a valid certificate",
 );
 const NOT_SIGNING: L10n = L10n::new(
-    "{file}:证书“{subject}”的密钥用途({usage})不允许签名;需要 digitalSignature 或 nonRepudiation",
-    "{file}:憑證「{subject}」的金鑰用途({usage})不允許簽章;需要 digitalSignature 或 nonRepudiation",
+    "{file}：证书“{subject}”的密钥用途（{usage}）不允许签名；需要 digitalSignature 或 nonRepudiation",
+    "{file}：憑證「{subject}」的金鑰用途（{usage}）不允許簽章；需要 digitalSignature 或 nonRepudiation",
     "{file}: the certificate “{subject}” has a key usage ({usage}) that does not allow signing; it needs digitalSignature or nonRepudiation",
 );
 fn fill(t: L10n, lang: Lang, file: &Path, args: &[(&str, &str)]) -> String {

@@ -69,29 +69,29 @@ impl Failure {
 }
 
 const CHANGED_BEFORE_SIGNING: L10n = L10n::new(
-    "{file}:与 manifest.json 不符,生成后已被修改({detail});不能签署。请重新生成(dossier build)后再签名",
-    "{file}:與 manifest.json 不符,產生後已被修改({detail});不能簽署。請重新產生(dossier build)後再簽章",
+    "{file}：与 manifest.json 不符，生成后已被修改（{detail}）；不能签署。请重新生成（dossier build）后再签名",
+    "{file}：與 manifest.json 不符，產生後已被修改（{detail}）；不能簽署。請重新產生（dossier build）後再簽章",
     "{file}: does not match manifest.json, it was modified after the build ({detail}); it cannot be signed. Build again (dossier build), then sign",
 );
 const NO_SUCH_DOC: L10n = L10n::new(
-    "{dir}:没有名为“{doc}”的 PDF;可用的有:{known}",
-    "{dir}:沒有名為「{doc}」的 PDF;可用的有:{known}",
+    "{dir}：没有名为“{doc}”的 PDF；可用的有：{known}",
+    "{dir}：沒有名為「{doc}」的 PDF；可用的有：{known}",
     "{dir}: no PDF named “{doc}”; there are: {known}",
 );
 const NO_PDF: L10n = L10n::new(
-    "{dir}:manifest.json 中没有 PDF 文件;请用 --to pdf 生成后再签名",
-    "{dir}:manifest.json 中沒有 PDF 檔案;請用 --to pdf 產生後再簽章",
+    "{dir}：manifest.json 中没有 PDF 文件；请用 --to pdf 生成后再签名",
+    "{dir}：manifest.json 中沒有 PDF 檔案；請用 --to pdf 產生後再簽章",
     "{dir}: manifest.json lists no PDF; build with --to pdf, then sign",
 );
 const NO_VISIBLE: L10n = L10n::new(
-    "--visible:在文档自己的签名框中绘制签名尚未实现;请去掉 --visible(签名不可见,但同样有效)",
-    "--visible:在文件自己的簽章框中繪製簽章尚未實作;請去掉 --visible(簽章不可見,但同樣有效)",
+    "--visible：在文档自己的签名框中绘制签名尚未实现；请去掉 --visible（签名不可见，但同样有效）",
+    "--visible：在文件自己的簽章框中繪製簽章尚未實作；請去掉 --visible（簽章不可見，但同樣有效）",
     "--visible: drawing the signature in the document's own signature box is not implemented yet; sign without --visible (the signature is invisible and just as valid)",
 );
 const WRITE: L10n =
-    L10n::new("{file}:无法写入({detail})", "{file}:無法寫入({detail})", "{file}: cannot write it ({detail})");
+    L10n::new("{file}：无法写入（{detail}）", "{file}：無法寫入（{detail}）", "{file}: cannot write it ({detail})");
 const SIGN_FAILED: L10n =
-    L10n::new("{file}:签名失败({detail})", "{file}:簽章失敗({detail})", "{file}: signing failed ({detail})");
+    L10n::new("{file}：签名失败（{detail}）", "{file}：簽章失敗（{detail}）", "{file}: signing failed ({detail})");
 
 /// Signs the PDFs of an output folder (all, or `opts.docs`) and the manifest. Every new file
 /// is made in memory first and then written atomically: a failure leaves the folder as it was.
@@ -273,26 +273,26 @@ impl DirCheck {
 }
 
 const NOT_SIGNATURES: L10n = L10n::new(
-    "前 {size} 字节是生成时的文件,其后追加的内容不只是有效签名:{detail}",
-    "前 {size} 位元組是產生時的檔案,其後附加的內容不只是有效簽章:{detail}",
+    "前 {size} 字节是生成时的文件，其后追加的内容不只是有效签名：{detail}",
+    "前 {size} 位元組是產生時的檔案，其後附加的內容不只是有效簽章：{detail}",
     "the first {size} bytes are the file as built, but what follows is not only valid signatures: {detail}",
 );
 const BAD_SIGNATURE: L10n = L10n::new(
-    "签名“{field}”无效:{detail}",
-    "簽章「{field}」無效:{detail}",
+    "签名“{field}”无效：{detail}",
+    "簽章「{field}」無效：{detail}",
     "signature “{field}” is not valid: {detail}",
 );
 const LOST_SIGNATURES: L10n = L10n::new(
-    "manifest.json 记录的签名(第 {n} 次修订,{size} 字节)不在文件中",
-    "manifest.json 記錄的簽章(第 {n} 次修訂,{size} 位元組)不在檔案中",
+    "manifest.json 记录的签名（第 {n} 次修订，{size} 字节）不在文件中",
+    "manifest.json 記錄的簽章（第 {n} 次修訂，{size} 位元組）不在檔案中",
     "the signature revision {n} recorded in manifest.json ({size} bytes) is not in the file",
 );
 
 /// Reads PEM or DER certificates to trust.
 pub fn read_trust(path: &Path, lang: Lang) -> Result<Vec<Certificate>, Failure> {
     const BAD: L10n = L10n::new(
-        "{file}:不是 PEM 或 DER 格式的证书({detail})",
-        "{file}:不是 PEM 或 DER 格式的憑證({detail})",
+        "{file}：不是 PEM 或 DER 格式的证书（{detail}）",
+        "{file}：不是 PEM 或 DER 格式的憑證（{detail}）",
         "{file}: not a certificate in PEM or DER form ({detail})",
     );
     let file = path.display().to_string();

@@ -54,8 +54,8 @@ impl TstInfo {
 }
 
 const FAILED: L10n = L10n::new(
-    "时间戳服务 {url} 失败:{detail}。请检查 --tsa 地址(需为 http://),或去掉 --tsa 只做不带时间戳的签名",
-    "時間戳服務 {url} 失敗:{detail}。請檢查 --tsa 位址(需為 http://),或去掉 --tsa 只做不帶時間戳的簽章",
+    "时间戳服务 {url} 失败：{detail}。请检查 --tsa 地址（需为 http://），或去掉 --tsa 只做不带时间戳的签名",
+    "時間戳服務 {url} 失敗：{detail}。請檢查 --tsa 位址（需為 http://），或去掉 --tsa 只做不帶時間戳的簽章",
     "the time-stamp authority {url} failed: {detail}; check the --tsa address (it must be http://), or sign without --tsa",
 );
 

@@ -10,6 +10,7 @@
 mod profile;
 mod score;
 mod values;
+mod words;
 mod write;
 
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ use crate::schema::lexicon::{FIELD_WORDS, KIND_WORDS, SKIP_SHEETS};
 use crate::schema::{self, EnumValue, FieldDef, KindDef, Type, normalize};
 
 use profile::Profile;
-use score::{assign, content_fit, fields_of, header_score, main_text, names_no_field};
+use score::{HeaderText, assign, content_fit, fields_of, header_score, main_text};
 
 /// Non-blank rows searched for a header row.
 const HEADER_SCAN: usize = 30;
@@ -38,9 +39,9 @@ pub fn suggest(files: &[PathBuf], existing: &Mapping, lang: Lang) -> String {
     for file in files {
         let display = file.display().to_string();
         for (name, grid) in sheets_of(file) {
-            let mut plan = analyse(&display, &name, &grid);
+            let mut plan = analyse(&display, &name, &grid, lang);
             if let Some(rule) = existing.rule(&display, &name) {
-                plan.keep(rule);
+                plan.keep(rule, lang);
             }
             plans.push(plan);
         }
@@ -51,15 +52,19 @@ pub fn suggest(files: &[PathBuf], existing: &Mapping, lang: Lang) -> String {
 /// The sheets of a workbook or CSV file, loaded; unreadable ones are left out (`check`
 /// reports them).
 fn sheets_of(path: &Path) -> Vec<(String, Grid)> {
-    if crate::ingest::is_csv(path) {
-        return crate::ingest::csv::load(path, Lang::En)
-            .map(|g| vec![(crate::ingest::csv::sheet_name(path), g)])
-            .unwrap_or_default();
-    }
-    if crate::ingest::is_workbook(path) {
-        return crate::ingest::workbook::grids(path);
-    }
-    Vec::new()
+    // A reader that panics on a damaged file gives nothing, as one that fails does.
+    crate::ingest::quietly(|| {
+        if crate::ingest::is_csv(path) {
+            crate::ingest::csv::load(path, Lang::En)
+                .map(|g| vec![(crate::ingest::csv::sheet_name(path), g)])
+                .unwrap_or_default()
+        } else if crate::ingest::is_workbook(path) {
+            crate::ingest::workbook::grids(path)
+        } else {
+            Vec::new()
+        }
+    })
+    .unwrap_or_default()
 }
 
 /// What the suggester decided for one sheet, with its evidence.
@@ -86,7 +91,9 @@ pub(crate) struct ColumnChoice {
     pub header: String,
     pub target: Option<Target>,
     pub evidence: String,
-    pub sure: bool,
+    /// How sure the suggestion is, 0–1 (the column's score for its field; 1 for `~` of a
+    /// header naming something dossier keeps no field for, and for kept decisions).
+    pub confidence: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -114,7 +121,8 @@ impl SheetPlan {
     }
 
     /// Takes every decision an existing rule states; keeps the suggestion for the rest.
-    fn keep(&mut self, rule: &crate::mapping::SheetRule) {
+    fn keep(&mut self, rule: &crate::mapping::SheetRule, lang: Lang) {
+        let kept = words::KEPT.get(lang);
         self.kept = true;
         if let Some(k) = rule.kind {
             if k != self.kind {
@@ -124,7 +132,7 @@ impl SheetPlan {
                 self.ids = None;
             }
             self.kind = k;
-            self.why = "existing mapping".into();
+            self.why = kept.into();
         }
         if rule.header_row.is_some() {
             self.header_row = rule.header_row;
@@ -135,13 +143,12 @@ impl SheetPlan {
             self.columns.push(ColumnChoice {
                 header: c.header.clone(),
                 target: c.target,
-                evidence: "existing mapping".into(),
-                sure: true,
+                evidence: kept.into(),
+                confidence: 1.0,
             });
         }
         for v in &rule.values {
-            let words: Vec<_> =
-                v.words.iter().map(|(w, val)| (w.clone(), *val, "existing mapping".to_string(), true)).collect();
+            let words: Vec<_> = v.words.iter().map(|(w, val)| (w.clone(), *val, kept.to_string(), true)).collect();
             match self.values.iter_mut().find(|x| x.target == v.target) {
                 Some(x) => {
                     for w in words {
@@ -154,13 +161,13 @@ impl SheetPlan {
         }
         for (t, text) in &rule.set {
             self.set.retain(|(x, ..)| x != t);
-            self.set.push((*t, text.clone(), "existing mapping".into()));
+            self.set.push((*t, text.clone(), kept.into()));
         }
         if let Some(ids) = &rule.ids {
-            self.ids = Some((ids.clone(), "existing mapping".into()));
+            self.ids = Some((ids.clone(), kept.into()));
         }
         if let Some(d) = rule.dates {
-            self.dates = Some((d, "existing mapping".into(), true));
+            self.dates = Some((d, kept.into(), true));
         }
     }
 }
@@ -173,12 +180,21 @@ struct Col {
     header: String,
     headerless: bool,
     profile: Profile,
+    /// The header read once, for scoring against every field.
+    text: std::rc::Rc<HeaderText>,
+    /// The lower row's text alone, for a two-row header.
+    lower: Option<std::rc::Rc<HeaderText>>,
 }
 
-/// A candidate table: its header row (0-based; the lower row of a two-row header) and columns.
+impl Col {
+    fn text_no_field(&self) -> bool {
+        self.text.no_field()
+    }
+}
+
+/// A candidate table: its header row (0-based; the upper row of a two-row header) and columns.
 #[derive(Clone, Debug)]
 struct Table {
-    row: u32,
     upper: u32,
     cols: Vec<Col>,
     data_rows: usize,
@@ -207,49 +223,38 @@ fn anchors(kind: &str) -> &'static [&'static str] {
     }
 }
 
-fn analyse(file: &str, sheet: &str, grid: &Grid) -> SheetPlan {
+fn analyse(file: &str, sheet: &str, grid: &Grid, lang: Lang) -> SheetPlan {
     let n_sheet = normalize(sheet);
     if SKIP_SHEETS.iter().any(|s| normalize(s) == n_sheet) {
-        return SheetPlan::skip(file, sheet, format!("the sheet name says it holds no records (“{sheet}”)"));
+        return SheetPlan::skip(file, sheet, words::say(words::SKIP_NAME, lang, &[("sheet", sheet)]));
     }
     let rows: Vec<u32> = grid.rows.keys().copied().filter(|&r| !grid.is_blank(r)).collect();
     if rows.len() < 2 {
-        return SheetPlan::skip(file, sheet, "no table: fewer than two rows with values".into());
+        return SheetPlan::skip(file, sheet, words::FEW_ROWS.get(lang).into());
     }
     let tables = candidate_tables(grid, &rows);
     let mut best: Option<(f64, Table, Fit)> = None;
     for t in &tables {
         for &name in TABLE_KINDS.iter().chain(["retrospective"].iter()) {
-            let Some(fit) = fit(t, name, file, sheet) else { continue };
-            if std::env::var_os("DEBUG_SUGGEST").is_some() {
-                eprintln!(
-                    "{sheet} row {} {name}: {:.2} {:?}",
-                    t.row,
-                    fit.total,
-                    fit.cols
-                        .iter()
-                        .map(|c| c.as_ref().map(|(f, s, _)| format!("{}={s:.2}", f.key)))
-                        .collect::<Vec<_>>()
-                );
-            }
+            let Some(fit) = fit(t, name, file, sheet, lang) else { continue };
             if best.as_ref().is_none_or(|(s, _, _)| fit.total > *s) {
                 best = Some((fit.total, t.clone(), fit));
             }
         }
     }
-    let form = form_fit(grid, &rows, file, sheet);
+    let form = form_fit(grid, &rows, file, sheet, lang);
     let table_total = best.as_ref().map_or(0.0, |(s, _, _)| *s);
     if let Some(form) = form.filter(|f| f.total > table_total) {
-        return form.into_plan(file, sheet);
+        return form.into_plan(file, sheet, lang);
     }
     match best {
-        Some((total, t, fit)) if total >= 1.2 => table_plan(file, sheet, grid, &t, fit),
+        Some((total, t, fit)) if total >= 1.2 => table_plan(file, sheet, &t, fit, lang),
         Some((total, _, fit)) => SheetPlan::skip(
             file,
             sheet,
-            format!("no form fits well enough (best: {} at {total:.2}); check this", fit.name),
+            words::say(words::WEAK, lang, &[("kind", fit.name), ("score", &format!("{total:.2}"))]),
         ),
-        None => SheetPlan::skip(file, sheet, "no header row names dossier's fields".into()),
+        None => SheetPlan::skip(file, sheet, words::NO_HEADER.get(lang).into()),
     }
 }
 
@@ -257,8 +262,13 @@ fn analyse(file: &str, sheet: &str, grid: &Grid) -> SheetPlan {
 fn candidate_tables(grid: &Grid, rows: &[u32]) -> Vec<Table> {
     let mut out = Vec::new();
     for (i, &r) in rows.iter().enumerate().take(HEADER_SCAN) {
-        let texts = grid.row(r).filter(|(c, g)| g.origin.is_none_or(|o| o == (r, *c)) && is_label(&g.cell)).count();
-        if texts < 2 {
+        let labels: Vec<&Cell> = grid
+            .row(r)
+            .filter(|(c, g)| g.origin.is_none_or(|o| o == (r, *c)) && is_label(&g.cell))
+            .map(|(_, g)| &g.cell)
+            .collect();
+        // A header row has two short texts at least, one of them naming a field.
+        if labels.len() < 2 || !labels.iter().any(|c| names_a_field(&c.display())) {
             continue;
         }
         let data: Vec<u32> = rows[i + 1..].to_vec();
@@ -275,6 +285,16 @@ fn candidate_tables(grid: &Grid, rows: &[u32]) -> Vec<Table> {
         }
     }
     out
+}
+
+/// Whether a text names a field of some table kind well (a header, not a value).
+fn names_a_field(text: &str) -> bool {
+    let h = HeaderText::new(text);
+    TABLE_KINDS.iter().chain(["retrospective"].iter()).any(|name| {
+        kind_of(name).is_some_and(|(kind, _)| {
+            kind.fields.iter().filter(|f| !f.computed).any(|f| header_score(&h, name, f.key, f).0 >= 0.55)
+        })
+    })
 }
 
 fn is_label(cell: &Cell) -> bool {
@@ -311,6 +331,8 @@ fn table_at(grid: &Grid, r: u32, parent: Option<u32>, data: &[u32]) -> Table {
         }
         let child = grid.label(r, c);
         let up = parent.and_then(|p| grid.label(p, c));
+        // The lower header of a two-row header names the column too (`Initial` over `Impact`).
+        let lower = child.as_deref().filter(|_| up.is_some()).map(|t| std::rc::Rc::new(HeaderText::new(t)));
         let header = match (up, child) {
             (Some(p), Some(ch)) if p != ch => {
                 let sep = if p.is_ascii() && ch.is_ascii() { " " } else { "" };
@@ -331,17 +353,19 @@ fn table_at(grid: &Grid, r: u32, parent: Option<u32>, data: &[u32]) -> Table {
         let headerless = header.is_empty();
         out.push(Col {
             col: c,
+            lower,
+            text: std::rc::Rc::new(HeaderText::new(&header)),
             header: if headerless { column_name(c) } else { header },
             headerless,
             profile: Profile::of(cells),
         });
     }
-    Table { row: r, upper: parent.unwrap_or(r), cols: out, data_rows: data.len() }
+    Table { upper: parent.unwrap_or(r), cols: out, data_rows: data.len() }
 }
 
 /// How well a table fits a kind: columns given its fields one-to-one; None when a field the
 /// kind cannot do without has no column.
-fn fit(t: &Table, name: &'static str, file: &str, sheet: &str) -> Option<Fit> {
+fn fit(t: &Table, name: &'static str, file: &str, sheet: &str, lang: Lang) -> Option<Fit> {
     let (kind, _) = kind_of(name)?;
     let fields: Vec<&'static FieldDef> = match name {
         "retrospective" => {
@@ -358,7 +382,7 @@ fn fit(t: &Table, name: &'static str, file: &str, sheet: &str) -> Option<Fit> {
             let row = fields
                 .iter()
                 .map(|f| {
-                    let (s, ev1) = column_score(c, name, f);
+                    let (s, ev1) = column_score(c, name, f, lang);
                     ev.push(ev1);
                     s
                 })
@@ -403,15 +427,26 @@ fn fit(t: &Table, name: &'static str, file: &str, sheet: &str) -> Option<Fit> {
 }
 
 /// The score of one column for one field, and its evidence.
-fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
+fn column_score(c: &Col, kind: &str, f: &'static FieldDef, lang: Lang) -> (f64, String) {
     let p = &c.profile;
     let fit = content_fit(p, f);
     if c.headerless {
         // Only a running number can be read without a header: the id.
         let ok = f.key == "id" && p.n > 0 && p.share(p.ids) >= 0.9 && p.unique() >= 0.9;
-        return if ok { (0.6, format!("{}/{} ids, no header", p.ids, p.n)) } else { (0.0, String::new()) };
+        let (k, n) = (p.ids.to_string(), p.n.to_string());
+        return if ok {
+            (0.6, words::say(words::IDS_NO_HEADER, lang, &[("k", &k), ("n", &n)]))
+        } else {
+            (0.0, String::new())
+        };
     }
-    let (h, phrase) = header_score(&c.header, kind, f.key, f);
+    let (mut h, mut phrase) = header_score(&c.text, kind, f.key, f);
+    if let Some(lower) = &c.lower
+        && let (s, p) = header_score(lower, kind, f.key, f)
+        && s > h
+    {
+        (h, phrase) = (s, p);
+    }
     let mut s = h * fit;
     // An enumeration column whose words read as none of the field's codes does not hold it.
     if let Type::Enum(e) = f.ty
@@ -425,37 +460,43 @@ fn column_score(c: &Col, kind: &str, f: &FieldDef) -> (f64, String) {
         && s < 0.45
         && p.n >= 2
         && p.share(p.enum_hits.get(e.name).copied().unwrap_or(0)) >= 0.8
-        && !names_no_field(&c.header)
+        && !c.text_no_field()
     {
         s = 0.45;
     }
-    let cells = describe(p, f);
-    let mut ev = if phrase.is_empty() { cells } else { format!("{cells}header ≈ “{phrase}”") };
+    let cells = describe(p, f, lang);
+    let mut ev = if phrase.is_empty() {
+        cells
+    } else {
+        format!("{cells}{}", words::say(words::HEADER, lang, &[("phrase", phrase)]))
+    };
     // Ids are recognisable by themselves: unique codes (`T2.1`, `R-001`) or a running number.
-    if f.key == "id" && s < 0.55 && p.n >= 2 && p.long == 0 && p.unique() >= 0.9 && !names_no_field(&c.header) {
+    if f.key == "id" && s < 0.55 && p.n >= 2 && p.long == 0 && p.unique() >= 0.9 && !c.text_no_field() {
         let coded = p.share(p.ids) >= 0.9 && (p.ints.len() < p.n || p.is_running());
         if coded {
             s = 0.55;
-            ev = format!("{}/{} ids, unique", p.ids, p.n);
+            ev = words::say(words::IDS_UNIQUE, lang, &[("k", &p.ids.to_string()), ("n", &p.n.to_string())]);
         }
     }
     (s, ev)
 }
 
 /// What the cells say about a field, for the evidence comment (`12/12 dates; `).
-fn describe(p: &Profile, f: &FieldDef) -> String {
+fn describe(p: &Profile, f: &FieldDef, lang: Lang) -> String {
+    let n = p.n.to_string();
+    let say = |text, k: usize| words::say(text, lang, &[("k", &k.to_string()), ("n", &n)]);
     if p.n == 0 {
-        return "empty column; ".into();
+        return format!("{}{}", words::EMPTY.get(lang), words::SEP.get(lang));
     }
     let part = match f.ty {
-        Type::Date | Type::DateTime => format!("{}/{} dates", p.dates, p.n),
-        Type::Percent => format!("{}/{} numbers", p.numbers.max(p.percents), p.n),
-        Type::Party | Type::Parties => format!("{}/{} names", p.parties, p.n),
-        Type::Enum(_) => format!("{} distinct words", p.distinct.len()),
-        _ if f.key == "id" => format!("{}/{} ids", p.ids, p.n),
-        _ => format!("{} values", p.n),
+        Type::Date | Type::DateTime => say(words::DATES, p.dates),
+        Type::Percent => say(words::NUMBERS, p.numbers.max(p.percents)),
+        Type::Party | Type::Parties => say(words::NAMES, p.parties),
+        Type::Enum(_) => say(words::WORDS, p.distinct.len()),
+        _ if f.key == "id" => say(words::IDS, p.ids),
+        _ => say(words::VALUES, p.n),
     };
-    format!("{part}; ")
+    format!("{part}{}", words::SEP.get(lang))
 }
 
 /// Kind words in the sheet name (strong) or the file name. Where several kinds' words are
@@ -505,7 +546,7 @@ fn kind_of(name: &str) -> Option<(&'static KindDef, bool)> {
     }
 }
 
-fn table_plan(file: &str, sheet: &str, grid: &Grid, t: &Table, fit: Fit) -> SheetPlan {
+fn table_plan(file: &str, sheet: &str, t: &Table, fit: Fit, lang: Lang) -> SheetPlan {
     let (kind, table) = kind_of(fit.name).expect("a table kind");
     let mut plan = SheetPlan::skip(file, sheet, String::new());
     plan.kind = SheetKind::Read { kind, table: table || fit.name != "retrospective" };
@@ -514,32 +555,30 @@ fn table_plan(file: &str, sheet: &str, grid: &Grid, t: &Table, fit: Fit) -> Shee
     }
     plan.header_row = Some(t.upper + 1);
     let matched = fit.cols.iter().flatten().count();
-    plan.why = format!("{matched} of {} columns name its fields; {} rows", t.cols.len(), t.data_rows);
+    let (m, n, rows) = (matched.to_string(), t.cols.len().to_string(), t.data_rows.to_string());
+    plan.why = words::say(words::TABLE, lang, &[("m", &m), ("n", &n), ("rows", &rows)]);
     let mut cols = fit.cols.clone();
-    values::fix_dates(&t.cols.iter().map(|c| &c.header).collect::<Vec<_>>(), &mut cols, kind);
+    values::fix_dates(&t.cols.iter().map(|c| &c.header).collect::<Vec<_>>(), &mut cols, kind, lang);
     for (c, choice) in t.cols.iter().zip(&cols) {
         let choice = match choice {
             Some((f, s, ev)) => ColumnChoice {
                 header: c.header.clone(),
                 target: Some(Target { kind, field: f, parent: None }),
                 evidence: ev.clone(),
-                sure: *s >= 0.6,
+                confidence: *s,
             },
             None if c.headerless => continue,
             None => {
-                let why = if names_no_field(&c.header) {
-                    "no field for this".to_string()
-                } else {
-                    "no field fits".to_string()
-                };
-                ColumnChoice { header: c.header.clone(), target: None, evidence: why, sure: true }
+                let why =
+                    if c.text_no_field() { words::NO_FIELD_FOR } else { words::NO_FIELD_FITS }.get(lang).to_string();
+                ColumnChoice { header: c.header.clone(), target: None, evidence: why, confidence: 1.0 }
             }
         };
         plan.columns.push(choice);
     }
     let assigned: BTreeMap<&str, &Col> =
         t.cols.iter().zip(&cols).filter_map(|(c, ch)| ch.as_ref().map(|(f, _, _)| (f.key, c))).collect();
-    plan.values = values::value_maps(kind, &assigned);
+    plan.values = values::value_maps(kind, &assigned, lang);
     // An enumeration column whose words mostly read as no code does not hold that field.
     let unread: Vec<&str> = plan
         .values
@@ -560,14 +599,14 @@ fn table_plan(file: &str, sheet: &str, grid: &Grid, t: &Table, fit: Fit) -> Shee
     if !unread.is_empty() {
         plan.values.retain(|v| !unread.contains(&v.target.field.key));
         for c in plan.columns.iter_mut().filter(|c| c.target.is_some_and(|t| unread.contains(&t.field.key))) {
-            c.evidence = format!("its words read as no {} code", c.target.map_or("", |t| t.field.key));
+            c.evidence = words::say(words::UNREAD_WORDS, lang, &[("field", c.target.map_or("", |t| t.field.key))]);
             c.target = None;
         }
     }
     let assigned: BTreeMap<&str, &Col> = assigned.into_iter().filter(|(k, _)| !unread.contains(k)).collect();
-    plan.dates = values::date_order(kind, &assigned);
-    plan.set = values::constants(kind, fit.name, file, sheet, &assigned, t);
-    plan.ids = values::ids(kind, fit.name, &assigned, sheet, grid, t.row);
+    plan.dates = values::date_order(kind, &assigned, lang);
+    plan.set = values::constants(kind, fit.name, file, sheet, &assigned, t, lang);
+    plan.ids = values::ids(kind, fit.name, &assigned, lang);
     plan
 }
 
@@ -575,20 +614,20 @@ fn table_plan(file: &str, sheet: &str, grid: &Grid, t: &Table, fit: Fit) -> Shee
 struct FormFit {
     name: &'static str,
     total: f64,
-    labels: Vec<(String, Option<Target>, String, bool)>,
+    labels: Vec<(String, Option<Target>, String, f64)>,
 }
 
 impl FormFit {
-    fn into_plan(self, file: &str, sheet: &str) -> SheetPlan {
+    fn into_plan(self, file: &str, sheet: &str, lang: Lang) -> SheetPlan {
         let (kind, _) = kind_of(self.name).expect("a form kind");
         let mut plan = SheetPlan::skip(file, sheet, String::new());
         plan.kind = SheetKind::Read { kind, table: false };
         let n = self.labels.iter().filter(|l| l.1.is_some()).count();
-        plan.why = format!("a form: {n} labels name its fields");
+        plan.why = words::say(words::FORM, lang, &[("n", &n.to_string())]);
         let mut seen = std::collections::BTreeSet::new();
-        for (label, target, ev, sure) in self.labels {
+        for (label, target, ev, confidence) in self.labels {
             if seen.insert(normalize(&label)) {
-                plan.columns.push(ColumnChoice { header: label, target, evidence: ev, sure });
+                plan.columns.push(ColumnChoice { header: label, target, evidence: ev, confidence });
             }
         }
         plan
@@ -596,7 +635,7 @@ impl FormFit {
 }
 
 /// Forms read by their labels: minutes, retrospectives, a requirement form.
-fn form_fit(grid: &Grid, rows: &[u32], file: &str, sheet: &str) -> Option<FormFit> {
+fn form_fit(grid: &Grid, rows: &[u32], file: &str, sheet: &str, lang: Lang) -> Option<FormFit> {
     let mut best: Option<FormFit> = None;
     for name in ["meetings", "retrospective", "requirement"] {
         let (kind, _) = kind_of(name)?;
@@ -612,7 +651,7 @@ fn form_fit(grid: &Grid, rows: &[u32], file: &str, sheet: &str) -> Option<FormFi
                 if !is_label(cell) || text.trim().chars().count() > 24 {
                     continue;
                 }
-                let best_target = form_target(kind, name, text);
+                let best_target = form_target(kind, name, text, lang);
                 let label_shaped = text.trim_end().ends_with([':', '：']);
                 // A header row of a sub-table (≥ 3 short texts) counts its cells as labels too.
                 let in_header_row = row_labels >= 3 && cells.len() == row_labels;
@@ -621,10 +660,10 @@ fn form_fit(grid: &Grid, rows: &[u32], file: &str, sheet: &str) -> Option<FormFi
                         if target.parent.is_none() && fields.insert(target.field.key) {
                             total += s;
                         }
-                        labels.push((text.trim().to_string(), Some(target), ev, s >= 0.9));
+                        labels.push((text.trim().to_string(), Some(target), ev, s));
                     }
                     None if label_shaped || (in_header_row && i + 1 < cells.len()) => {
-                        labels.push((text.trim().to_string(), None, "no field fits".into(), true));
+                        labels.push((text.trim().to_string(), None, words::NO_FIELD_FITS.get(lang).into(), 1.0));
                     }
                     None => {}
                 }
@@ -642,12 +681,13 @@ fn form_fit(grid: &Grid, rows: &[u32], file: &str, sheet: &str) -> Option<FormFi
 }
 
 /// The field (or sub-table field) of a form a label names, when it names one well.
-fn form_target(kind: &'static KindDef, name: &str, label: &str) -> Option<(Target, f64, String)> {
+fn form_target(kind: &'static KindDef, name: &str, label: &str, lang: Lang) -> Option<(Target, f64, String)> {
+    let text = HeaderText::new(label);
     let mut best: Option<(Target, f64, String)> = None;
     let mut consider = |target: Target, key: &str| {
-        let (s, phrase) = header_score(label, name, key, target.field);
+        let (s, phrase) = header_score(&text, name, key, target.field);
         if s >= 0.85 && best.as_ref().is_none_or(|b| s > b.1) {
-            best = Some((target, s, format!("label ≈ “{phrase}”")));
+            best = Some((target, s, words::say(words::LABEL, lang, &[("phrase", phrase)])));
         }
     };
     for f in kind.fields.iter().filter(|f| !f.computed) {
@@ -664,5 +704,5 @@ fn form_target(kind: &'static KindDef, name: &str, label: &str) -> Option<(Targe
             }
         }
     }
-    best.filter(|_| !names_no_field(label) || main_text(label).chars().count() <= 3)
+    best.filter(|_| !text.no_field() || main_text(label).chars().count() <= 3)
 }

@@ -83,11 +83,13 @@ impl Profile {
         if text.contains('\n') || text.chars().count() > 40 {
             self.long += 1;
         }
-        if parse_date(text, Some(2000)).is_some() {
-            self.dates += 1;
-        } else if [DateOrder::Dmy, DateOrder::Mdy].iter().any(|o| reorder_date(text, *o).is_some()) {
+        // Day-month-year texts (`13/01/2025`, `05/02/25`) are kept whether or not their order
+        // is clear by itself: together they tell the column's order.
+        if [DateOrder::Dmy, DateOrder::Mdy].iter().any(|o| reorder_date(text, *o).is_some()) {
             self.dates += 1;
             self.ordered_dates.push(text.to_string());
+        } else if parse_date(text, Some(2000)).is_some() {
+            self.dates += 1;
         }
         if text.contains('%') && parse_percent(text).is_some() {
             self.percents += 1;

@@ -2,6 +2,9 @@
 //! words, times what its cells hold against the field's type. Columns are then given fields
 //! one-to-one per sheet by the best total (Kuhn–Munkres).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;
 
@@ -12,42 +15,120 @@ use crate::schema::{FieldDef, KindDef, Type, normalize};
 /// Below this a column gets no field (`~`).
 pub const MIN_SCORE: f64 = 0.36;
 
-/// How well a header names something: 1.0 the same words, less when the phrase is only part
-/// of the header, 0 when it is not in it.
-/// A phrase written `=说明` matches only the whole header.
-pub fn phrase_match(header: &str, phrase: &str) -> f64 {
-    let main = main_text(header);
-    let exact_only = phrase.starts_with('=');
-    let phrase = phrase.trim_start_matches('=');
-    let (nh, np) = (normalize(&main), normalize(phrase));
-    if np.is_empty() || nh.is_empty() {
-        return 0.0;
+/// A header, read once: its main text (no bracketed remarks, no trailing colon) normalised and
+/// as words, the whole text normalised, and whether it names something dossier keeps no
+/// field for.
+#[derive(Debug)]
+pub struct HeaderText {
+    main: String,
+    full: String,
+    tokens: Vec<String>,
+    chars: usize,
+    no_field: bool,
+    /// The text with its brackets opened (`ToDo(priority)` → `ToDo priority`), when it has any.
+    inner: Option<Box<HeaderText>>,
+}
+
+impl HeaderText {
+    pub fn new(header: &str) -> HeaderText {
+        let main_raw = main_text(header);
+        let main = normalize(&main_raw);
+        let tokens = tokens(&main_raw);
+        let no_field = NOT_FIELDS
+            .iter()
+            .any(|w| if w.is_ascii() { tokens.iter().any(|t| t == w) } else { main.contains(&normalize(w)) });
+        let opened: String = header.chars().filter(|c| !matches!(c, '(' | ')' | '（' | '）' | '[' | ']')).collect();
+        let inner = (opened != header).then(|| Box::new(HeaderText::new(&opened.replace(char::is_whitespace, " "))));
+        HeaderText { chars: main.chars().count(), main, full: normalize(header), tokens, no_field, inner }
     }
-    if nh == np || normalize(header) == np {
-        return 1.0;
+
+    pub fn no_field(&self) -> bool {
+        self.no_field
     }
-    if exact_only {
-        return 0.0;
-    }
-    if phrase.is_ascii() {
-        let ht = tokens(&main);
-        let pt = tokens(phrase);
-        if pt.is_empty() || ht.is_empty() {
+
+    /// How well this header names a phrase: 1.0 the same words, less when the phrase is only
+    /// part of the header, 0 when it is not in it.
+    fn matches(&self, p: &Phrase) -> f64 {
+        if p.norm.is_empty() || self.main.is_empty() {
             return 0.0;
         }
-        // The phrase's words, in order, inside the header's.
-        let found = ht.windows(pt.len()).any(|w| w == pt.as_slice());
-        if !found {
+        if self.main == p.norm || self.full == p.norm {
+            return 1.0;
+        }
+        if p.exact_only {
             return 0.0;
         }
-        0.55 + 0.35 * pt.len() as f64 / ht.len() as f64
-    } else {
-        if !nh.contains(&np) {
-            return 0.0;
+        if p.ascii {
+            if p.tokens.is_empty() || self.tokens.is_empty() {
+                return 0.0;
+            }
+            // The phrase's words, in order, inside the header's.
+            if !self.tokens.windows(p.tokens.len()).any(|w| w == p.tokens.as_slice()) {
+                return 0.0;
+            }
+            0.55 + 0.35 * p.tokens.len() as f64 / self.tokens.len() as f64
+        } else {
+            if !self.main.contains(&p.norm) {
+                return 0.0;
+            }
+            0.55 + 0.35 * p.chars as f64 / self.chars as f64
         }
-        let (lp, lh) = (np.chars().count() as f64, nh.chars().count() as f64);
-        0.55 + 0.35 * lp / lh
     }
+}
+
+/// A name or lexicon word, read once.
+struct Phrase {
+    text: &'static str,
+    norm: String,
+    tokens: Vec<String>,
+    chars: usize,
+    ascii: bool,
+    exact_only: bool,
+    weight: f64,
+}
+
+impl Phrase {
+    fn new(text: &'static str, weight: f64) -> Phrase {
+        let exact_only = text.starts_with('=');
+        let text = text.trim_start_matches('=');
+        let norm = normalize(text);
+        Phrase {
+            text,
+            chars: norm.chars().count(),
+            norm,
+            tokens: tokens(text),
+            ascii: text.is_ascii(),
+            exact_only,
+            weight,
+        }
+    }
+}
+
+/// The phrases naming a field of a kind: its catalogue names, the lexicon's strong words, and
+/// its weak words at 0.6 — built once per process for each (kind, field).
+fn phrases(kind: &str, key: &str, field: &'static FieldDef) -> Arc<Vec<Phrase>> {
+    type Table = Mutex<HashMap<(String, String), Arc<Vec<Phrase>>>>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let mut table = TABLE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    table
+        .entry((kind.to_string(), key.to_string()))
+        .or_insert_with(|| {
+            let mut out: Vec<Phrase> =
+                field.names().filter(|n| *n != field.key || n.len() > 2).map(|n| Phrase::new(n, 1.0)).collect();
+            for fw in FIELD_WORDS.iter().filter(|fw| fw.kind == kind && fw.field == key) {
+                out.extend(fw.strong.iter().map(|p| Phrase::new(p, 1.0)));
+                out.extend(fw.weak.iter().map(|p| Phrase::new(p, 0.6)));
+            }
+            Arc::new(out)
+        })
+        .clone()
+}
+
+/// How well a header names a phrase (see [`HeaderText`]); `=说明` matches only the whole
+/// header.
+#[cfg(test)]
+pub fn phrase_match(header: &str, phrase: &'static str) -> f64 {
+    HeaderText::new(header).matches(&Phrase::new(phrase, 1.0))
 }
 
 /// The header without bracketed remarks and a trailing colon: `Impact (resulting in…)` →
@@ -78,43 +159,27 @@ fn tokens(s: &str) -> Vec<String> {
 }
 
 /// How well a header names a field of `kind` (a mapping's kind name, for the lexicon): its
-/// catalogue names and the lexicon's strong words count fully, weak words at 0.6. Headers
-/// made of words for things dossier has no field for (scores, durations) count at a third.
-pub fn header_score(header: &str, kind: &str, key: &str, field: &FieldDef) -> (f64, String) {
-    let mut best = (0.0, String::new());
-    let mut consider = |phrase: &str, weight: f64| {
-        let s = phrase_match(header, phrase) * weight;
+/// catalogue names and the lexicon's strong words count fully, weak words at 0.6, what its
+/// brackets say a little less. Headers made of words for things dossier has no field for
+/// (scores, durations) count at a third. Returns the score and the phrase it matched.
+pub fn header_score(h: &HeaderText, kind: &str, key: &str, field: &'static FieldDef) -> (f64, &'static str) {
+    let mut best = (0.0, "");
+    for p in phrases(kind, key, field).iter() {
+        let s = h.matches(p) * p.weight;
         if s > best.0 {
-            best = (s, phrase.to_string());
+            best = (s, p.text);
         }
-    };
-    for name in field.names().filter(|n| *n != field.key || n.len() > 2) {
-        consider(name, 1.0);
     }
-    for fw in FIELD_WORDS.iter().filter(|fw| fw.kind == kind && fw.field == key) {
-        fw.strong.iter().for_each(|p| consider(p, 1.0));
-        fw.weak.iter().for_each(|p| consider(p, 0.6));
-    }
-    // What a bracket says counts too, a little less (`ToDo(priority)`).
-    let inner: String = header.chars().filter(|c| !matches!(c, '(' | ')' | '（' | '）' | '[' | ']')).collect();
-    if inner != header && best.0 < 0.5 {
-        let (s, p) = header_score(&inner.replace(|c: char| c.is_whitespace(), " "), kind, key, field);
+    if let Some(inner) = h.inner.as_deref().filter(|_| best.0 < 0.5) {
+        let (s, p) = header_score(inner, kind, key, field);
         if s * 0.7 > best.0 {
             best = (s * 0.7, p);
         }
     }
-    if best.0 < 1.0 && names_no_field(header) {
+    if best.0 < 1.0 && h.no_field {
         best.0 /= 3.0;
     }
     best
-}
-
-/// Whether a header is about something dossier keeps no field for.
-pub fn names_no_field(header: &str) -> bool {
-    let main = main_text(header);
-    let ht = tokens(&main);
-    let n = normalize(&main);
-    NOT_FIELDS.iter().any(|w| if w.is_ascii() { ht.iter().any(|t| t == w) } else { n.contains(&normalize(w)) })
 }
 
 /// How well a column's cells fit a field's type, 0–1 (an empty column: 0.6, the header
@@ -199,7 +264,7 @@ pub fn content_fit(p: &Profile, field: &FieldDef) -> f64 {
                 0.1
             } else if numbers >= 0.8 {
                 0.2
-            } else if matches!(field.key, "name" | "description" | "title" | "goal")
+            } else if matches!(field.key, "name" | "description" | "title" | "goal" | "measures" | "result")
                 && p.is_vocabulary()
                 && p.unique() < 0.5
             {

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::profile::Profile;
-use super::{Col, ValueChoice};
-use crate::ingest::grid::Grid;
+use super::{Col, ValueChoice, words};
 use crate::mapping::{DateOrder, Target};
+use crate::model::Lang;
 use crate::schema::lexicon::{ISSUE_WORDS, LEVELS, VALUE_WORDS};
 use crate::schema::{EnumDef, EnumValue, FieldDef, KindDef, Type, normalize};
 
@@ -18,6 +18,7 @@ pub(super) fn fix_dates(
     headers: &[&String],
     cols: &mut [Option<(&'static FieldDef, f64, String)>],
     kind: &'static KindDef,
+    lang: Lang,
 ) {
     let Some(planned) = kind.field("planned_end") else { return };
     let has = |cols: &[Option<(&'static FieldDef, f64, String)>], key: &str| {
@@ -32,27 +33,30 @@ pub(super) fn fix_dates(
         {
             let n = normalize(h);
             if !n.contains("实际") && !n.contains("actual") {
-                *c = Some((planned, *s, format!("{ev}; the plan's only end date")));
+                *c = Some((planned, *s, format!("{ev}{}{}", words::SEP.get(lang), words::ONLY_END.get(lang))));
             }
         }
     }
 }
 
 /// A value map for every enumeration column: the words the catalogue does not read already.
-pub(super) fn value_maps(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>) -> Vec<ValueChoice> {
+pub(super) fn value_maps(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>, lang: Lang) -> Vec<ValueChoice> {
     let mut out = Vec::new();
     for (key, col) in cols {
         let Some(f) = kind.field(key) else { continue };
         let Type::Enum(e) = f.ty else { continue };
         let p = &col.profile;
-        let words =
-            if matches!(f.key, "impact" | "priority") { scale_words(e, f.key, p, &col.header) } else { Vec::new() };
+        let words = if matches!(f.key, "impact" | "priority") {
+            scale_words(e, f.key, p, &col.header, lang)
+        } else {
+            Vec::new()
+        };
         let mut choice = ValueChoice { target: Target { kind, field: f, parent: None }, words };
         for (word, _) in &p.distinct {
             if choice.words.iter().any(|(w, ..)| w == word) || e.lookup(word).is_some() {
                 continue;
             }
-            let (v, ev, sure) = word_code(e, word);
+            let (v, ev, sure) = word_code(e, word, lang);
             choice.words.push((word.clone(), v, ev, sure));
         }
         if !choice.words.is_empty() {
@@ -65,11 +69,19 @@ pub(super) fn value_maps(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>) ->
 /// The share of a column's cells whose words read as one of the enumeration's codes: by the
 /// catalogue, the lexicon, a scale, or closely enough.
 pub(super) fn readable_share(e: &'static EnumDef, key: &str, p: &Profile, header: &str) -> f64 {
-    let scaled = if matches!(key, "impact" | "priority") { scale_words(e, key, p, header) } else { Vec::new() };
+    // Hundreds of different words are no vocabulary: only the catalogue's own names count.
+    if p.distinct.len() > 40 {
+        let read: usize = p.distinct.iter().filter(|(w, _)| e.lookup(w).is_some()).map(|(_, n)| n).sum();
+        return p.share(read);
+    }
+    let scaled =
+        if matches!(key, "impact" | "priority") { scale_words(e, key, p, header, Lang::En) } else { Vec::new() };
     let read: usize = p
         .distinct
         .iter()
-        .filter(|(w, _)| e.lookup(w).is_some() || scaled.iter().any(|(s, ..)| s == w) || word_code(e, w).0.is_some())
+        .filter(|(w, _)| {
+            e.lookup(w).is_some() || scaled.iter().any(|(s, ..)| s == w) || word_code(e, w, Lang::En).0.is_some()
+        })
         .map(|(_, n)| n)
         .sum();
     p.share(read)
@@ -77,15 +89,15 @@ pub(super) fn readable_share(e: &'static EnumDef, key: &str, p: &Profile, header
 
 /// A word's code: the lexicon's, a level named in brackets at its end (`Fix the API (High)`),
 /// else the nearest name when close, else none (`~`).
-fn word_code(e: &'static EnumDef, word: &str) -> (Option<&'static EnumValue>, String, bool) {
+fn word_code(e: &'static EnumDef, word: &str, lang: Lang) -> (Option<&'static EnumValue>, String, bool) {
     if let Some(inner) = trailing_bracket(word)
-        && let Some(v) = e.lookup(&inner).or_else(|| word_code(e, &inner).0)
+        && let Some(v) = e.lookup(&inner).or_else(|| word_code(e, &inner, lang).0)
     {
-        return (Some(v), format!("“({inner})” at its end"), true);
+        return (Some(v), words::say(words::BRACKET, lang, &[("inner", &inner)]), true);
     }
     let n = normalize(word);
     if let Some((_, _, code)) = VALUE_WORDS.iter().find(|(en, w, _)| *en == e.name && normalize(w) == n) {
-        return (e.value(code), format!("“{word}” means {code}"), true);
+        return (e.value(code), words::say(words::MEANS, lang, &[("word", word), ("code", code)]), true);
     }
     // A longer label holding one value's name (`Ready for testing (QA)`).
     let mut near: Option<(f64, &'static EnumValue)> = None;
@@ -105,8 +117,8 @@ fn word_code(e: &'static EnumDef, word: &str) -> (Option<&'static EnumValue>, St
         }
     }
     match near {
-        Some((s, v)) if s >= 0.75 => (Some(v), format!("close to “{}”", v.code), false),
-        _ => (None, "no code fits".into(), false),
+        Some((s, v)) if s >= 0.75 => (Some(v), words::say(words::CLOSE, lang, &[("code", v.code)]), false),
+        _ => (None, words::NO_CODE.get(lang).into(), false),
     }
 }
 
@@ -125,6 +137,7 @@ fn scale_words(
     key: &str,
     p: &Profile,
     header: &str,
+    lang: Lang,
 ) -> Vec<(String, Option<&'static EnumValue>, String, bool)> {
     let codes: [&str; 3] = if key == "impact" { ["low", "medium", "high"] } else { ["P2", "P1", "P0"] };
     let level = |i: usize| e.value(codes[i]);
@@ -141,7 +154,12 @@ fn scale_words(
             } else {
                 0
             };
-            out.push((word.clone(), level(i), format!("{word} of a 1–{k} scale"), true));
+            out.push((
+                word.clone(),
+                level(i),
+                words::say(words::SCALE, lang, &[("word", word), ("k", &k.to_string())]),
+                true,
+            ));
         }
         return out;
     }
@@ -171,7 +189,7 @@ fn scale_words(
             0
         };
         if e.lookup(&word).map(|v| v.code) != level(idx).map(|v| v.code) {
-            out.push((word, level(idx), "level word, by rank".to_string(), true));
+            out.push((word, level(idx), words::RANK.get(lang).to_string(), true));
         }
     }
     out
@@ -209,7 +227,11 @@ fn intensity(word: &str) -> Option<i32> {
 }
 
 /// The date order of the plan's ambiguous text dates, when it has any.
-pub(super) fn date_order(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>) -> Option<(DateOrder, String, bool)> {
+pub(super) fn date_order(
+    kind: &'static KindDef,
+    cols: &BTreeMap<&str, &Col>,
+    lang: Lang,
+) -> Option<(DateOrder, String, bool)> {
     let mut all = Profile::default();
     for (key, col) in cols {
         if kind.field(key).is_some_and(|f| matches!(f.ty, Type::Date | Type::DateTime)) {
@@ -221,10 +243,8 @@ pub(super) fn date_order(kind: &'static KindDef, cols: &BTreeMap<&str, &Col>) ->
     }
     let example = all.ordered_dates[0].clone();
     match all.date_order() {
-        Some(o) => Some((o, format!("text dates such as “{example}”"), true)),
-        None => {
-            Some((DateOrder::Dmy, format!("text dates such as “{example}” could be either order; check this"), false))
-        }
+        Some(o) => Some((o, words::say(words::DATE_ORDER, lang, &[("example", &example)]), true)),
+        None => Some((DateOrder::Dmy, words::say(words::DATE_EITHER, lang, &[("example", &example)]), false)),
     }
 }
 
@@ -237,6 +257,7 @@ pub(super) fn constants(
     sheet: &str,
     cols: &BTreeMap<&str, &Col>,
     t: &super::Table,
+    lang: Lang,
 ) -> Vec<(Target, String, String)> {
     let mut out = Vec::new();
     if name == "risks"
@@ -258,11 +279,11 @@ pub(super) fn constants(
         };
         let headers = || t.cols.iter().filter(|c| cols.values().any(|x| x.col == c.col)).map(|c| c.header.as_str());
         let why = if says_issue(sheet) && !says_risk(sheet) {
-            Some(format!("the sheet name “{sheet}” says issues"))
+            Some(words::say(words::ISSUE_SHEET, lang, &[("sheet", sheet)]))
         } else if !says_risk(sheet) && headers().any(|h| says_issue(h) && !says_risk(h)) {
-            Some("the headers say issues".to_string())
+            Some(words::ISSUE_HEADERS.get(lang).to_string())
         } else if !says_risk(sheet) && says_issue(stem) && !says_risk(stem) {
-            Some(format!("the file name “{stem}” says issues"))
+            Some(words::say(words::ISSUE_FILE, lang, &[("stem", stem)]))
         } else {
             None
         };
@@ -278,7 +299,7 @@ pub(super) fn constants(
         out.push((
             Target { kind, field: f, parent: None },
             v.code.to_string(),
-            format!("the sheet name “{sheet}” is a status"),
+            words::say(words::STATUS_SHEET, lang, &[("sheet", sheet)]),
         ));
     }
     out
@@ -297,9 +318,7 @@ pub(super) fn ids(
     kind: &'static KindDef,
     name: &str,
     cols: &BTreeMap<&str, &Col>,
-    _sheet: &str,
-    _grid: &Grid,
-    _row: u32,
+    lang: Lang,
 ) -> Option<(String, String)> {
     if cols.contains_key("id") || !kind.field("id").is_some_and(|f| f.required) {
         return None;
@@ -311,5 +330,5 @@ pub(super) fn ids(
         "requirements" => "REQ",
         _ => "ID",
     };
-    Some((format!("{prefix}-{{row}}"), "no column holds ids: made from the row number".into()))
+    Some((format!("{prefix}-{{row}}"), words::IDS_MADE.get(lang).into()))
 }

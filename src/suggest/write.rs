@@ -7,18 +7,32 @@ use crate::model::{L10n, Lang};
 use crate::schema::normalize;
 
 const HEAD: L10n = L10n::new(
-    "# dossier 映射文件(由 `dossier map suggest` 根据表头和单元格内容生成)。\n\
-     # 每行注释是依据;标有“请核对”的行请逐一检查。`~` 表示该列不是字段(保留为 extra)。\n\
-     # 使用:dossier check <文件> --map <本文件>",
-    "# dossier 對應檔(由 `dossier map suggest` 根據表頭和儲存格內容產生)。\n\
-     # 每列註解是依據;標有「請核對」的列請逐一檢查。`~` 表示該欄不是欄位(保留為 extra)。\n\
-     # 使用:dossier check <檔案> --map <本檔案>",
+    "# dossier 映射文件（由 `dossier map suggest` 根据表头和单元格内容生成）。\n\
+     # 每行注释是依据；标有“请核对”的行请逐一检查。`~` 表示该列不是字段（保留为 extra）。\n\
+     # 使用：dossier check <文件> --map <本文件>",
+    "# dossier 對應檔（由 `dossier map suggest` 根據表頭和儲存格內容產生）。\n\
+     # 每列註解是依據；標有「請核對」的列請逐一檢查。`~` 表示該欄不是欄位（保留為 extra）。\n\
+     # 使用：dossier check <檔案> --map <本檔案>",
     "# dossier mapping (written by `dossier map suggest` from the headers and the cells).\n\
      # Each comment gives the evidence; check every line marked “check this”. `~` means the\n\
      # column is not a field (its values are kept as extra).\n\
      # Use: dossier check <files> --map <this file>",
 );
 const CHECK: L10n = L10n::new("请核对", "請核對", "check this");
+const HIGH: L10n = L10n::new("把握高", "把握高", "sure");
+const MEDIUM: L10n = L10n::new("把握中等", "把握中等", "likely");
+
+/// The confidence note of a column line: `; sure`, `; likely`, or `; check this`.
+fn confidence(score: f64, mapped: bool, lang: Lang) -> String {
+    let word = if !mapped || score >= 0.85 {
+        HIGH
+    } else if score >= 0.6 {
+        MEDIUM
+    } else {
+        CHECK
+    };
+    format!("{}{}", super::words::SEP.get(lang), word.get(lang))
+}
 const SKIPPED: L10n = L10n::new("跳过", "略過", "skipped");
 
 /// The whole file: the existing mapping's aliases (kept as written), then a rule per sheet.
@@ -58,7 +72,7 @@ pub(super) fn yaml(plans: &[SheetPlan], existing: &Mapping, lang: Lang) -> Strin
             ..SheetPlan::skip("", &r.pattern, String::new())
         };
         let mut plan = plan;
-        plan.keep(r);
+        plan.keep(r, lang);
         let file = r.file.clone();
         sheet_with_file(&mut out, &plan, file, lang);
     }
@@ -94,7 +108,7 @@ fn sheet_with_file(out: &mut String, p: &SheetPlan, file: Option<String>, lang: 
         let mut seen = std::collections::BTreeSet::new();
         for c in p.columns.iter().filter(|c| seen.insert(normalize(&c.header))) {
             let target = c.target.map_or("~".to_string(), |t| t.key());
-            let mark = if c.sure { String::new() } else { format!("; {check}") };
+            let mark = confidence(c.confidence, c.target.is_some(), lang);
             out.push_str(&format!("      {}: {target}  # {}{mark}\n", quote(&c.header), comment(&c.evidence)));
         }
     }
@@ -105,7 +119,7 @@ fn sheet_with_file(out: &mut String, p: &SheetPlan, file: Option<String>, lang: 
             let mut seen = std::collections::BTreeSet::new();
             for (word, value, ev, sure) in v.words.iter().filter(|w| seen.insert(normalize(&w.0))) {
                 let code = value.map_or("~", |v| v.code);
-                let mark = if *sure { String::new() } else { format!("; {check}") };
+                let mark = if *sure { String::new() } else { format!("{}{check}", super::words::SEP.get(lang)) };
                 out.push_str(&format!("        {}: {code}  # {}{mark}\n", quote(word), comment(ev)));
             }
         }
@@ -120,7 +134,7 @@ fn sheet_with_file(out: &mut String, p: &SheetPlan, file: Option<String>, lang: 
         out.push_str(&format!("    ids: {}  # {}\n", quote(ids), comment(ev)));
     }
     if let Some((order, ev, sure)) = &p.dates {
-        let mark = if *sure { String::new() } else { format!("; {check}") };
+        let mark = if *sure { String::new() } else { format!("{}{check}", super::words::SEP.get(lang)) };
         out.push_str(&format!("    dates: {}  # {}{mark}\n", order.name(), comment(ev)));
     }
 }

@@ -4,14 +4,14 @@ use super::{Check, MaybeValue, raw, show_when};
 use crate::model::{L10n, Record};
 
 const BEFORE: L10n = L10n::new(
-    "{who}:{end}({end_value})早于{start}({start_value})",
-    "{who}:{end}({end_value})早於{start}({start_value})",
+    "{who}：{end}（{end_value}）早于{start}（{start_value}）",
+    "{who}：{end}（{end_value}）早於{start}（{start_value}）",
     "{who}: {end} {end_value} is before {start} {start_value}",
 );
 const EXPECTED: L10n = L10n::new("不早于 {start_value}", "不早於 {start_value}", "on or after {start_value}");
 const HINT: L10n = L10n::new(
-    "检查两个日期是否填反,或年份、月份是否写错",
-    "檢查兩個日期是否填反,或年份、月份是否寫錯",
+    "检查两个日期是否填反，或年份、月份是否写错",
+    "檢查兩個日期是否填反，或年份、月份是否寫錯",
     "check whether the two dates are swapped or the year or month is wrong",
 );
 
@@ -79,7 +79,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field.as_deref(), Some("planned_end"));
         assert_eq!(d[0].loc.line, Some(5));
-        assert_eq!(d[0].message, "任务 2.1:计划结束时间(2024-07-26)早于计划开始时间(2024-08-05)");
+        assert_eq!(d[0].message, "任务 2.1：计划结束时间（2024-07-26）早于计划开始时间（2024-08-05）");
         assert_eq!(d[0].expected.as_deref(), Some("不早于 2024-08-05"));
     }
 

@@ -55,15 +55,15 @@ impl<'p> Graph<'p> {
 }
 
 const DANGLING: L10n = L10n::new(
-    "{who}:{label}“{entry}”不是本项目中的任务ID",
-    "{who}:{label}「{entry}」不是本專案中的任務ID",
+    "{who}：{label}“{entry}”不是本项目中的任务ID",
+    "{who}：{label}「{entry}」不是本專案中的任務ID",
     "{who}: {label} “{entry}” names no task of this project",
 );
 const DANGLING_EXPECTED: L10n = L10n::new("已有任务的任务ID", "已有任務的任務ID", "the id of an existing task");
-const DANGLING_HINT_NEAR: L10n = L10n::new("是否应为“{id}”?", "是否應為「{id}」?", "did you mean “{id}”?");
+const DANGLING_HINT_NEAR: L10n = L10n::new("是否应为“{id}”？", "是否應為「{id}」？", "did you mean “{id}”?");
 const DANGLING_HINT: L10n = L10n::new(
-    "填写前置任务的任务ID(如 1.1),多个用“、”分隔;前置任务需先在任务表中登记",
-    "填寫前置任務的任務ID(如 1.1),多個用「、」分隔;前置任務需先在任務表中登記",
+    "填写前置任务的任务ID（如 1.1），多个用“、”分隔；前置任务需先在任务表中登记",
+    "填寫前置任務的任務ID（如 1.1），多個用「、」分隔；前置任務需先在任務表中登記",
     "write the prerequisite's task id (e.g. 1.1), several separated by commas; the prerequisite must be in the task table",
 );
 
@@ -118,11 +118,11 @@ fn nearest<'a>(g: &'a Graph<'_>, entry: &str) -> Option<&'a str> {
 }
 
 const CYCLE: L10n =
-    L10n::new("依赖任务形成循环:{cycle}", "依賴任務形成循環:{cycle}", "Dependencies form a cycle: {cycle}");
+    L10n::new("依赖任务形成循环：{cycle}", "依賴任務形成循環：{cycle}", "Dependencies form a cycle: {cycle}");
 const CYCLE_EXPECTED: L10n = L10n::new("无循环的依赖关系", "無循環的依賴關係", "dependencies without a cycle");
 const CYCLE_HINT: L10n = L10n::new(
-    "去掉循环中的一条依赖,让任务可以按先后顺序执行",
-    "去掉循環中的一條依賴,讓任務可以按先後順序執行",
+    "去掉循环中的一条依赖，让任务可以按先后顺序执行",
+    "去掉循環中的一條依賴，讓任務可以按先後順序執行",
     "remove one dependency of the cycle so the tasks can run in order",
 );
 
@@ -244,8 +244,8 @@ const ORDER: L10n = L10n::new(
 );
 const ORDER_EXPECTED: L10n = L10n::new("不早于 {end}", "不早於 {end}", "on or after {end}");
 const ORDER_HINT: L10n = L10n::new(
-    "推迟本任务的开始时间、提前前置任务的结束时间,或确认是否确实依赖该任务",
-    "推遲本任務的開始時間、提前前置任務的結束時間,或確認是否確實依賴該任務",
+    "推迟本任务的开始时间、提前前置任务的结束时间，或确认是否确实依赖该任务",
+    "推遲本任務的開始時間、提前前置任務的結束時間，或確認是否確實依賴該任務",
     "start this task later, end the prerequisite earlier, or check that the dependency is real",
 );
 
@@ -315,8 +315,8 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].record.as_deref(), Some("2.1"));
         assert_eq!(d[0].value.as_deref(), Some("1.l"));
-        assert_eq!(d[0].hint.as_deref(), Some("是否应为“1.1”?"));
-        assert_eq!(d[0].message, "任务 2.1:依赖任务“1.l”不是本项目中的任务ID");
+        assert_eq!(d[0].hint.as_deref(), Some("是否应为“1.1”？"));
+        assert_eq!(d[0].message, "任务 2.1：依赖任务“1.l”不是本项目中的任务ID");
         assert!(d[1].hint.as_deref().unwrap_or_default().contains("前置任务"));
     }
 
@@ -342,10 +342,10 @@ mod tests {
         ]);
         let d = run("dependency-cycle", &p, &ctx());
         assert_eq!(d.len(), 2);
-        assert_eq!(d[0].message, "依赖任务形成循环:1.1 → 2.1 → 3.1 → 1.1");
+        assert_eq!(d[0].message, "依赖任务形成循环：1.1 → 2.1 → 3.1 → 1.1");
         assert_eq!(d[0].record.as_deref(), Some("1.1"));
         assert_eq!(d[0].field.as_deref(), Some("depends_on"));
-        assert_eq!(d[1].message, "依赖任务形成循环:4.1 → 4.1");
+        assert_eq!(d[1].message, "依赖任务形成循环：4.1 → 4.1");
     }
 
     #[test]

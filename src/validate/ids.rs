@@ -14,10 +14,10 @@ const ID_FORMAT: L10n = L10n::new(
     "{who}: {label} “{value}” is not year-department-number",
 );
 const ID_EXPECTED: L10n =
-    L10n::new("YYYY-DEPT-NNN,如 2024-MKT-001", "YYYY-DEPT-NNN,如 2024-MKT-001", "YYYY-DEPT-NNN, e.g. 2024-MKT-001");
+    L10n::new("YYYY-DEPT-NNN，如 2024-MKT-001", "YYYY-DEPT-NNN，如 2024-MKT-001", "YYYY-DEPT-NNN, e.g. 2024-MKT-001");
 const ID_HINT: L10n = L10n::new(
-    "按年份+部门+序号编制:4位年份、大写部门缩写、至少3位序号,用“-”连接",
-    "按年份+部門+序號編制:4位年份、大寫部門縮寫、至少3位序號,用「-」連接",
+    "按年份+部门+序号编制：4位年份、大写部门缩写、至少3位序号，用“-”连接",
+    "按年份+部門+序號編制：4位年份、大寫部門縮寫、至少3位序號，用「-」連接",
     "year + department + number: 4-digit year, upper-case department code, number of at least 3 digits, joined by “-”",
 );
 const ID_SUGGEST: L10n = L10n::new("改为 {id}", "改為 {id}", "write {id}");
@@ -79,14 +79,14 @@ fn suggest(id: &str) -> Option<String> {
 }
 
 const DUPLICATE: L10n = L10n::new(
-    "{who}:{label}“{id}”重复,{first} 已使用",
-    "{who}:{label}「{id}」重複,{first} 已使用",
+    "{who}：{label}“{id}”重复，{first} 已使用",
+    "{who}：{label}「{id}」重複，{first} 已使用",
     "{who}: {label} “{id}” is used twice, first at {first}",
 );
 const DUPLICATE_EXPECTED: L10n = L10n::new("唯一的{label}", "唯一的{label}", "a unique {label}");
 const DUPLICATE_HINT: L10n = L10n::new(
-    "为其中一条改用未使用的编号;若是同一条记录录入了两次,删除重复的一条",
-    "為其中一條改用未使用的編號;若是同一條記錄錄入了兩次,刪除重複的一條",
+    "为其中一条改用未使用的编号；若是同一条记录录入了两次，删除重复的一条",
+    "為其中一條改用未使用的編號；若是同一條記錄錄入了兩次，刪除重複的一條",
     "give one of them an unused id; if the same record was entered twice, delete the copy",
 );
 
@@ -142,15 +142,39 @@ fn duplicate(rule: &Rule, lang: Lang, who: &str, r: &Record, first: &Record) -> 
         .hint(DUPLICATE_HINT.get(lang))
 }
 
-/// `duplicate-id` errors for requirement ids used twice among `requirements`: pass a
-/// project's requirement records when it has more than one, or the requirements of every
-/// project of a batch (a PMO numbers its requirements across projects).
-pub fn duplicate_requirements(requirements: &[&Record], ctx: &Ctx) -> Vec<Diagnostic> {
-    let Some(rule) = super::find("duplicate-id") else { return Vec::new() };
-    duplicates(requirements.iter().copied().enumerate())
-        .into_iter()
-        .map(|(_, r, first)| duplicate(rule, ctx.lang, &name(r, ctx.lang), r, first))
-        .collect()
+const OTHER_PROJECT: L10n = L10n::new(
+    "{who}：{label}“{id}”也是另一个项目的编号（{other}）；两个项目仍各自检查、各自生成文档",
+    "{who}：{label}「{id}」也是另一個專案的編號（{other}）；兩個專案仍各自檢查、各自產生文件",
+    "{who}: {label} “{id}” is also the number of another project ({other}); each is still checked and built on its own",
+);
+const OTHER_PROJECT_HINT: L10n = L10n::new(
+    "需求编号在所有项目间应唯一：为其中一个项目改用未使用的编号",
+    "需求編號在所有專案間應唯一：為其中一個專案改用未使用的編號",
+    "requirement ids should be unique across projects: give one of the two projects an unused id",
+);
+
+/// Whether two requirement ids are the same as people read them.
+pub fn same_id(a: &str, b: &str) -> bool {
+    id_key(a) == id_key(b)
+}
+
+/// The `duplicate-id` warning of a requirement whose id another project of the batch also
+/// uses, naming that other project's requirement. A batch gives one to each of the two, so
+/// the outcome never depends on the order the projects were read in.
+pub fn duplicate_across_projects(req: &Record, other: &Record, ctx: &Ctx) -> Diagnostic {
+    let lang = ctx.lang;
+    let id = req.id().unwrap_or_default().trim();
+    let label = super::label(req.kind, "id", lang);
+    let msg = OTHER_PROJECT.fill(
+        lang,
+        &[("who", &name(req, lang)), ("label", label), ("id", id), ("other", &other.loc_of("id").to_string())],
+    );
+    Diagnostic::warning("duplicate-id", req.loc_of("id").clone(), msg)
+        .field("id")
+        .record(Some(id))
+        .maybe_value(raw(req, "id"))
+        .expected(DUPLICATE_EXPECTED.fill(lang, &[("label", label)]))
+        .hint(OTHER_PROJECT_HINT.get(lang))
 }
 
 #[cfg(test)]
@@ -241,14 +265,15 @@ mod tests {
     }
 
     #[test]
-    fn requirement_ids_are_unique_across_a_batch() {
+    fn a_requirement_id_two_projects_share_warns_in_both() {
         let a = rec_at("requirement", 1).f("id", text("2024-MKT-001")).build();
-        let b = rec_at("requirement", 20).f("id", text("2024-MKT-001")).build();
-        let c = rec_at("requirement", 40).f("id", text("2024-MKT-002")).build();
-        let d = duplicate_requirements(&[&a, &b, &c], &ctx());
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].code, "duplicate-id");
-        assert_eq!(d[0].loc.line, Some(21));
-        assert!(duplicate_requirements(&[&a, &c], &ctx()).is_empty());
+        let b = rec_at("requirement", 20).f("id", text("2024-mkt-001 ")).build();
+        assert!(same_id("2024-MKT-001", " 2024-mkt-001"));
+        let (da, db) = (duplicate_across_projects(&a, &b, &ctx()), duplicate_across_projects(&b, &a, &ctx()));
+        for (d, line, other) in [(&da, 2, ":21"), (&db, 21, ":2")] {
+            assert_eq!((d.code, d.severity), ("duplicate-id", crate::diag::Severity::Warning));
+            assert_eq!(d.loc.line, Some(line));
+            assert!(d.message.contains(other), "{}", d.message);
+        }
     }
 }

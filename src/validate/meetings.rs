@@ -12,8 +12,8 @@ const ACTION_PARTS: [&str; 4] = ["description", "owner", "due", "standard"];
 const INCOMPLETE: L10n = L10n::new("{who}缺少{missing}", "{who}缺少{missing}", "{who}: no {missing}");
 const INCOMPLETE_EXPECTED: L10n = L10n::new("{all}齐全", "{all}齊全", "{all}");
 const INCOMPLETE_HINT: L10n = L10n::new(
-    "行动项必须写明任务描述、负责人、截止日期和交付标准,如“赵六负责整理预算分配表,6月30日前同步各部门,标注各部门使用场景及考核指标”",
-    "行動項必須寫明任務描述、負責人、截止日期和交付標準,如「趙六負責整理預算分配表,6月30日前同步各部門,標註各部門使用場景及考核指標」",
+    "行动项必须写明任务描述、负责人、截止日期和交付标准，如“赵六负责整理预算分配表，6月30日前同步各部门，标注各部门使用场景及考核指标”",
+    "行動項必須寫明任務描述、負責人、截止日期和交付標準，如「趙六負責整理預算分配表，6月30日前同步各部門，標註各部門使用場景及考核指標」",
     "an action item states what, who, by when and the delivery standard, e.g. “Zhao to send the budget table to every department by 30 June, with each one's use and KPIs”",
 );
 
@@ -57,14 +57,14 @@ fn incomplete(c: &mut Check<'_>, a: &Record, who: String, record: String) {
 const MAX_ATTENDEES: usize = 8;
 
 const CROWDED: L10n = L10n::new(
-    "{who}有{n}名参会人员,超过{max}人",
-    "{who}有{n}名參會人員,超過{max}人",
+    "{who}有{n}名参会人员，超过{max}人",
+    "{who}有{n}名參會人員，超過{max}人",
     "{who}: {n} attendees, more than {max}",
 );
 const CROWDED_EXPECTED: L10n = L10n::new("不超过{max}人", "不超過{max}人", "at most {max}");
 const CROWDED_HINT: L10n = L10n::new(
-    "只邀请核心决策者、执行负责人和必要的支持角色,其他人会后接收纪要",
-    "只邀請核心決策者、執行負責人和必要的支持角色,其他人會後接收紀要",
+    "只邀请核心决策者、执行负责人和必要的支持角色，其他人会后接收纪要",
+    "只邀請核心決策者、執行負責人和必要的支持角色，其他人會後接收紀要",
     "invite the decision makers, the executors and the support roles really needed; send the others the minutes",
 );
 
@@ -90,15 +90,15 @@ pub(super) fn attendees(c: &mut Check<'_>) {
 const NOTICE_DAYS: i64 = 3;
 
 const NOTICE: L10n = L10n::new(
-    "{who}的{label}为{sent},距会议开始({start})不足{days}天",
-    "{who}的{label}為{sent},距會議開始({start})不足{days}天",
+    "{who}的{label}为{sent}，距会议开始（{start}）不足{days}天",
+    "{who}的{label}為{sent}，距會議開始（{start}）不足{days}天",
     "{who}: {label} {sent} is less than {days} days before the meeting starts ({start})",
 );
 const NOTICE_EXPECTED: L10n =
-    L10n::new("会前3-5天(不晚于 {limit})", "會前3-5天(不晚於 {limit})", "3–5 days ahead (by {limit})");
+    L10n::new("会前3-5天（不晚于 {limit}）", "會前3-5天（不晚於 {limit}）", "3–5 days ahead (by {limit})");
 const NOTICE_HINT: L10n = L10n::new(
-    "提前3-5天发送议程,写明议题顺序、讨论目标、预计时长和负责人;来不及时考虑改期",
-    "提前3-5天發送議程,寫明議題順序、討論目標、預計時長和負責人;來不及時考慮改期",
+    "提前3-5天发送议程，写明议题顺序、讨论目标、预计时长和负责人；来不及时考虑改期",
+    "提前3-5天發送議程，寫明議題順序、討論目標、預計時長和負責人；來不及時考慮改期",
     "send the agenda 3–5 days ahead with the order of topics, goals, minutes and owners; move the meeting if that is not possible",
 );
 
@@ -132,15 +132,15 @@ pub(super) fn agenda_notice(c: &mut Check<'_>) {
 const BUFFER_MINUTES: i64 = 10;
 
 const TIGHT: L10n = L10n::new(
-    "{who}的议程合计{sum}分钟,加{buffer}分钟缓冲共{total}分钟,超过会议时长{length}分钟",
-    "{who}的議程合計{sum}分鐘,加{buffer}分鐘緩衝共{total}分鐘,超過會議時長{length}分鐘",
+    "{who}的议程合计{sum}分钟，加{buffer}分钟缓冲共{total}分钟，超过会议时长{length}分钟",
+    "{who}的議程合計{sum}分鐘，加{buffer}分鐘緩衝共{total}分鐘，超過會議時長{length}分鐘",
     "{who}: the agenda takes {sum} minutes, {total} with the {buffer}-minute buffer, more than the meeting's {length} minutes",
 );
 const TIGHT_EXPECTED: L10n =
     L10n::new("议程合计不超过{max}分钟", "議程合計不超過{max}分鐘", "at most {max} agenda minutes");
 const TIGHT_HINT: L10n = L10n::new(
-    "压缩议题时长、把次要议题移到下次会议,或延长会议时间",
-    "壓縮議題時長、把次要議題移到下次會議,或延長會議時間",
+    "压缩议题时长、把次要议题移到下次会议，或延长会议时间",
+    "壓縮議題時長、把次要議題移到下次會議，或延長會議時間",
     "shorten topics, move minor ones to the next meeting, or book a longer meeting",
 );
 
@@ -177,15 +177,15 @@ pub(super) fn agenda_fit(c: &mut Check<'_>) {
 }
 
 const LATE_MINUTES: L10n = L10n::new(
-    "{who}的{label}为{sent},距会议结束({end})已超过24小时",
-    "{who}的{label}為{sent},距會議結束({end})已超過24小時",
+    "{who}的{label}为{sent}，距会议结束（{end}）已超过24小时",
+    "{who}的{label}為{sent}，距會議結束（{end}）已超過24小時",
     "{who}: {label} {sent} is more than 24 h after the meeting ended ({end})",
 );
 const LATE_MINUTES_EXPECTED: L10n =
-    L10n::new("会后24小时内(不晚于 {limit})", "會後24小時內(不晚於 {limit})", "within 24 h (by {limit})");
+    L10n::new("会后24小时内（不晚于 {limit}）", "會後24小時內（不晚於 {limit}）", "within 24 h (by {limit})");
 const LATE_MINUTES_HINT: L10n = L10n::new(
-    "会后24小时内分发纪要:基本信息、核心讨论要点、决议事项和行动项清单",
-    "會後24小時內分發紀要:基本資訊、核心討論要點、決議事項和行動項清單",
+    "会后24小时内分发纪要：基本信息、核心讨论要点、决议事项和行动项清单",
+    "會後24小時內分發紀要：基本資訊、核心討論要點、決議事項和行動項清單",
     "send the minutes within 24 h: basic facts, key points, decisions and the action items",
 );
 
@@ -295,7 +295,7 @@ mod tests {
         let d = run("attendees", &meeting(m().f("attendees", subs(people(9)))), &ctx());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].loc.line, Some(18));
-        assert_eq!(d[0].message, "会议 M1有9名参会人员,超过8人");
+        assert_eq!(d[0].message, "会议 M1有9名参会人员，超过8人");
         assert!(run("attendees", &meeting(m().f("attendees", subs(people(8)))), &ctx()).is_empty());
     }
 
@@ -305,8 +305,8 @@ mod tests {
         let d = run("agenda-notice", &meeting(m().f("agenda_sent_at", dt("2023-09-13 09:00"))), &ctx());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field.as_deref(), Some("agenda_sent_at"));
-        assert_eq!(d[0].message, "会议 M1的议程发送时间为2023-09-13 09:00,距会议开始(2023-09-15 14:00)不足3天");
-        assert_eq!(d[0].expected.as_deref(), Some("会前3-5天(不晚于 2023-09-12)"));
+        assert_eq!(d[0].message, "会议 M1的议程发送时间为2023-09-13 09:00，距会议开始（2023-09-15 14:00）不足3天");
+        assert_eq!(d[0].expected.as_deref(), Some("会前3-5天（不晚于 2023-09-12）"));
         assert!(run("agenda-notice", &meeting(m().f("agenda_sent_at", date("2023-09-12"))), &ctx()).is_empty());
         assert!(run("agenda-notice", &meeting(m()), &ctx()).is_empty());
     }
@@ -320,7 +320,7 @@ mod tests {
         // seed 001 二(一)步骤3: 预留缓冲时间:总时长控制比计划多10分钟
         let d = run("agenda-fit", &meeting(m().f("agenda", subs(agenda(&[10, 30, 60, 15])))), &ctx());
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].message, "会议 M1的议程合计115分钟,加10分钟缓冲共125分钟,超过会议时长120分钟");
+        assert_eq!(d[0].message, "会议 M1的议程合计115分钟，加10分钟缓冲共125分钟，超过会议时长120分钟");
         assert_eq!(d[0].expected.as_deref(), Some("议程合计不超过110分钟"));
         // The seed's own agenda: 10 + 30 + 20 + 10 minutes in a 2-hour meeting.
         assert!(run("agenda-fit", &meeting(m().f("agenda", subs(agenda(&[10, 30, 20, 10])))), &ctx()).is_empty());

@@ -18,7 +18,7 @@ use crate::ingest::Ctx;
 use crate::model::{L10n, Lang, Location, Project, Record, Value};
 use crate::schema::{self, Type};
 
-pub use ids::duplicate_requirements;
+pub use ids::{duplicate_across_projects, same_id};
 
 /// One rule of SPEC §3: its stable code, severity, the seed clause it enforces and its check.
 #[derive(Debug)]
@@ -68,8 +68,8 @@ pub static RULES: &[Rule] = &[
         Error,
         Some("000 模板1"),
         L10n::new(
-            "需求编号不是“年份-部门-序号”(YYYY-DEPT-NNN)",
-            "需求編號不是「年份-部門-序號」(YYYY-DEPT-NNN)",
+            "需求编号不是“年份-部门-序号”（YYYY-DEPT-NNN）",
+            "需求編號不是「年份-部門-序號」（YYYY-DEPT-NNN）",
             "requirement id not YYYY-DEPT-NNN",
         ),
         ids::id_format,
@@ -133,8 +133,8 @@ pub static RULES: &[Rule] = &[
         Warning,
         Some("000 (四)"),
         L10n::new(
-            "已完成却无实际完成时间或完成比例不足100%;100%却未完成",
-            "已完成卻無實際完成時間或完成比例不足100%;100%卻未完成",
+            "已完成却无实际完成时间或完成比例不足100%；100%却未完成",
+            "已完成卻無實際完成時間或完成比例不足100%；100%卻未完成",
             "done without actual_end or progress < 100; progress 100 but not done",
         ),
         tasks::done_consistency,
@@ -144,8 +144,8 @@ pub static RULES: &[Rule] = &[
         Warning,
         Some("000 四(三)"),
         L10n::new(
-            "延迟超过2天,需召开专题会",
-            "延遲超過2天,需召開專題會",
+            "延迟超过2天，需召开专题会",
+            "延遲超過2天，需召開專題會",
             "more than 2 days late: a dedicated meeting is due",
         ),
         tasks::delay,
@@ -262,7 +262,11 @@ pub static RULES: &[Rule] = &[
         "signoff-conflict",
         Error,
         Some("000 (一)"),
-        L10n::new("需求已确认,但有签字驳回", "需求已確認,但有簽字駁回", "status confirmed but a sign-off rejected it"),
+        L10n::new(
+            "需求已确认，但有签字驳回",
+            "需求已確認，但有簽字駁回",
+            "status confirmed but a sign-off rejected it",
+        ),
         requirement::signoff_conflict,
     ),
 ];

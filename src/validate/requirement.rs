@@ -11,14 +11,14 @@ use crate::schema::normalize;
 const MIN_DEPARTMENTS: usize = 2;
 
 const FEW: L10n = L10n::new(
-    "{who}的{label}只有{n}个({list}),跨部门协作至少涉及{min}个部门",
-    "{who}的{label}只有{n}個({list}),跨部門協作至少涉及{min}個部門",
+    "{who}的{label}只有{n}个（{list}），跨部门协作至少涉及{min}个部门",
+    "{who}的{label}只有{n}個（{list}），跨部門協作至少涉及{min}個部門",
     "{who}: {label} lists {n} ({list}); a cross-department request involves at least {min}",
 );
 const FEW_EXPECTED: L10n = L10n::new("至少{min}个部门", "至少{min}個部門", "at least {min} departments");
 const FEW_HINT: L10n = L10n::new(
-    "列出所有需协作的内部/外部部门,用“、”分隔,如“产品部、销售部、设计部”",
-    "列出所有需協作的內部/外部部門,用「、」分隔,如「產品部、銷售部、設計部」",
+    "列出所有需协作的内部/外部部门，用“、”分隔，如“产品部、销售部、设计部”",
+    "列出所有需協作的內部/外部部門，用「、」分隔，如「產品部、銷售部、設計部」",
     "list every internal or external department involved, separated by commas, e.g. Product, Sales, Design",
 );
 
@@ -94,18 +94,18 @@ fn standing<'a>(signoffs: impl Iterator<Item = &'a Record>) -> Option<&'a Record
 }
 
 const MISSING: L10n = L10n::new(
-    "{who}的需求状态为“{status}”,但{dept}没有需求评审签字",
-    "{who}的需求狀態為「{status}」,但{dept}沒有需求評審簽字",
+    "{who}的需求状态为“{status}”，但{dept}没有需求评审签字",
+    "{who}的需求狀態為「{status}」，但{dept}沒有需求評審簽字",
     "{who}: status is “{status}” but {dept} has not signed the requirement review",
 );
 const MISSING_EXPECTED: L10n = L10n::new(
-    "{dept}的需求评审签字(同意或有条件同意)",
-    "{dept}的需求評審簽字(同意或有條件同意)",
+    "{dept}的需求评审签字（同意或有条件同意）",
+    "{dept}的需求評審簽字（同意或有條件同意）",
     "a requirement_review sign-off (approved or conditional) from {dept}",
 );
 const MISSING_HINT: L10n = L10n::new(
-    "评审通过后各方签字确认:补录{dept}的签字(阶段“需求评审”、意见“同意”),或在打印的签字单上签字",
-    "評審通過後各方簽字確認:補錄{dept}的簽字(階段「需求評審」、意見「同意」),或在列印的簽字單上簽字",
+    "评审通过后各方签字确认：补录{dept}的签字（阶段“需求评审”、意见“同意”），或在打印的签字单上签字",
+    "評審通過後各方簽字確認：補錄{dept}的簽字（階段「需求評審」、意見「同意」），或在列印的簽字單上簽字",
     "every party signs once the review passes: add {dept}'s sign-off (stage requirement_review, decision approved), or have the printed sheet signed",
 );
 
@@ -134,19 +134,19 @@ pub(super) fn signoff_missing(c: &mut Check<'_>) {
 }
 
 const CONFLICT: L10n = L10n::new(
-    "{who}的需求状态为“{status}”,但{signer}在需求评审中的意见为“{decision}”{date}",
-    "{who}的需求狀態為「{status}」,但{signer}在需求評審中的意見為「{decision}」{date}",
+    "{who}的需求状态为“{status}”，但{signer}在需求评审中的意见为“{decision}”{date}",
+    "{who}的需求狀態為「{status}」，但{signer}在需求評審中的意見為「{decision}」{date}",
     "{who}: status is “{status}” but {signer} decided “{decision}” in the requirement review{date}",
 );
-const CONFLICT_DATE: L10n = L10n::new("({date})", "({date})", " ({date})");
+const CONFLICT_DATE: L10n = L10n::new("（{date}）", "（{date}）", " ({date})");
 const CONFLICT_EXPECTED: L10n = L10n::new(
     "各方同意后才能确认需求",
     "各方同意後才能確認需求",
     "every party approves before the requirement is confirmed",
 );
 const CONFLICT_HINT: L10n = L10n::new(
-    "重新评审并取得{dept}的同意(补录新的签字),或将需求状态改回“{pending}”",
-    "重新評審並取得{dept}的同意(補錄新的簽字),或將需求狀態改回「{pending}」",
+    "重新评审并取得{dept}的同意（补录新的签字），或将需求状态改回“{pending}”",
+    "重新評審並取得{dept}的同意（補錄新的簽字），或將需求狀態改回「{pending}」",
     "review again and record {dept}'s approval, or set the status back to “{pending}”",
 );
 
@@ -228,7 +228,7 @@ mod tests {
         let d = run("departments", &p, &ctx());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field.as_deref(), Some("departments"));
-        assert_eq!(d[0].message, "需求 2024-MKT-001的涉及部门只有1个(销售部),跨部门协作至少涉及2个部门");
+        assert_eq!(d[0].message, "需求 2024-MKT-001的涉及部门只有1个（销售部），跨部门协作至少涉及2个部门");
     }
 
     #[test]
@@ -266,7 +266,7 @@ mod tests {
         let d = run("signoff-missing", &p, &ctx());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].value.as_deref(), Some("销售部"));
-        assert_eq!(d[0].message, "需求 2024-MKT-001的需求状态为“已确认”,但销售部没有需求评审签字");
+        assert_eq!(d[0].message, "需求 2024-MKT-001的需求状态为“已确认”，但销售部没有需求评审签字");
         let d = run("signoff-missing", &p, &ctx_in(Lang::En));
         assert_eq!(
             d[0].message,
@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(d[0].field.as_deref(), Some("decision"));
         assert_eq!(
             d[0].message,
-            "需求 2024-MKT-001的需求状态为“已确认”,但销售部 *在需求评审中的意见为“驳回”(2024-07-10)"
+            "需求 2024-MKT-001的需求状态为“已确认”，但销售部 *在需求评审中的意见为“驳回”（2024-07-10）"
         );
         // …and signoff-missing leaves that department to this rule.
         assert!(run("signoff-missing", &p, &ctx()).is_empty());

@@ -10,15 +10,18 @@ use crate::schema::halfwidth;
 const WITHIN_DAYS: i64 = 7;
 
 const LATE: L10n = L10n::new(
-    "{who}:{reviewed_label}{reviewed}在{accepted_label}{accepted}之后{days}天,超过1周",
-    "{who}:{reviewed_label}{reviewed}在{accepted_label}{accepted}之後{days}天,超過1週",
+    "{who}：{reviewed_label}{reviewed}在{accepted_label}{accepted}之后{days}天，超过1周",
+    "{who}：{reviewed_label}{reviewed}在{accepted_label}{accepted}之後{days}天，超過1週",
     "{who}: {reviewed_label} {reviewed} is {days} days after {accepted_label} {accepted}, more than a week",
 );
-const LATE_EXPECTED: L10n =
-    L10n::new("验收后1周内(不晚于 {limit})", "驗收後1週內(不晚於 {limit})", "within a week of acceptance (by {limit})");
+const LATE_EXPECTED: L10n = L10n::new(
+    "验收后1周内（不晚于 {limit}）",
+    "驗收後1週內（不晚於 {limit}）",
+    "within a week of acceptance (by {limit})",
+);
 const LATE_HINT: L10n = L10n::new(
-    "验收后1周内由组长组织召开复盘会,趁记忆清晰总结亮点、问题和改进措施",
-    "驗收後1週內由組長組織召開複盤會,趁記憶清晰總結亮點、問題和改進措施",
+    "验收后1周内由组长组织召开复盘会，趁记忆清晰总结亮点、问题和改进措施",
+    "驗收後1週內由組長組織召開複盤會，趁記憶清晰總結亮點、問題和改進措施",
     "the lead holds the retrospective within a week of acceptance, while memories are fresh",
 );
 
@@ -53,15 +56,15 @@ pub(super) fn retro_late(c: &mut Check<'_>) {
 }
 
 const UNITS: L10n = L10n::new(
-    "{who}的{target_label}单位为“{target_unit}”({target}),{actual_label}单位为“{actual_unit}”({actual}),无法计算达成率",
-    "{who}的{target_label}單位為「{target_unit}」({target}),{actual_label}單位為「{actual_unit}」({actual}),無法計算達成率",
+    "{who}的{target_label}单位为“{target_unit}”（{target}），{actual_label}单位为“{actual_unit}”（{actual}），无法计算达成率",
+    "{who}的{target_label}單位為「{target_unit}」（{target}），{actual_label}單位為「{actual_unit}」（{actual}），無法計算達成率",
     "{who}: {target_label} is in “{target_unit}” ({target}) but {actual_label} is in “{actual_unit}” ({actual}); achievement cannot be computed",
 );
 const UNITS_EXPECTED: L10n =
-    L10n::new("与目标值相同的单位({unit})", "與目標值相同的單位({unit})", "the target's unit ({unit})");
+    L10n::new("与目标值相同的单位（{unit}）", "與目標值相同的單位（{unit}）", "the target's unit ({unit})");
 const UNITS_HINT: L10n = L10n::new(
-    "目标值和实际值用同一单位填写,如“销售额520万元(目标500万元)”",
-    "目標值和實際值用同一單位填寫,如「銷售額520萬元(目標500萬元)」",
+    "目标值和实际值用同一单位填写，如“销售额520万元（目标500万元）”",
+    "目標值和實際值用同一單位填寫，如「銷售額520萬元（目標500萬元）」",
     "write target and actual in the same unit, e.g. sales 5.2M CNY (target 5M CNY)",
 );
 
@@ -128,9 +131,9 @@ mod tests {
         assert_eq!(d[0].field.as_deref(), Some("reviewed_on"));
         assert_eq!(
             d[0].message,
-            "验收与复盘“2024年Q3新品上市推广活动”:复盘日期2024-10-18在验收日期2024-10-10之后8天,超过1周"
+            "验收与复盘“2024年Q3新品上市推广活动”：复盘日期2024-10-18在验收日期2024-10-10之后8天，超过1周"
         );
-        assert_eq!(d[0].expected.as_deref(), Some("验收后1周内(不晚于 2024-10-17)"));
+        assert_eq!(d[0].expected.as_deref(), Some("验收后1周内（不晚于 2024-10-17）"));
     }
 
     #[test]

@@ -9,8 +9,8 @@ fn settled(r: &Record) -> bool {
 }
 
 const OVERDUE: L10n = L10n::new(
-    "{who}:影响等级为“{impact}”,{due_label}为{due},截至{as_of}已逾期{days}天仍未解决",
-    "{who}:影響等級為「{impact}」,{due_label}為{due},截至{as_of}已逾期{days}天仍未解決",
+    "{who}：影响等级为“{impact}”，{due_label}为{due}，截至{as_of}已逾期{days}天仍未解决",
+    "{who}：影響等級為「{impact}」，{due_label}為{due}，截至{as_of}已逾期{days}天仍未解決",
     "{who}: {impact} impact, {due_label} {due}, still open {days} days later (as of {as_of})",
 );
 const OVERDUE_EXPECTED: L10n = L10n::new(
@@ -19,8 +19,8 @@ const OVERDUE_EXPECTED: L10n = L10n::new(
     "resolved by {due}, with the status updated",
 );
 const OVERDUE_HINT: L10n = L10n::new(
-    "由责任人牵头召开专题会明确解决方案及完成时限;已解决的,更新“解决状态”“实际解决时间”和“处理结果”",
-    "由責任人牽頭召開專題會明確解決方案及完成時限;已解決的,更新「解決狀態」「實際解決時間」和「處理結果」",
+    "由责任人牵头召开专题会明确解决方案及完成时限；已解决的，更新“解决状态”“实际解决时间”和“处理结果”",
+    "由責任人牽頭召開專題會明確解決方案及完成時限；已解決的，更新「解決狀態」「實際解決時間」和「處理結果」",
     "the owner calls a dedicated meeting to agree the fix and deadline; if it is already fixed, update the status, resolution date and result",
 );
 
@@ -57,13 +57,13 @@ pub(super) fn risk_overdue(c: &mut Check<'_>) {
 }
 
 const UNDATED: L10n = L10n::new(
-    "{who}的解决状态为“{status}”,但未填写{label}",
-    "{who}的解決狀態為「{status}」,但未填寫{label}",
+    "{who}的解决状态为“{status}”，但未填写{label}",
+    "{who}的解決狀態為「{status}」，但未填寫{label}",
     "{who}: status is “{status}” but {label} is empty",
 );
 const UNDATED_EXPECTED: L10n = L10n::new("实际解决日期", "實際解決日期", "the date it was resolved");
 const UNDATED_HINT: L10n =
-    L10n::new("补填{label}(YYYY-MM-DD)", "補填{label}(YYYY-MM-DD)", "fill in {label} (YYYY-MM-DD)");
+    L10n::new("补填{label}（YYYY-MM-DD）", "補填{label}（YYYY-MM-DD）", "fill in {label} (YYYY-MM-DD)");
 
 /// seed 000 模板3: 实际解决时间 — a resolved or closed entry says when.
 pub(super) fn resolved_date(c: &mut Check<'_>) {
@@ -110,7 +110,7 @@ mod tests {
         let d = run("risk-overdue", &p, &ctx());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field.as_deref(), Some("due"));
-        assert_eq!(d[0].message, "风险 003:影响等级为“高”,计划解决时间为2024-08-01,截至2024-08-10已逾期9天仍未解决");
+        assert_eq!(d[0].message, "风险 003：影响等级为“高”，计划解决时间为2024-08-01，截至2024-08-10已逾期9天仍未解决");
         let d = run("risk-overdue", &p, &ctx_in(Lang::En));
         assert_eq!(d[0].message, "Risk 003: High impact, Due 2024-08-01, still open 9 days later (as of 2024-08-10)");
     }
@@ -150,6 +150,6 @@ mod tests {
         assert_eq!(d[0].record.as_deref(), Some("002"));
         assert_eq!(d[0].field.as_deref(), Some("resolved_on"));
         assert_eq!(d[0].loc.line, Some(4));
-        assert_eq!(d[0].message, "风险 002的解决状态为“已关闭”,但未填写实际解决时间");
+        assert_eq!(d[0].message, "风险 002的解决状态为“已关闭”，但未填写实际解决时间");
     }
 }

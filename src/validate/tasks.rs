@@ -6,19 +6,19 @@ use super::{Check, MaybeValue, action_name, action_record, is_blank, is_placehol
 use crate::model::{L10n, Record, Value};
 
 const OWNERS: L10n = L10n::new(
-    "{who}的{label}有{n}个:{owners};应指定唯一主负责人",
-    "{who}的{label}有{n}個:{owners};應指定唯一主負責人",
+    "{who}的{label}有{n}个：{owners}；应指定唯一主负责人",
+    "{who}的{label}有{n}個：{owners}；應指定唯一主負責人",
     "{who}: {label} names {n} owners ({owners}); there must be exactly one main owner",
 );
 const OWNERS_EXPECTED: L10n = L10n::new("一个部门/人", "一個部門/人", "one department or person");
 const OWNERS_HINT_TASK: L10n = L10n::new(
-    "保留牵头的一方,其余移到“{collab}”",
-    "保留牽頭的一方,其餘移到「{collab}」",
+    "保留牵头的一方，其余移到“{collab}”",
+    "保留牽頭的一方，其餘移到「{collab}」",
     "keep the lead and move the others to “{collab}”",
 );
 const OWNERS_HINT_ACTION: L10n = L10n::new(
-    "只保留一名负责人,或按负责人拆分为多个行动项",
-    "只保留一名負責人,或按負責人拆分為多個行動項",
+    "只保留一名负责人，或按负责人拆分为多个行动项",
+    "只保留一名負責人，或按負責人拆分為多個行動項",
     "keep one owner, or split the action into one per owner",
 );
 
@@ -57,34 +57,34 @@ fn owners(c: &mut Check<'_>, r: &Record, who: String, record: Option<String>, hi
 }
 
 const DONE_NO_END: L10n = L10n::new(
-    "{who}的状态为“{status}”,但未填写{end_label}",
-    "{who}的狀態為「{status}」,但未填寫{end_label}",
+    "{who}的状态为“{status}”，但未填写{end_label}",
+    "{who}的狀態為「{status}」，但未填寫{end_label}",
     "{who}: status is “{status}” but {end_label} is empty",
 );
 const DONE_NO_END_EXPECTED: L10n = L10n::new("实际完成日期", "實際完成日期", "the date it was finished");
 const DONE_NO_END_HINT: L10n = L10n::new(
-    "补填{end_label}(YYYY-MM-DD),或更正状态",
-    "補填{end_label}(YYYY-MM-DD),或更正狀態",
+    "补填{end_label}（YYYY-MM-DD），或更正状态",
+    "補填{end_label}（YYYY-MM-DD），或更正狀態",
     "fill in {end_label} (YYYY-MM-DD), or correct the status",
 );
 const DONE_LOW: L10n = L10n::new(
-    "{who}的状态为“{status}”,但{progress_label}只有{progress}",
-    "{who}的狀態為「{status}」,但{progress_label}只有{progress}",
+    "{who}的状态为“{status}”，但{progress_label}只有{progress}",
+    "{who}的狀態為「{status}」，但{progress_label}只有{progress}",
     "{who}: status is “{status}” but {progress_label} is only {progress}",
 );
 const DONE_LOW_HINT: L10n = L10n::new(
-    "将{progress_label}改为100%,或更正状态",
-    "將{progress_label}改為100%,或更正狀態",
+    "将{progress_label}改为100%，或更正状态",
+    "將{progress_label}改為100%，或更正狀態",
     "set {progress_label} to 100%, or correct the status",
 );
 const FULL_NOT_DONE: L10n = L10n::new(
-    "{who}的{progress_label}为100%,但状态为“{status}”",
-    "{who}的{progress_label}為100%,但狀態為「{status}」",
+    "{who}的{progress_label}为100%，但状态为“{status}”",
+    "{who}的{progress_label}為100%，但狀態為「{status}」",
     "{who}: {progress_label} is 100% but status is “{status}”",
 );
 const FULL_NOT_DONE_HINT: L10n = L10n::new(
-    "将状态改为“{done}”并填写{end_label},或更正{progress_label}",
-    "將狀態改為「{done}」並填寫{end_label},或更正{progress_label}",
+    "将状态改为“{done}”并填写{end_label}，或更正{progress_label}",
+    "將狀態改為「{done}」並填寫{end_label}，或更正{progress_label}",
     "set the status to “{done}” and fill in {end_label}, or correct {progress_label}",
 );
 
@@ -152,25 +152,25 @@ pub(super) fn done_consistency(c: &mut Check<'_>) {
 }
 
 const LATE_FINISHED: L10n = L10n::new(
-    "{who}于{actual}完成,比{planned_label}({planned})晚{days}天;延迟超过2天,需由组长召开专题会",
-    "{who}於{actual}完成,比{planned_label}({planned})晚{days}天;延遲超過2天,需由組長召開專題會",
+    "{who}于{actual}完成，比{planned_label}（{planned}）晚{days}天；延迟超过2天，需由组长召开专题会",
+    "{who}於{actual}完成，比{planned_label}（{planned}）晚{days}天；延遲超過2天，需由組長召開專題會",
     "{who}: finished on {actual}, {days} days after {planned_label} {planned}; more than 2 days late, a dedicated meeting is due",
 );
 const LATE_OPEN: L10n = L10n::new(
-    "{who}已超过{planned_label}({planned}){days}天仍未完成(截至{as_of});延迟超过2天,需由组长召开专题会",
-    "{who}已超過{planned_label}({planned}){days}天仍未完成(截至{as_of});延遲超過2天,需由組長召開專題會",
+    "{who}已超过{planned_label}（{planned}）{days}天仍未完成（截至{as_of}）；延迟超过2天，需由组长召开专题会",
+    "{who}已超過{planned_label}（{planned}）{days}天仍未完成（截至{as_of}）；延遲超過2天，需由組長召開專題會",
     "{who}: still open {days} days after {planned_label} {planned} (as of {as_of}); more than 2 days late, a dedicated meeting is due",
 );
 const LATE_EXPECTED: L10n =
-    L10n::new("延迟不超过2天(不晚于 {limit})", "延遲不超過2天(不晚於 {limit})", "at most 2 days late (by {limit})");
+    L10n::new("延迟不超过2天（不晚于 {limit}）", "延遲不超過2天（不晚於 {limit}）", "at most 2 days late (by {limit})");
 const LATE_HINT: L10n = L10n::new(
-    "召开专题会(问题攻坚会),分析原因(资源不足/需求变更/能力不足)并制定补救方案,必要时上报协调人调整资源",
-    "召開專題會(問題攻堅會),分析原因(資源不足/需求變更/能力不足)並制定補救方案,必要時上報協調人調整資源",
+    "召开专题会（问题攻坚会），分析原因（资源不足/需求变更/能力不足）并制定补救方案，必要时上报协调人调整资源",
+    "召開專題會（問題攻堅會），分析原因（資源不足/需求變更/能力不足）並制定補救方案，必要時上報協調人調整資源",
     "hold a dedicated (problem-solving) meeting: find the cause (resources, changed requirements, skills), agree a recovery plan, escalate to the coordinator if resources must change",
 );
 const LATE_ACTION_HINT: L10n = L10n::new(
-    "与负责人沟通卡点,更新行动项状态或重新约定截止日期;延迟超过2天的事项应在专题会上讨论",
-    "與負責人溝通卡點,更新行動項狀態或重新約定截止日期;延遲超過2天的事項應在專題會上討論",
+    "与负责人沟通卡点，更新行动项状态或重新约定截止日期；延迟超过2天的事项应在专题会上讨论",
+    "與負責人溝通卡點，更新行動項狀態或重新約定截止日期；延遲超過2天的事項應在專題會上討論",
     "talk to the owner about what blocks it, then update the status or agree a new due date; items more than 2 days late belong on a dedicated meeting's agenda",
 );
 
@@ -245,14 +245,14 @@ pub(super) fn delay(c: &mut Check<'_>) {
 }
 
 const BLOCKED: L10n = L10n::new(
-    "{who}的状态为“{status}”,但未填写{problem_label}",
-    "{who}的狀態為「{status}」,但未填寫{problem_label}",
+    "{who}的状态为“{status}”，但未填写{problem_label}",
+    "{who}的狀態為「{status}」，但未填寫{problem_label}",
     "{who}: status is “{status}” but {problem_label} says nothing",
 );
 const BLOCKED_EXPECTED: L10n = L10n::new("阻塞或延期的原因", "阻塞或延期的原因", "why it is blocked or late");
 const BLOCKED_HINT: L10n = L10n::new(
-    "在“{problem_label}”中说明原因及所需支持(如“主视觉风格待确认”)",
-    "在「{problem_label}」中說明原因及所需支持(如「主視覺風格待確認」)",
+    "在“{problem_label}”中说明原因及所需支持（如“主视觉风格待确认”）",
+    "在「{problem_label}」中說明原因及所需支持（如「主視覺風格待確認」）",
     "say in “{problem_label}” what blocks it and what help is needed",
 );
 
@@ -315,8 +315,8 @@ mod tests {
         let d = run("single-owner", &p, &ctx());
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].record.as_deref(), Some("1.1"));
-        assert_eq!(d[0].message, "任务 1.1的负责部门/人有2个:市场部*、产品部*;应指定唯一主负责人");
-        assert_eq!(d[0].hint.as_deref(), Some("保留牵头的一方,其余移到“协作部门/人”"));
+        assert_eq!(d[0].message, "任务 1.1的负责部门/人有2个：市场部*、产品部*；应指定唯一主负责人");
+        assert_eq!(d[0].hint.as_deref(), Some("保留牵头的一方，其余移到“协作部门/人”"));
     }
 
     #[test]
@@ -342,10 +342,10 @@ mod tests {
         let d = run("done-consistency", &p, &ctx());
         let fields: Vec<_> = d.iter().filter_map(|d| d.field.as_deref()).collect();
         assert_eq!(fields, ["actual_end", "progress", "status"]);
-        assert_eq!(d[0].message, "任务 1.1的状态为“已完成”,但未填写实际完成时间");
+        assert_eq!(d[0].message, "任务 1.1的状态为“已完成”，但未填写实际完成时间");
         assert_eq!(d[0].loc.line, Some(4), "at the status cell");
-        assert_eq!(d[1].message, "任务 1.1的状态为“已完成”,但完成比例只有80%");
-        assert_eq!(d[2].message, "任务 1.2的完成比例为100%,但状态为“进行中”");
+        assert_eq!(d[1].message, "任务 1.1的状态为“已完成”，但完成比例只有80%");
+        assert_eq!(d[2].message, "任务 1.2的完成比例为100%，但状态为“进行中”");
     }
 
     #[test]
@@ -375,9 +375,9 @@ mod tests {
         assert_eq!(d[0].field.as_deref(), Some("actual_end"));
         assert_eq!(
             d[0].message,
-            "任务 2.1于2024-08-09完成,比计划结束时间(2024-08-05)晚4天;延迟超过2天,需由组长召开专题会"
+            "任务 2.1于2024-08-09完成，比计划结束时间（2024-08-05）晚4天；延迟超过2天，需由组长召开专题会"
         );
-        assert_eq!(d[0].expected.as_deref(), Some("延迟不超过2天(不晚于 2024-08-07)"));
+        assert_eq!(d[0].expected.as_deref(), Some("延迟不超过2天（不晚于 2024-08-07）"));
         assert!(d[0].hint.as_deref().unwrap_or_default().contains("专题会"));
     }
 
@@ -436,7 +436,7 @@ mod tests {
         ]);
         let d = run("blocked-reason", &p, &ctx());
         assert_eq!(d.len(), 2);
-        assert_eq!(d[0].message, "任务 2.1的状态为“阻塞”,但未填写存在问题");
+        assert_eq!(d[0].message, "任务 2.1的状态为“阻塞”，但未填写存在问题");
         assert_eq!(d[0].loc.line, Some(4), "at the status cell when there is no problem cell");
         assert_eq!(d[1].record.as_deref(), Some("2.2"));
         assert_eq!(d[1].value.as_deref(), Some("无"));

@@ -248,118 +248,118 @@ fn join_names(lang: Lang, names: &[String]) -> String {
 // Messages
 
 const MSG_NO_SHEET: L10n = L10n::new(
-    "没有读到任何记录:没有一张工作表对应到 dossier 的表单(工作表:{sheets})",
-    "沒有讀到任何記錄:沒有一張工作表對應到 dossier 的表單(工作表:{sheets})",
+    "没有读到任何记录：没有一张工作表对应到 dossier 的表单（工作表：{sheets}）",
+    "沒有讀到任何記錄：沒有一張工作表對應到 dossier 的表單（工作表：{sheets}）",
     "no record was read: no sheet matches one of dossier's forms (sheets: {sheets})",
 );
 const MSG_NO_SHEET_EMPTY: L10n = L10n::new(
-    "没有读到任何记录:工作表都是空的",
-    "沒有讀到任何記錄:工作表都是空的",
+    "没有读到任何记录：工作表都是空的",
+    "沒有讀到任何記錄：工作表都是空的",
     "no record was read: the sheets are empty",
 );
 const MSG_NO_ROWS: L10n = L10n::new(
-    "没有读到任何记录:表头之下没有一行有内容",
-    "沒有讀到任何記錄:表頭之下沒有一列有內容",
+    "没有读到任何记录：表头之下没有一行有内容",
+    "沒有讀到任何記錄：表頭之下沒有一列有內容",
     "no record was read: no row under the headers holds anything",
 );
 const HINT_NO_RECORDS: L10n = L10n::new(
-    "运行 dossier map suggest {file} --write mapping.yaml 生成映射(它会读表头和单元格),核对后运行 dossier check {file} --map mapping.yaml",
-    "執行 dossier map suggest {file} --write mapping.yaml 產生對應(它會讀表頭和儲存格),核對後執行 dossier check {file} --map mapping.yaml",
+    "运行 dossier map suggest {file} --write mapping.yaml 生成映射（它会读表头和单元格），核对后运行 dossier check {file} --map mapping.yaml",
+    "執行 dossier map suggest {file} --write mapping.yaml 產生對應（它會讀表頭和儲存格），核對後執行 dossier check {file} --map mapping.yaml",
     "run `dossier map suggest {file} --write mapping.yaml` (it reads the headers and the cells), check it, then `dossier check {file} --map mapping.yaml`",
 );
 const HINT_NO_SHEET: L10n = L10n::new(
-    "把工作表命名为表单名称(如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”),或检查表头行是否使用模板中的列名",
-    "把工作表命名為表單名稱(如「任務分工」「風險登記表」「需求登記表」「會議紀要」「複盤表」),或檢查表頭列是否使用範本中的欄名",
+    "把工作表命名为表单名称（如“任务分工”“风险登记表”“需求登记表”“会议纪要”“复盘表”），或检查表头行是否使用模板中的列名",
+    "把工作表命名為表單名稱（如「任務分工」「風險登記表」「需求登記表」「會議紀要」「複盤表」），或檢查表頭列是否使用範本中的欄名",
     "name the sheet after its form (e.g. Tasks, Risks, Requirement, Minutes, Retrospective) or check that its header row uses the template's column names",
 );
 const MSG_SHEET_RESEMBLES: L10n = L10n::new(
-    "已跳过工作表“{sheet}”:它像一张{kind},但 {n} 列中只有 {m} 列对应到字段;未对应的列:{cols}",
-    "已略過工作表「{sheet}」:它像一張{kind},但 {n} 欄中只有 {m} 欄對應到欄位;未對應的欄:{cols}",
+    "已跳过工作表“{sheet}”：它像一张{kind}，但 {n} 列中只有 {m} 列对应到字段；未对应的列：{cols}",
+    "已略過工作表「{sheet}」：它像一張{kind}，但 {n} 欄中只有 {m} 欄對應到欄位；未對應的欄：{cols}",
     "sheet “{sheet}” skipped: it looks like {kind}, but only {m} of its {n} columns match a field; unmatched: {cols}",
 );
 const HINT_SHEET_RESEMBLES: L10n = L10n::new(
-    "运行 dossier map suggest {file} --write mapping.yaml 生成映射,核对后用 --map mapping.yaml 再运行",
-    "執行 dossier map suggest {file} --write mapping.yaml 產生對應,核對後用 --map mapping.yaml 再執行",
+    "运行 dossier map suggest {file} --write mapping.yaml 生成映射，核对后用 --map mapping.yaml 再运行",
+    "執行 dossier map suggest {file} --write mapping.yaml 產生對應，核對後用 --map mapping.yaml 再執行",
     "run `dossier map suggest {file} --write mapping.yaml`, check it, then run again with --map mapping.yaml",
 );
 const MSG_SHEET_SKIPPED: L10n = L10n::new(
-    "已跳过工作表“{sheet}”:表名和表头都不对应任何 PMO 表单",
-    "已略過工作表「{sheet}」:表名與表頭都不對應任何 PMO 表單",
+    "已跳过工作表“{sheet}”：表名和表头都不对应任何 PMO 表单",
+    "已略過工作表「{sheet}」：表名與表頭都不對應任何 PMO 表單",
     "sheet “{sheet}” skipped: neither its name nor its headers match a PMO form",
 );
 const MSG_SHEET_NO_HEADER: L10n = L10n::new(
-    "已跳过工作表“{sheet}”:表名对应“{kind}”,但前 30 行中没有可识别的表头行",
-    "已略過工作表「{sheet}」:表名對應「{kind}」,但前 30 列中沒有可辨識的表頭列",
+    "已跳过工作表“{sheet}”：表名对应“{kind}”，但前 30 行中没有可识别的表头行",
+    "已略過工作表「{sheet}」：表名對應「{kind}」，但前 30 列中沒有可辨識的表頭列",
     "sheet “{sheet}” skipped: its name says “{kind}” but none of its first 30 rows is a recognisable header row",
 );
 const HINT_SHEET_NO_HEADER: L10n = L10n::new(
-    "表头行至少需要两个可识别的列名,例如:{labels}",
-    "表頭列至少需要兩個可辨識的欄名,例如:{labels}",
+    "表头行至少需要两个可识别的列名，例如：{labels}",
+    "表頭列至少需要兩個可辨識的欄名，例如：{labels}",
     "a header row needs at least two recognisable column names, e.g. {labels}",
 );
 const MSG_ROWS_SKIPPED: L10n = L10n::new(
-    "{n} 行只有编号、下拉默认值或合并单元格的副本,没有作为记录读取(第 {rows} 行)",
-    "{n} 列只有編號、下拉預設值或合併儲存格的副本,沒有作為記錄讀取(第 {rows} 列)",
+    "{n} 行只有编号、下拉默认值或合并单元格的副本，没有作为记录读取（第 {rows} 行）",
+    "{n} 列只有編號、下拉預設值或合併儲存格的副本，沒有作為記錄讀取（第 {rows} 列）",
     "{n} row(s) held only numbering, drop-down defaults or copies of merged cells and were not read as records (rows {rows})",
 );
 const MSG_TRUNCATED: L10n = L10n::new(
-    "工作表“{sheet}”超出读取上限({rows} 行 × {cols} 列):已读取 {read} 行,{cell} 处及之后的内容没有读取",
-    "工作表「{sheet}」超出讀取上限({rows} 列 × {cols} 欄):已讀取 {read} 列,{cell} 處及之後的內容沒有讀取",
+    "工作表“{sheet}”超出读取上限（{rows} 行 × {cols} 列）：已读取 {read} 行，{cell} 处及之后的内容没有读取",
+    "工作表「{sheet}」超出讀取上限（{rows} 列 × {cols} 欄）：已讀取 {read} 列，{cell} 處及之後的內容沒有讀取",
     "sheet “{sheet}” is larger than dossier reads ({rows} rows × {cols} columns): {read} rows were read, and the content at {cell} and beyond was not",
 );
 const MSG_TOO_MANY_CELLS: L10n = L10n::new(
-    "工作表“{sheet}”的单元格(含有格式的空单元格)超过 {cells} 个:读到第 {row} 行为止,之后的内容没有读取",
-    "工作表「{sheet}」的儲存格(含有格式的空儲存格)超過 {cells} 個:讀到第 {row} 列為止,之後的內容沒有讀取",
+    "工作表“{sheet}”的单元格（含有格式的空单元格）超过 {cells} 个：读到第 {row} 行为止，之后的内容没有读取",
+    "工作表「{sheet}」的儲存格（含有格式的空儲存格）超過 {cells} 個：讀到第 {row} 列為止，之後的內容沒有讀取",
     "sheet “{sheet}” has more than {cells} cells (formatted empty ones included): it was read up to row {row}, and the rest was not",
 );
 const MSG_FILE_BUDGET: L10n = L10n::new(
-    "文件内容超过一个文件的读取上限({cells} 个单元格或 {mib} MiB 文字,合并单元格的副本也计算在内):工作表“{sheet}”读到第 {row} 行为止",
-    "檔案內容超過一個檔案的讀取上限({cells} 個儲存格或 {mib} MiB 文字,合併儲存格的副本也計算在內):工作表「{sheet}」讀到第 {row} 列為止",
+    "文件内容超过一个文件的读取上限（{cells} 个单元格或 {mib} MiB 文字，合并单元格的副本也计算在内）：工作表“{sheet}”读到第 {row} 行为止",
+    "檔案內容超過一個檔案的讀取上限（{cells} 個儲存格或 {mib} MiB 文字，合併儲存格的副本也計算在內）：工作表「{sheet}」讀到第 {row} 列為止",
     "the file holds more than dossier reads from one file ({cells} cells or {mib} MiB of text, merged copies included): sheet “{sheet}” was read up to row {row}",
 );
 const HINT_TRUNCATED: L10n = L10n::new(
-    "删除表格下方或右侧多余的内容和格式,或把数据拆分到多个工作表",
-    "刪除表格下方或右側多餘的內容與格式,或把資料拆分到多個工作表",
+    "删除表格下方或右侧多余的内容和格式，或把数据拆分到多个工作表",
+    "刪除表格下方或右側多餘的內容與格式，或把資料拆分到多個工作表",
     "delete stray content or formatting below or to the right of the table, or split the data across sheets",
 );
 const MSG_EXTRA: L10n = L10n::new(
-    "列“{header}”不对应“{kind}”的任何字段,其内容作为附加信息保留",
-    "欄「{header}」不對應「{kind}」的任何欄位,其內容作為附加資訊保留",
+    "列“{header}”不对应“{kind}”的任何字段，其内容作为附加信息保留",
+    "欄「{header}」不對應「{kind}」的任何欄位，其內容作為附加資訊保留",
     "column “{header}” matches no field of “{kind}”; its values are kept as extra",
 );
-const HINT_EXTRA_SUGGEST: L10n = L10n::new("是否指:{fields}?", "是否指:{fields}?", "did you mean {fields}?");
+const HINT_EXTRA_SUGGEST: L10n = L10n::new("是否指：{fields}？", "是否指：{fields}？", "did you mean {fields}?");
 const HINT_EXTRA_MAP: L10n = L10n::new(
-    "如需读取该列,请在映射文件(--map)中指定它对应的字段",
-    "如需讀取該欄,請在對應檔(--map)中指定它對應的欄位",
+    "如需读取该列，请在映射文件（--map）中指定它对应的字段",
+    "如需讀取該欄，請在對應檔（--map）中指定它對應的欄位",
     "to read it, map it to a field in a mapping file (--map)",
 );
 const MSG_DUPLICATE: L10n = L10n::new(
-    "列“{header}”也对应字段“{field}”,该字段从 {first} 列读取,此列作为附加信息保留",
-    "欄「{header}」也對應欄位「{field}」,該欄位從 {first} 欄讀取,此欄作為附加資訊保留",
+    "列“{header}”也对应字段“{field}”，该字段从 {first} 列读取，此列作为附加信息保留",
+    "欄「{header}」也對應欄位「{field}」，該欄位從 {first} 欄讀取，此欄作為附加資訊保留",
     "column “{header}” also maps to “{field}”, which is read from column {first}; this one is kept as extra",
 );
 const HINT_DUPLICATE: L10n =
     L10n::new("删除或重命名重复的列", "刪除或重新命名重複的欄", "delete or rename the duplicate column");
 const MSG_DUPLICATE_LABEL: L10n = L10n::new(
-    "“{field}”填写了不止一次,使用 {first} 的值,此值作为附加信息保留",
-    "「{field}」填寫了不止一次,使用 {first} 的值,此值作為附加資訊保留",
+    "“{field}”填写了不止一次，使用 {first} 的值，此值作为附加信息保留",
+    "「{field}」填寫了不止一次，使用 {first} 的值，此值作為附加資訊保留",
     "“{field}” is given more than once; the value in {first} is used and this one is kept as extra",
 );
 const HINT_DUPLICATE_LABEL: L10n = L10n::new("删除重复的一行", "刪除重複的一列", "delete the duplicate row");
 const MSG_FORMULA: L10n = L10n::new(
-    "“{field}”的单元格是公式 {formula},但文件中没有保存计算结果",
-    "「{field}」的儲存格是公式 {formula},但檔案中沒有儲存計算結果",
+    "“{field}”的单元格是公式 {formula}，但文件中没有保存计算结果",
+    "「{field}」的儲存格是公式 {formula}，但檔案中沒有儲存計算結果",
     "the cell for “{field}” holds the formula {formula} but no saved result",
 );
 const HINT_FORMULA: L10n = L10n::new(
-    "用 Excel 打开并保存一次(会计算公式),或直接填写数值",
-    "用 Excel 開啟並儲存一次(會計算公式),或直接填寫數值",
+    "用 Excel 打开并保存一次（会计算公式），或直接填写数值",
+    "用 Excel 開啟並儲存一次（會計算公式），或直接填寫數值",
     "open and save the file in Excel (it computes formulas), or type the value",
 );
 const EXPECTED_FORMULA: L10n = L10n::new("公式的计算结果", "公式的計算結果", "the formula's saved result");
 const MSG_SHEETS_UNREADABLE: L10n = L10n::new(
-    "文件已损坏,工作表 {sheets} 无法读取",
-    "檔案已損毀,工作表 {sheets} 無法讀取",
+    "文件已损坏，工作表 {sheets} 无法读取",
+    "檔案已損毀，工作表 {sheets} 無法讀取",
     "the file is damaged: sheet(s) {sheets} cannot be read",
 );
 pub(crate) const HINT_RESAVE: L10n = L10n::new(
@@ -375,12 +375,12 @@ pub(crate) const HINT_RESAVE: L10n = L10n::new(
 /// every kind. Per text, one slot per kind of [`KINDS`] (None = not asked yet).
 struct Matcher<'a> {
     ctx: &'a Ctx,
-    memo: RefCell<HashMap<String, Vec<Option<Option<&'static FieldDef>>>>>,
+    memo: RefCell<rustc_hash::FxHashMap<String, Vec<Option<Option<&'static FieldDef>>>>>,
 }
 
 impl<'a> Matcher<'a> {
     fn new(ctx: &'a Ctx) -> Matcher<'a> {
-        Matcher { ctx, memo: RefCell::new(HashMap::new()) }
+        Matcher { ctx, memo: RefCell::new(Default::default()) }
     }
 
     /// The field of `kind` a header or label names (never a computed field).

@@ -356,17 +356,18 @@ impl SheetReader<'_> {
             .iter()
             .map(|f| match lang {
                 Lang::En => format!("{} ({})", f.label.get(lang), f.key),
-                _ => format!("{}({})", f.label.get(lang), f.key),
+                _ => format!("{}（{}）", f.label.get(lang), f.key),
             })
             .collect();
+        let sep = if lang == Lang::En { ", " } else { "、" };
         let hint = if suggestions.is_empty() {
             HINT_EXTRA_MAP.get(lang).to_string()
         } else {
-            HINT_EXTRA_SUGGEST.fill(lang, &[("fields", &suggestions.join(", "))])
+            HINT_EXTRA_SUGGEST.fill(lang, &[("fields", &suggestions.join(sep))])
         };
         let mut d = Diagnostic::info("extra", self.loc(hc.row, hc.col), msg).value(hc.text.clone()).hint(hint);
         if !suggestions.is_empty() {
-            d = d.expected(suggestions.join(", "));
+            d = d.expected(suggestions.join(sep));
         }
         d
     }

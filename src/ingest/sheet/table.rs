@@ -64,7 +64,9 @@ impl SheetReader<'_> {
     /// or a title row right above one. Returns the header's index in `rows` and the header.
     fn block_start(&self, kind: &'static KindDef, current: &Header, rows: &[u32], i: usize) -> Option<(usize, Header)> {
         let r = *rows.get(i)?;
-        if let Some(h) = self.block_header(kind, current, r) {
+        // Checked on every data row: a new table starts after a gap or under a title only.
+        let after_gap = i == 0 || rows[i - 1] + 1 < r;
+        if after_gap && let Some(h) = self.block_header(kind, current, r) {
             return Some((i, h));
         }
         let own: Vec<&GCell> =
@@ -112,6 +114,8 @@ impl SheetReader<'_> {
         let first_col = plan.first().map_or(0, |c| c.col);
         let mut records = Vec::new();
         let mut empty = Vec::new();
+        let names: BTreeSet<String> =
+            header.cols.iter().map(|c| normalize(&c.text)).filter(|t| !t.is_empty()).collect();
         let mut prev = header.row;
         let mut used = 0;
         for &r in rows {
@@ -141,7 +145,7 @@ impl SheetReader<'_> {
             // A template's help row sits right under its header, never further down.
             let near_header = used <= 2;
             if self.is_repeated_header(r, plan, header)
-                || self.is_label_row(r, header)
+                || self.is_label_row(r, &names)
                 || self.is_banner(r, c0, plan)
                 || (near_header && self.is_help_row(r, plan))
                 || is_total(&first.cell)
@@ -186,19 +190,25 @@ impl SheetReader<'_> {
         matches!(own.as_slice(), [g] if matches!(g.cell, Cell::Text(_)))
     }
 
-    /// A row of labels that repeat the header's (a card or block laid out below the table).
-    fn is_label_row(&self, r: u32, header: &Header) -> bool {
-        let names: BTreeSet<String> =
-            header.cols.iter().map(|c| normalize(&c.text)).filter(|t| !t.is_empty()).collect();
-        let own: Vec<String> = self
-            .grid
-            .row(r)
-            .filter(|(_, g)| g.origin.is_none() && !g.cell.is_empty())
-            .map(|(_, g)| normalize(&g.cell.display()))
-            .collect();
-        !own.is_empty()
-            && own.iter().any(|t| names.contains(t))
-            && own.iter().all(|t| names.contains(t) || t.chars().count() <= 2)
+    /// A row of labels that repeat the header's (a card or block laid out below the table):
+    /// every value of its own is short text, one of them a header of the table. `names` are the
+    /// header's texts, normalised.
+    fn is_label_row(&self, r: u32, names: &BTreeSet<String>) -> bool {
+        let mut any = false;
+        for (_, g) in self.grid.row(r).filter(|(_, g)| g.origin.is_none() && !g.cell.is_empty()) {
+            // Numbers, dates and sentences are values: this runs on every data row, so stop early.
+            let Cell::Text(t) = &g.cell else { return false };
+            if t.len() > 64 {
+                return false;
+            }
+            let n = normalize(t);
+            if names.contains(&n) {
+                any = true;
+            } else if n.chars().count() > 2 {
+                return false;
+            }
+        }
+        any
     }
 
     /// A header row repeated inside the data (printed pages, pasted blocks).
@@ -379,6 +389,9 @@ fn says_what(f: &FieldDef) -> bool {
 /// A subtotal or total row (`小计`, `合计`, `Total`).
 fn is_total(cell: &Cell) -> bool {
     let Cell::Text(t) = cell else { return false };
+    if t.len() > 24 {
+        return false;
+    }
     let n = normalize(t);
     ["小计", "合计", "总计", "共计", "总计:", "total", "subtotal", "grandtotal", "sum", "totals"].contains(&n.as_str())
 }

@@ -112,8 +112,8 @@ impl Problem {
         let l = |zh_cn, zh_tw, en| L10n::new(zh_cn, zh_tw, en);
         let resave = HINT_RESAVE.get(lang);
         let again = l(
-            "重新复制或下载该文件;如果 Excel 能打开它,另存为新的 .xlsx",
-            "重新複製或下載該檔案;如果 Excel 能開啟它,另存為新的 .xlsx",
+            "重新复制或下载该文件；如果 Excel 能打开它，另存为新的 .xlsx",
+            "重新複製或下載該檔案；如果 Excel 能開啟它，另存為新的 .xlsx",
             "copy or download the file again; if Excel can open it, save it as a new .xlsx",
         )
         .get(lang);
@@ -125,7 +125,7 @@ impl Problem {
         .get(lang);
         match self {
             Problem::Io(detail) => (
-                l("无法打开文件({detail})", "無法開啟檔案({detail})", "the file cannot be opened ({detail})")
+                l("无法打开文件（{detail}）", "無法開啟檔案（{detail}）", "the file cannot be opened ({detail})")
                     .fill(lang, &[("detail", detail)]),
                 l(
                     "检查文件是否存在、是否有读取权限、是否正被其他程序独占打开",
@@ -136,8 +136,8 @@ impl Problem {
             ),
             Problem::Empty => (
                 l(
-                    "文件是空的(0 字节),可能没有保存完整",
-                    "檔案是空的(0 位元組),可能沒有儲存完整",
+                    "文件是空的（0 字节），可能没有保存完整",
+                    "檔案是空的（0 位元組），可能沒有儲存完整",
                     "the file is empty (0 bytes); it was probably not saved completely",
                 )
                 .get(lang)
@@ -145,20 +145,20 @@ impl Problem {
                 again,
             ),
             Problem::Password => (
-                l("工作簿设有打开密码(已加密)", "活頁簿設有開啟密碼(已加密)", "the workbook is password-protected (encrypted)")
+                l("工作簿设有打开密码（已加密）", "活頁簿設有開啟密碼（已加密）", "the workbook is password-protected (encrypted)")
                     .get(lang)
                     .to_string(),
                 l(
-                    "在 Excel 中删除密码(文件 › 信息 › 保护工作簿 › 用密码进行加密,清空密码)后重新保存",
-                    "在 Excel 中移除密碼(檔案 › 資訊 › 保護活頁簿 › 以密碼加密,清除密碼)後重新儲存",
+                    "在 Excel 中删除密码（文件 › 信息 › 保护工作簿 › 用密码进行加密，清空密码）后重新保存",
+                    "在 Excel 中移除密碼（檔案 › 資訊 › 保護活頁簿 › 以密碼加密，清除密碼）後重新儲存",
                     "remove the password in Excel (File › Info › Protect Workbook › Encrypt with Password, clear it) and save again",
                 )
                 .get(lang),
             ),
             Problem::Damaged(_) => (
                 l(
-                    "工作簿已损坏或不完整(ZIP 结构无法读取)",
-                    "活頁簿已損毀或不完整(ZIP 結構無法讀取)",
+                    "工作簿已损坏或不完整（ZIP 结构无法读取）",
+                    "活頁簿已損毀或不完整（ZIP 結構無法讀取）",
                     "the workbook is damaged or incomplete (its ZIP container cannot be read)",
                 )
                 .get(lang)
@@ -167,36 +167,36 @@ impl Problem {
             ),
             Problem::Text(start) => (
                 l(
-                    "这是文本文件(开头为“{start}”),不是 Excel 工作簿",
-                    "這是文字檔(開頭為「{start}」),不是 Excel 活頁簿",
+                    "这是文本文件（开头为“{start}”），不是 Excel 工作簿",
+                    "這是文字檔（開頭為「{start}」），不是 Excel 活頁簿",
                     "this is a text file (it starts with “{start}”), not an Excel workbook",
                 )
                 .fill(lang, &[("start", start)]),
                 l(
-                    "如果它是 CSV 导出文件,请在 Excel 中打开并另存为 .xlsx,或把扩展名改回 .csv",
-                    "如果它是 CSV 匯出檔,請在 Excel 中開啟並另存為 .xlsx,或把副檔名改回 .csv",
+                    "如果它是 CSV 导出文件，请在 Excel 中打开并另存为 .xlsx，或把扩展名改回 .csv",
+                    "如果它是 CSV 匯出檔，請在 Excel 中開啟並另存為 .xlsx，或把副檔名改回 .csv",
                     "if it is a CSV export, open it in Excel and save it as .xlsx (or give it back its .csv name)",
                 )
                 .get(lang),
             ),
             Problem::Html => (
                 l(
-                    "这是网页(HTML)文件,只是扩展名为 .{ext}",
-                    "這是網頁(HTML)檔案,只是副檔名為 .{ext}",
+                    "这是网页（HTML）文件，只是扩展名为 .{ext}",
+                    "這是網頁（HTML）檔案，只是副檔名為 .{ext}",
                     "this is a web page (HTML) with a .{ext} extension",
                 )
                 .fill(lang, &[("ext", ext)]),
                 l(
-                    "许多系统导出的“Excel”其实是网页:在 Excel 中打开它并另存为 .xlsx 工作簿",
-                    "許多系統匯出的「Excel」其實是網頁:在 Excel 中開啟它並另存為 .xlsx 活頁簿",
+                    "许多系统导出的“Excel”其实是网页：在 Excel 中打开它并另存为 .xlsx 工作簿",
+                    "許多系統匯出的「Excel」其實是網頁：在 Excel 中開啟它並另存為 .xlsx 活頁簿",
                     "many systems export web pages as “Excel”: open it in Excel and save it as an .xlsx workbook",
                 )
                 .get(lang),
             ),
             Problem::Xml2003 => (
                 l(
-                    "这是 Excel 2003 XML 电子表格,不受支持",
-                    "這是 Excel 2003 XML 試算表,不受支援",
+                    "这是 Excel 2003 XML 电子表格，不受支持",
+                    "這是 Excel 2003 XML 試算表，不受支援",
                     "this is an Excel 2003 XML spreadsheet, which is not supported",
                 )
                 .get(lang)
@@ -204,17 +204,17 @@ impl Problem {
                 save_as,
             ),
             Problem::Xml => (
-                l("这是 XML 文件,不是工作簿", "這是 XML 檔案,不是活頁簿", "this is an XML file, not a workbook").get(lang).to_string(),
+                l("这是 XML 文件，不是工作簿", "這是 XML 檔案，不是活頁簿", "this is an XML file, not a workbook").get(lang).to_string(),
                 save_as,
             ),
             Problem::Pdf => (
-                l("这是 PDF 文档,不是工作簿", "這是 PDF 文件,不是活頁簿", "this is a PDF document, not a workbook").get(lang).to_string(),
+                l("这是 PDF 文档，不是工作簿", "這是 PDF 文件，不是活頁簿", "this is a PDF document, not a workbook").get(lang).to_string(),
                 l("请提供原始的 Excel 文件", "請提供原始的 Excel 檔案", "use the original Excel file instead").get(lang),
             ),
             Problem::OtherZip => (
                 l(
-                    "这是 ZIP 压缩包,但不是 Excel 工作簿(可能是 Word 或 PowerPoint 文件)",
-                    "這是 ZIP 壓縮檔,但不是 Excel 活頁簿(可能是 Word 或 PowerPoint 檔案)",
+                    "这是 ZIP 压缩包，但不是 Excel 工作簿（可能是 Word 或 PowerPoint 文件）",
+                    "這是 ZIP 壓縮檔，但不是 Excel 活頁簿（可能是 Word 或 PowerPoint 檔案）",
                     "this is a ZIP package but not an Excel workbook (a Word or PowerPoint file?)",
                 )
                 .get(lang)
@@ -223,8 +223,8 @@ impl Problem {
             ),
             Problem::OtherOdf => (
                 l(
-                    "这是 OpenDocument 文档,但不是电子表格",
-                    "這是 OpenDocument 文件,但不是試算表",
+                    "这是 OpenDocument 文档，但不是电子表格",
+                    "這是 OpenDocument 文件，但不是試算表",
                     "this is an OpenDocument file but not a spreadsheet",
                 )
                 .get(lang)
@@ -233,8 +233,8 @@ impl Problem {
             ),
             Problem::Unknown => (
                 l(
-                    "无法识别的文件格式,不是 .xlsx/.xlsm/.xls/.xlsb/.ods 工作簿",
-                    "無法辨識的檔案格式,不是 .xlsx/.xlsm/.xls/.xlsb/.ods 活頁簿",
+                    "无法识别的文件格式，不是 .xlsx/.xlsm/.xls/.xlsb/.ods 工作簿",
+                    "無法辨識的檔案格式，不是 .xlsx/.xlsm/.xls/.xlsb/.ods 活頁簿",
                     "unrecognised format: not an .xlsx/.xlsm/.xls/.xlsb/.ods workbook",
                 )
                 .get(lang)
@@ -243,8 +243,8 @@ impl Problem {
             ),
             Problem::OldXls => (
                 l(
-                    "这是 Excel 2.x–4.0 的旧格式 .xls,不受支持",
-                    "這是 Excel 2.x–4.0 的舊格式 .xls,不受支援",
+                    "这是 Excel 2.x–4.0 的旧格式 .xls，不受支持",
+                    "這是 Excel 2.x–4.0 的舊格式 .xls，不受支援",
                     "this is an Excel 2.x–4.0 .xls file, an old format that is not supported",
                 )
                 .get(lang)
@@ -253,15 +253,15 @@ impl Problem {
             ),
             Problem::Unsupported(_) => (
                 l(
-                    "工作簿包含无法读取的部件(如 Excel 4.0 宏表或对话框表)",
-                    "活頁簿包含無法讀取的部件(如 Excel 4.0 巨集表或對話方塊表)",
+                    "工作簿包含无法读取的部件（如 Excel 4.0 宏表或对话框表）",
+                    "活頁簿包含無法讀取的部件（如 Excel 4.0 巨集表或對話方塊表）",
                     "the workbook contains a part that cannot be read (such as an Excel 4.0 macro sheet or a dialog sheet)",
                 )
                 .get(lang)
                 .to_string(),
                 l(
-                    "删除宏表/对话框表(或把需要的工作表复制到新工作簿),另存为 .xlsx 后重试",
-                    "刪除巨集表/對話方塊表(或把需要的工作表複製到新活頁簿),另存為 .xlsx 後重試",
+                    "删除宏表/对话框表（或把需要的工作表复制到新工作簿），另存为 .xlsx 后重试",
+                    "刪除巨集表/對話方塊表（或把需要的工作表複製到新活頁簿），另存為 .xlsx 後重試",
                     "delete the macro or dialog sheets (or copy the sheets you need into a new workbook), save as .xlsx and try again",
                 )
                 .get(lang),
@@ -272,7 +272,7 @@ impl Problem {
             ),
             Problem::Budget(refusal) => refusal.texts(lang),
             Problem::Unreadable(_) => (
-                l("工作簿已损坏,无法解析", "活頁簿已損毀,無法解析", "the workbook is damaged and cannot be parsed").get(lang).to_string(),
+                l("工作簿已损坏，无法解析", "活頁簿已損毀，無法解析", "the workbook is damaged and cannot be parsed").get(lang).to_string(),
                 resave,
             ),
         }

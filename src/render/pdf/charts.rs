@@ -3,7 +3,9 @@
 
 use super::draw::{Op, Rgb, Stroke};
 use super::layout::{Flow, Geometry, INK, Item, MUTED, RULE, Style, cursor};
-use crate::report::{Gantt, Kpi, MetricRow};
+use crate::render::gantt::{RowSpans, Rows, fitting, route};
+use crate::report::plan::OVERDUE_STROKE;
+use crate::report::{Gantt, Kpi, MetricRow, Swatch};
 
 /// Text colour and background of a tone (`ok`, `info`, `warn`, `bad`, `muted`).
 pub fn tone(t: &str) -> (Rgb, Rgb) {
@@ -29,7 +31,7 @@ pub fn bar_fill(t: &str) -> Rgb {
 
 /// A text op at a baseline, with its width.
 pub fn text(flow: &mut Flow, x: f32, baseline: f32, s: &str, style: Style) -> (Op, f32) {
-    let glyphs = flow.sh.glyphs(s);
+    let glyphs = flow.sh.glyphs_as(s, style.bold);
     let w = glyphs.iter().map(|g| g.advance).sum::<f32>() * style.size / 1000.0;
     (Op::Text { x, y: baseline, size: style.size, color: style.color, bold: style.bold, glyphs }, w)
 }
@@ -94,11 +96,19 @@ pub fn cards(flow: &mut Flow, cards: &[Kpi]) {
 const ROW_H: f32 = 15.0;
 const AXIS_H: f32 = 26.0;
 const BAR_H: f32 = 8.0;
+const STRIPE: Rgb = Rgb(0xf5, 0xf7, 0xf9);
 
-/// Labels of the Gantt legend: a status badge per tone, then actual end, today, dependency.
+/// `#3b82d6` → its colour (grey for anything else).
+pub fn hex(s: &str) -> Rgb {
+    let v = u32::from_str_radix(s.trim_start_matches('#'), 16).unwrap_or(0xa3acb6);
+    Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+/// Labels of the Gantt legend: a swatch per status, the overdue mark, then actual end,
+/// today, dependency.
 pub struct GanttLabels<'a> {
     pub legend: &'a str,
-    pub statuses: Vec<(String, &'static str)>,
+    pub swatches: &'a [Swatch],
     pub actual_end: &'a str,
     pub today: &'a str,
     pub dependency: &'a str,
@@ -106,8 +116,31 @@ pub struct GanttLabels<'a> {
     pub no_dates: &'a str,
 }
 
+/// A bar: its status colour, and for an overdue task a dark outline and hatching.
+fn bar(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32, fill: Rgb, overdue: bool) {
+    ops.push(Op::Rect { x, y, w, h, fill: Some(fill), stroke: None, radius: 1.5 });
+    if overdue {
+        let ink = hex(OVERDUE_STROKE);
+        // Diagonal hatching, each stroke cut to the bar.
+        let stroke = Stroke::solid(ink, 0.5);
+        let step = 3.0;
+        let mut k = x - h;
+        while k < x + w {
+            let (x0, y0) = if k < x { (x, y + h - (x - k)) } else { (k, y + h) };
+            let (x1, y1) = if k + h > x + w { (x + w, y + h - (x + w - k)) } else { (k + h, y) };
+            if x1 > x0 {
+                ops.push(Op::Line { x1: x0, y1: y0, x2: x1, y2: y1, stroke });
+            }
+            k += step;
+        }
+        ops.push(Op::Rect { x, y, w, h, fill: None, stroke: Some(Stroke::solid(ink, 0.9)), radius: 1.5 });
+    }
+}
+
 /// The Gantt chart, in slices that fit the page: the first fills what is left of the
-/// current page, each repeats the time axis; the legend follows.
+/// current page, each repeats the time axis; the legend follows. Arrows run between rows and
+/// through free columns, never across bars or labels; a label a line would cross sits on a
+/// patch of its row's background, so no line strikes through text.
 pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabels) {
     let w = flow.width;
     let label_w = (w * 0.26).min(210.0);
@@ -119,11 +152,20 @@ pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabe
     let axis_w = w - axis_x - right_pad;
     let day = axis_w / g.days.max(1) as f32;
     let x_of = |offset: i64| axis_x + offset as f32 * day;
-    // The today label, centred on its line, kept inside the chart.
+    let today_style = Style::new(small, tone("bad").0).bold();
+    // The today label, centred on its line, kept inside the chart; or, when today lies far
+    // outside, the edge marker at that edge.
     let today = g.today.map(|t| {
         let x = axis_x + (t as f32 + 0.5) * day;
-        let lw = flow.sh.width(&g.today_label, small);
-        (x, (x - lw / 2.0).min(w - lw).max(axis_x), lw)
+        let lw = flow.sh.width_as(&g.today_label, small, true);
+        (Some(x), (x - lw / 2.0).min(w - lw).max(axis_x), lw, g.today_label.clone())
+    });
+    let today = today.or_else(|| {
+        g.today_edge.as_ref().map(|e| {
+            let lw = flow.sh.width_as(&e.label, small, true);
+            let lx = if e.side == "right" { w - lw } else { axis_x + 2.0 };
+            (None, lx, lw, e.label.clone())
+        })
     });
 
     // Where the flow stands on its page now, to fill the rest of it with the first slice.
@@ -135,6 +177,72 @@ pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabe
     let first = ((room_first - AXIS_H - 8.0) / ROW_H).floor().max(0.0) as usize;
     let first = if first < 4 { per_page } else { first.min(per_page) };
 
+    // Every row's bar, actual-end mark and status label, laid out once for all slices.
+    let leaves: Vec<bool> =
+        (0..g.rows.len()).map(|i| g.rows.iter().any(|o| o.depends_on.iter().any(|d| d.row == i))).collect();
+    let bar_of = |i: usize| -> Option<(f32, f32)> {
+        let r = &g.rows[i];
+        match (r.start, r.end) {
+            (Some(s), Some(e)) => Some((x_of(s), (x_of(e + 1) - x_of(s)).max(2.0))),
+            _ => None,
+        }
+    };
+    struct Placed {
+        bar: Option<(f32, f32)>,
+        actual: Option<f32>,
+        status: Option<(f32, String, Rgb, f32)>,
+        spans: RowSpans,
+    }
+    let placed: Vec<Placed> = (0..g.rows.len())
+        .map(|i| {
+            let r = &g.rows[i];
+            let bar = bar_of(i);
+            let actual = r.actual_end.map(|a| x_of(a + 1));
+            let mut spans = RowSpans::default();
+            if let Some((bx, bw)) = bar {
+                spans.taken.push((bx, bx + bw));
+            }
+            if let Some(x) = actual {
+                spans.taken.push((x - 3.5, x + 3.5));
+            }
+            let mut right = bar.map_or(axis_x, |(bx, bw)| bx + bw);
+            if let Some(x) = actual {
+                right = right.max(x + 3.5);
+            }
+            let status = status_text(r);
+            let status = if bar.is_none() && actual.is_none() {
+                let t = if status.is_empty() {
+                    labels.no_dates.to_string()
+                } else {
+                    format!("{} · {status}", labels.no_dates)
+                };
+                let sw = flow.sh.width(&t, small);
+                Some((axis_x + 4.0, t, MUTED, sw))
+            } else if status.is_empty() {
+                None
+            } else {
+                let color = if r.delay.is_empty() { MUTED } else { tone("bad").0 };
+                let sw = flow.sh.width(&status, small);
+                let gap = if leaves[i] { 9.0 } else { 4.0 };
+                let gap_in = if r.depends_on.is_empty() { 4.0 } else { 10.0 };
+                let left = bar.map_or(axis_x, |(bx, _)| bx);
+                let x = if right + gap + sw <= w {
+                    right + gap
+                } else if left - gap_in - sw >= axis_x {
+                    left - gap_in - sw
+                } else {
+                    // Neither side has room: write it in the bar's row, clipped to the chart.
+                    (w - sw).max(axis_x + 2.0)
+                };
+                Some((x, status, color, sw))
+            };
+            if let Some((x, _, _, sw)) = &status {
+                spans.taken.push((*x - 1.0, *x + sw + 1.0));
+            }
+            Placed { bar, actual, status, spans }
+        })
+        .collect();
+
     let n = g.rows.len();
     let mut start = 0;
     let mut slice_no = 0;
@@ -145,22 +253,29 @@ pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabe
         let height = AXIS_H + count as f32 * ROW_H + 4.0;
         let bottom = AXIS_H + count as f32 * ROW_H;
         let mid = |i: usize| AXIS_H + (i - rows.start) as f32 * ROW_H + ROW_H / 2.0;
-        // Stripes on every other row.
-        for i in rows.clone() {
-            if (i - start) % 2 == 1 {
-                ops.push(Op::Rect {
-                    x: 0.0,
-                    y: AXIS_H + (i - start) as f32 * ROW_H,
-                    w,
-                    h: ROW_H,
-                    fill: Some(Rgb(0xf5, 0xf7, 0xf9)),
-                    stroke: None,
-                    radius: 0.0,
-                });
-            }
+        let striped = |i: usize| (i - rows.start) % 2 == 1;
+        for i in rows.clone().filter(|i| striped(*i)) {
+            ops.push(Op::Rect {
+                x: 0.0,
+                y: AXIS_H + (i - start) as f32 * ROW_H,
+                w,
+                h: ROW_H,
+                fill: Some(STRIPE),
+                stroke: None,
+                radius: 0.0,
+            });
         }
         // Axis: major ticks (months) labelled above the minor ones (weeks).
-        let majors: Vec<f32> = g.ticks.iter().filter(|t| t.major).map(|t| x_of(t.offset)).collect();
+        let major_style = Style::new(small + 0.5, INK).bold();
+        let majors: Vec<(f32, f32)> = g
+            .ticks
+            .iter()
+            .filter(|t| t.major)
+            .map(|t| (x_of(t.offset) + 2.0, flow.sh.width_as(&t.label, major_style.size, true)))
+            .collect();
+        let partial_first = g.ticks.first().is_some_and(|t| t.major && t.offset == 0);
+        let keep_major = fitting(&majors, 6.0, w, partial_first);
+        let mut mi = 0;
         for t in &g.ticks {
             let x = x_of(t.offset);
             let stroke = if t.major {
@@ -168,65 +283,72 @@ pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabe
             } else {
                 Stroke::solid(Rgb(0xdd, 0xe2, 0xe7), 0.4)
             };
-            ops.push(Op::Line { x1: x, y1: if t.major { 2.0 } else { 14.0 }, x2: x, y2: bottom, stroke });
-            let (label, baseline, style) = if t.major {
-                (t.label.as_str(), 9.5, Style::new(small + 0.5, INK).bold())
-            } else {
-                (t.label.as_str(), 21.5, Style::new(small - 0.5, MUTED))
-            };
-            if label.is_empty() {
+            if t.offset > 0 {
+                ops.push(Op::Line { x1: x, y1: if t.major { 2.0 } else { 14.0 }, x2: x, y2: bottom, stroke });
+            }
+            if t.major {
+                let keep = keep_major.get(mi).copied().unwrap_or(false);
+                mi += 1;
+                if keep {
+                    let (op, _) = text(flow, x + 2.0, 9.5, &t.label, major_style);
+                    ops.push(op);
+                }
                 continue;
             }
-            let lw = flow.sh.width(label, style.size);
+            let style = Style::new(small - 0.5, MUTED);
+            let lw = flow.sh.width(&t.label, style.size);
             // A minor label that would run into a major one, the today label, or past the
             // edge, is left out (its line stays).
-            if !t.major && majors.iter().any(|m| *m > x - 2.0 && *m < x + lw + 6.0) {
+            if majors.iter().any(|(m, mw)| x + 2.0 < m + mw + 3.0 && x + 2.0 + lw > m - 3.0) {
                 continue;
             }
-            if !t.major && today.is_some_and(|(_, tl, tw)| x + 2.0 < tl + tw + 3.0 && x + 2.0 + lw > tl - 3.0) {
+            if today.as_ref().is_some_and(|(_, tl, tw, _)| x + 2.0 < tl + tw + 3.0 && x + 2.0 + lw > tl - 3.0) {
                 continue;
             }
-            if x + 2.0 + lw > w {
+            if t.label.is_empty() || x + 2.0 + lw > w {
                 continue;
             }
-            let (op, _) = text(flow, x + 2.0, baseline, label, style);
+            let (op, _) = text(flow, x + 2.0, 21.5, &t.label, style);
             ops.push(op);
         }
         ops.push(Op::Line { x1: 0.0, y1: AXIS_H, x2: w, y2: AXIS_H, stroke: Stroke::solid(RULE, 0.6) });
         ops.push(Op::Line { x1: 0.0, y1: bottom, x2: w, y2: bottom, stroke: Stroke::solid(RULE, 0.6) });
         ops.push(Op::Line { x1: axis_x, y1: AXIS_H - 12.0, x2: axis_x, y2: bottom, stroke: Stroke::solid(RULE, 0.6) });
+        if let Some((Some(x), ..)) = &today {
+            ops.push(Op::Line {
+                x1: *x,
+                y1: AXIS_H - 3.0,
+                x2: *x,
+                y2: bottom,
+                stroke: Stroke::dashed(tone("bad").0, 0.8, 2.5, 1.5),
+            });
+        }
 
-        // Dependency arrows under the bars.
-        let bar_of = |i: usize| -> Option<(f32, f32)> {
-            let r = &g.rows[i];
-            match (r.start, r.end) {
-                (Some(s), Some(e)) => Some((x_of(s), (x_of(e + 1) - x_of(s)).max(2.0))),
-                _ => None,
-            }
-        };
+        // Dependency arrows, under the bars.
+        let lanes = Rows { top: AXIS_H - rows.start as f32 * ROW_H, height: ROW_H };
+        let spans: Vec<RowSpans> = placed.iter().map(|p| p.spans.clone()).collect();
         let dep_stroke = Stroke::solid(Rgb(0x6e, 0x77, 0x81), 0.6);
         for i in rows.clone() {
-            let Some((to_x, _)) = bar_of(i) else { continue };
+            let Some((to_x, to_w)) = placed[i].bar else { continue };
             for d in &g.rows[i].depends_on {
                 if !rows.contains(&d.row) {
                     continue;
                 }
-                let Some((fx, fw)) = bar_of(d.row) else { continue };
-                let (x1, y1, x2, y2) = (fx + fw, mid(d.row), to_x, mid(i));
-                let pts = if x2 >= x1 + 8.0 {
-                    vec![(x1, y1), (x1 + 4.0, y1), (x1 + 4.0, y2), (x2 - 0.5, y2)]
-                } else {
-                    let between = if y2 > y1 { y2 - ROW_H / 2.0 } else { y2 + ROW_H / 2.0 };
-                    vec![
-                        (x1, y1),
-                        (x1 + 4.0, y1),
-                        (x1 + 4.0, between),
-                        (x2 - 6.0, between),
-                        (x2 - 6.0, y2),
-                        (x2 - 0.5, y2),
-                    ]
-                };
-                ops.push(Op::Poly { points: pts, close: false, fill: None, stroke: Some(dep_stroke) });
+                let Some((fx, fw)) = placed[d.row].bar else { continue };
+                let pts = route(
+                    lanes,
+                    &spans,
+                    (d.row, fx + fw),
+                    (i, to_x),
+                    ((fx, fx + fw), (to_x, to_x + to_w)),
+                    (axis_x, w),
+                );
+                let (x2, y2) = *pts.last().expect("a tip");
+                let mut line = pts.clone();
+                if let Some(last) = line.last_mut() {
+                    last.0 -= 0.5;
+                }
+                ops.push(Op::Poly { points: line, close: false, fill: None, stroke: Some(dep_stroke) });
                 ops.push(Op::Poly {
                     points: vec![(x2, y2), (x2 - 3.5, y2 - 2.0), (x2 - 3.5, y2 + 2.0)],
                     close: true,
@@ -238,75 +360,42 @@ pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabe
 
         for i in rows.clone() {
             let r = &g.rows[i];
+            let p = &placed[i];
             let y = mid(i);
             let indent = 2.0 + r.depth.min(4) as f32 * 7.0;
             let full = format!("{} {}", r.id, r.name);
             let label = fit(flow, &full, label_w - indent - 2.0, small + 0.5);
             let (op, _) = text(flow, indent, y + 2.8, &label, Style::new(small + 0.5, INK));
             ops.push(op);
-            let bar = bar_of(i);
-            if let Some((bx, bw)) = bar {
-                ops.push(Op::Rect {
-                    x: bx,
-                    y: y - BAR_H / 2.0,
-                    w: bw,
-                    h: BAR_H,
-                    fill: Some(bar_fill(r.tone)),
-                    stroke: None,
-                    radius: 1.5,
-                });
+            if let Some((bx, bw)) = p.bar {
+                bar(&mut ops, bx, y - BAR_H / 2.0, bw, BAR_H, hex(r.fill), r.overdue);
             }
-            let mut right = bar.map_or(axis_x, |(bx, bw)| bx + bw);
-            if let Some(a) = r.actual_end {
-                let x = x_of(a + 1);
+            if let Some(x) = p.actual {
                 ops.push(Op::Poly {
                     points: vec![(x, y - 4.5), (x + 3.2, y), (x, y + 4.5), (x - 3.2, y)],
                     close: true,
                     fill: Some(INK),
                     stroke: Some(Stroke::solid(Rgb::WHITE, 0.5)),
                 });
-                right = right.max(x + 3.5);
             }
-            let status = status_text(r);
-            if bar.is_none() && r.actual_end.is_none() {
-                let text_ = if status.is_empty() {
-                    labels.no_dates.to_string()
-                } else {
-                    format!("{} · {status}", labels.no_dates)
-                };
-                let (op, _) = text(flow, axis_x + 4.0, y + 2.5, &text_, Style::new(small, MUTED));
+            if let Some((x, s, color, sw)) = &p.status {
+                // A patch of the row's background under the text: lines stop at its edges.
+                let bg = if striped(i) { STRIPE } else { Rgb::WHITE };
+                ops.push(Op::Rect {
+                    x: x - 1.0,
+                    y: y - 5.0,
+                    w: sw + 2.0,
+                    h: 9.0,
+                    fill: Some(bg),
+                    stroke: None,
+                    radius: 0.0,
+                });
+                let (op, _) = text(flow, *x, y + 2.5, s, Style::new(small, *color));
                 ops.push(op);
-                continue;
             }
-            if status.is_empty() {
-                continue;
-            }
-            let color = if r.delay.is_empty() { MUTED } else { tone("bad").0 };
-            let style = Style::new(small, color);
-            let sw = flow.sh.width(&status, small);
-            let leaves = g.rows.iter().any(|o| o.depends_on.iter().any(|d| d.row == i));
-            let gap = if leaves { 8.0 } else { 4.0 };
-            let left = bar.map_or(axis_x, |(bx, _)| bx);
-            let x = if right + gap + sw <= w {
-                right + gap
-            } else if left - 4.0 - sw >= axis_x {
-                left - 4.0 - sw
-            } else {
-                // Neither side has room: write it inside the bar's row, clipped to the chart.
-                (w - sw).max(axis_x + 2.0)
-            };
-            let (op, _) = text(flow, x, y + 2.5, &status, style);
-            ops.push(op);
         }
 
-        if let Some((x, lx, lw)) = today {
-            ops.push(Op::Line {
-                x1: x,
-                y1: AXIS_H - 3.0,
-                x2: x,
-                y2: bottom,
-                stroke: Stroke::dashed(tone("bad").0, 0.8, 2.5, 1.5),
-            });
+        if let Some((_, lx, lw, label)) = &today {
             ops.push(Op::Rect {
                 x: lx - 1.5,
                 y: AXIS_H - 11.0,
@@ -316,7 +405,7 @@ pub fn gantt(flow: &mut Flow, g: &Gantt, geometry: &Geometry, labels: &GanttLabe
                 stroke: None,
                 radius: 1.5,
             });
-            let (op, _) = text(flow, lx, AXIS_H - 3.8, &g.today_label, Style::new(small, tone("bad").0).bold());
+            let (op, _) = text(flow, *lx, AXIS_H - 3.8, label, today_style);
             ops.push(op);
         }
         flow.push(Item {
@@ -347,64 +436,73 @@ fn status_text(r: &crate::report::GanttRow) -> String {
     status
 }
 
+/// The legend: a swatch per status and the overdue mark, actual end, today, dependency;
+/// wrapped onto more lines when wider than the chart.
 fn legend(flow: &mut Flow, l: &GanttLabels) {
     let size = 7.5;
-    let mut ops = Vec::new();
-    let mut x = 0.0;
+    let line_h = 12.0;
+    // Each entry drawn at x = 0, with its width; placed afterwards.
+    let mut entries: Vec<(Vec<Op>, f32)> = Vec::new();
     let y = 9.0;
-    let (op, w) = text(flow, x, y, l.legend, Style::new(size, INK).bold());
-    ops.push(op);
-    x += w + 8.0;
-    for (label, t) in &l.statuses {
-        ops.push(Op::Rect { x, y: y - 6.5, w: 12.0, h: 7.0, fill: Some(bar_fill(t)), stroke: None, radius: 1.5 });
-        let (op, w) = text(flow, x + 15.0, y, label, Style::new(size, INK));
+    let (op, w) = text(flow, 0.0, y, l.legend, Style::new(size, INK).bold());
+    entries.push((vec![op], w));
+    for s in l.swatches {
+        let mut ops = Vec::new();
+        if s.key == "overdue" {
+            bar(&mut ops, 0.0, y - 6.5, 12.0, 7.0, Rgb(0xee, 0xf1, 0xf4), true);
+        } else {
+            ops.push(Op::Rect {
+                x: 0.0,
+                y: y - 6.5,
+                w: 12.0,
+                h: 7.0,
+                fill: Some(hex(s.fill)),
+                stroke: None,
+                radius: 1.5,
+            });
+        }
+        let (op, w) = text(flow, 15.0, y, &s.label, Style::new(size, INK));
         ops.push(op);
-        x += 15.0 + w + 10.0;
+        entries.push((ops, 15.0 + w));
     }
-    ops.push(Op::Poly {
-        points: vec![(x + 4.0, y - 7.5), (x + 7.2, y - 3.0), (x + 4.0, y + 1.5), (x + 0.8, y - 3.0)],
+    let diamond = Op::Poly {
+        points: vec![(4.0, y - 7.5), (7.2, y - 3.0), (4.0, y + 1.5), (0.8, y - 3.0)],
         close: true,
         fill: Some(INK),
         stroke: None,
-    });
-    let (op, w) = text(flow, x + 11.0, y, l.actual_end, Style::new(size, INK));
-    ops.push(op);
-    x += 11.0 + w + 10.0;
-    ops.push(Op::Line {
-        x1: x + 4.0,
-        y1: y - 8.0,
-        x2: x + 4.0,
-        y2: y + 2.0,
-        stroke: Stroke::dashed(tone("bad").0, 0.8, 2.5, 1.5),
-    });
-    let (op, w) = text(flow, x + 9.0, y, l.today, Style::new(size, INK));
-    ops.push(op);
-    x += 9.0 + w + 10.0;
+    };
+    let (op, w) = text(flow, 11.0, y, l.actual_end, Style::new(size, INK));
+    entries.push((vec![diamond, op], 11.0 + w));
+    let line =
+        Op::Line { x1: 4.0, y1: y - 8.0, x2: 4.0, y2: y + 2.0, stroke: Stroke::dashed(tone("bad").0, 0.8, 2.5, 1.5) };
+    let (op, w) = text(flow, 9.0, y, l.today, Style::new(size, INK));
+    entries.push((vec![line, op], 9.0 + w));
     let c = Rgb(0x6e, 0x77, 0x81);
-    ops.push(Op::Line { x1: x, y1: y - 3.0, x2: x + 12.0, y2: y - 3.0, stroke: Stroke::solid(c, 0.6) });
-    ops.push(Op::Poly {
-        points: vec![(x + 15.0, y - 3.0), (x + 11.5, y - 5.0), (x + 11.5, y - 1.0)],
-        close: true,
-        fill: Some(c),
-        stroke: None,
-    });
-    let (op, w) = text(flow, x + 18.0, y, l.dependency, Style::new(size, INK));
-    ops.push(op);
-    x += 18.0 + w;
-    // A legend wider than the page is scaled down by dropping it to two lines: rare, so
-    // simply shift what overflows to a second line.
-    if x > flow.width {
-        let limit = flow.width;
-        let mut shift: Option<f32> = None;
-        for op in &mut ops {
-            let (l, _, r, _) = op.bounds();
-            if r > limit || shift.is_some_and(|s| l >= s) {
-                let s = *shift.get_or_insert(l);
-                op.translate(-s, 12.0);
-            }
+    let arrow = vec![
+        Op::Line { x1: 0.0, y1: y - 3.0, x2: 12.0, y2: y - 3.0, stroke: Stroke::solid(c, 0.6) },
+        Op::Poly {
+            points: vec![(15.0, y - 3.0), (11.5, y - 5.0), (11.5, y - 1.0)],
+            close: true,
+            fill: Some(c),
+            stroke: None,
+        },
+    ];
+    let (op, w) = text(flow, 18.0, y, l.dependency, Style::new(size, INK));
+    entries.push(([arrow, vec![op]].concat(), 18.0 + w));
+    let mut ops = Vec::new();
+    let (mut x, mut line_no) = (0.0, 0);
+    for (entry, ew) in entries {
+        if x > 0.0 && x + ew > flow.width {
+            x = 0.0;
+            line_no += 1;
         }
+        for mut op in entry {
+            op.translate(x, line_no as f32 * line_h);
+            ops.push(op);
+        }
+        x += ew + 10.0;
     }
-    let height = if x > flow.width { 26.0 } else { 14.0 };
+    let height = 14.0 + line_no as f32 * line_h;
     flow.push(Item { height, ops, space_before: 4.0, ..Item::default() });
 }
 

@@ -45,16 +45,6 @@ fn flag_fill(flag: &str) -> Option<Rgb> {
     }
 }
 
-/// Whether a document is laid out on landscape pages: the Gantt chart and wide tables need
-/// the width.
-pub fn landscape(doc: &DocView) -> bool {
-    match doc {
-        DocView::Plan(p) => p.gantt.is_some() || p.present.len() >= 5,
-        DocView::Risks(r) => r.present.len() >= 3,
-        _ => false,
-    }
-}
-
 /// The document's title block at the top of its first page (bookmarked at level 0).
 pub fn title_block(flow: &mut Flow, title: &str, subtitle: &str) {
     let style = Style::new(17.0, INK).bold();
@@ -144,7 +134,7 @@ pub fn sign_grid(flow: &mut Flow, g: &SignGrid, _meta: &DocMeta) {
         Column::new(&c.department).row_header(),
         Column::new(&c.name),
         Column::new(&c.decision),
-        Column::new(&c.date),
+        Column::new(&c.date).nowrap(),
         Column::new(&c.comment),
         Column::new(&c.signature).fixed(100.0),
     ]);
@@ -166,6 +156,8 @@ pub fn sign_grid(flow: &mut Flow, g: &SignGrid, _meta: &DocMeta) {
             min_height: 38.0,
         });
     }
+    // The grid stays with the end of the block it confirms.
+    flow.glue_previous();
     flow.keep(|f| {
         f.heading(&g.caption, 0);
         f.table(&t);
@@ -183,10 +175,9 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
     }
     if let Some(gantt) = &v.gantt {
         flow.heading(&v.labels.gantt, 0);
-        let statuses = v.legend.iter().map(|b| (b.label.clone(), b.tone)).collect();
         let labels = GanttLabels {
             legend: &meta.ui.legend,
-            statuses,
+            swatches: &v.legend,
             actual_end: &v.labels.actual_end,
             today: &v.labels.today,
             dependency: &v.labels.dependency,
@@ -197,21 +188,21 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
     flow.heading(&v.labels.tasks, 0);
     let c = &v.columns;
     let has = |k: &str| v.present.contains(&k);
-    let mut cols = vec![Column::new(&c.id), Column::new(&c.name), Column::new(&c.owner)];
+    let mut cols = vec![Column::new(&c.id).nowrap(), Column::new(&c.name), Column::new(&c.owner)];
     if has("collaborators") {
         cols.push(Column::new(&c.collaborators));
     }
-    cols.push(Column::new(&c.planned_start));
-    cols.push(Column::new(&c.planned_end));
+    cols.push(Column::new(&c.planned_start).nowrap());
+    cols.push(Column::new(&c.planned_end).nowrap());
     if has("actual_end") {
-        cols.push(Column::new(&c.actual_end));
+        cols.push(Column::new(&c.actual_end).nowrap());
     }
     cols.push(Column::new(&c.status));
     if has("progress") {
-        cols.push(Column::new(&c.progress).align(Align::Right));
+        cols.push(Column::new(&c.progress).align(Align::Right).nowrap());
     }
     if has("delay") {
-        cols.push(Column::new(&c.delay_days));
+        cols.push(Column::new(&c.delay_days).nowrap());
     }
     for (k, title) in [
         ("deliverable", &c.deliverable),
@@ -222,7 +213,7 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
         ("next_step", &c.next_step),
     ] {
         if has(k) {
-            cols.push(Column::new(title));
+            cols.push(if k == "priority" { Column::new(title).nowrap() } else { Column::new(title) });
         }
     }
     let mut t = Table::new(cols);
@@ -277,12 +268,12 @@ fn actions(flow: &mut Flow, v: &ActionsView) {
     for g in &v.groups {
         flow.heading(&g.caption, 0);
         let mut t = Table::new(vec![
-            Column::new(&l.id),
+            Column::new(&l.id).nowrap(),
             Column::new(&l.description),
             Column::new(&l.owner),
-            Column::new(&l.due),
+            Column::new(&l.due).nowrap(),
             Column::new(&l.standard),
-            Column::new(&l.priority),
+            Column::new(&l.priority).nowrap(),
             Column::new(&l.status),
         ]);
         t.size = TABLE;
@@ -293,7 +284,7 @@ fn actions(flow: &mut Flow, v: &ActionsView) {
             }
             t.rows.push(TableRow {
                 cells: vec![
-                    Cell::text(&a.id, s),
+                    Cell::text(&a.number, s),
                     Cell::text(&a.description, s),
                     Cell::text(&a.owner, s),
                     due,
@@ -337,19 +328,19 @@ fn risks(flow: &mut Flow, v: &RisksView) {
     flow.heading(&v.labels.register, 0);
     let c = &v.columns;
     let has = |k: &str| v.present.contains(&k);
-    let mut cols = vec![Column::new(&c.id)];
+    let mut cols = vec![Column::new(&c.id).nowrap()];
     if has("type") {
-        cols.push(Column::new(&c.r#type));
+        cols.push(Column::new(&c.r#type).nowrap());
     }
     cols.push(Column::new(&c.description));
     cols.push(Column::new(&c.impact));
     cols.push(Column::new(&c.owner));
     if has("raised_on") {
-        cols.push(Column::new(&c.raised_on));
+        cols.push(Column::new(&c.raised_on).nowrap());
     }
-    cols.push(Column::new(&c.due));
+    cols.push(Column::new(&c.due).nowrap());
     if has("resolved_on") {
-        cols.push(Column::new(&c.resolved_on));
+        cols.push(Column::new(&c.resolved_on).nowrap());
     }
     if has("measures") {
         cols.push(Column::new(&c.measures));
@@ -436,10 +427,10 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         simple_table(
             flow,
             vec![
-                Column::new(&l.agenda_no).align(Align::Right),
+                Column::new(&l.agenda_no).align(Align::Right).nowrap(),
                 Column::new(&l.agenda_topic),
                 Column::new(&l.agenda_goal),
-                Column::new(&l.agenda_minutes).align(Align::Right),
+                Column::new(&l.agenda_minutes).align(Align::Right).nowrap(),
                 Column::new(&l.agenda_owner),
             ],
             rows,
@@ -454,9 +445,7 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         flow.list(&v.decisions, true, body());
     }
     if !v.actions.is_empty() {
-        let done = &v.actions_done;
-        let note = format!("{} {} · {} / {}", l.actions_done, done.text, done.done, done.of);
-        flow.heading_with(&l.actions, &note, 0);
+        flow.heading_with(&l.actions, &v.actions_note, 0);
         let bad = tone("bad").0;
         let rows: Vec<TableRow> = v
             .actions
@@ -468,7 +457,7 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
                 }
                 TableRow {
                     cells: vec![
-                        Cell::text(&a.id, s),
+                        Cell::text(&a.number, s),
                         Cell::text(&a.description, s),
                         Cell::text(&a.owner, s),
                         due,
@@ -482,12 +471,12 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
             })
             .collect();
         let mut t = Table::new(vec![
-            Column::new(&l.action_id),
+            Column::new(&l.action_id).nowrap(),
             Column::new(&l.action_description),
             Column::new(&l.action_owner),
-            Column::new(&l.action_due),
+            Column::new(&l.action_due).nowrap(),
             Column::new(&l.action_standard),
-            Column::new(&l.action_priority),
+            Column::new(&l.action_priority).nowrap(),
             Column::new(&l.action_status),
         ]);
         t.size = TABLE;
@@ -495,6 +484,9 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         flow.table(&t);
     }
     if !v.next_meeting.is_empty() {
+        // The line before the host's box: it goes with the end of the actions, so that the
+        // box never stands on a page with nothing but this line.
+        flow.glue_previous();
         flow.space(8.0);
         let r = Rich::new(&format!("{}{}", l.next_meeting, meta.ui.colon), body().bold()).with(&v.next_meeting, body());
         flow.rich(&r, 0.0, Align::Left);
@@ -519,6 +511,8 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         fill: None,
         min_height: 40.0,
     });
+    // The host's box stays with the end of the minutes it confirms.
+    flow.glue_previous();
     flow.keep(|f| {
         f.heading(&l.host_signoff, 0);
         f.table(&t);
@@ -594,48 +588,66 @@ pub fn summary(flow: &mut Flow, v: &SummaryView, meta: &DocMeta) {
     flow.heading(&v.projects_caption, 0);
     let s = cell_style();
     let mut t = Table::new(vec![
-        Column::new(&c.id),
+        Column::new(&c.id).nowrap(),
         Column::new(&c.name),
         Column::new(&c.status),
-        Column::new(&c.tasks).align(Align::Right),
-        Column::new(&c.on_time).align(Align::Right),
-        Column::new(&c.overdue).align(Align::Right),
-        Column::new(&c.blocked).align(Align::Right),
-        Column::new(&c.open_high_risks).align(Align::Right),
-        Column::new(&c.actions).align(Align::Right),
+        Column::new(&c.tasks).align(Align::Right).nowrap(),
+        Column::new(&c.on_time).align(Align::Right).nowrap(),
+        Column::new(&c.overdue).align(Align::Right).nowrap(),
+        Column::new(&c.blocked).align(Align::Right).nowrap(),
+        Column::new(&c.open_high_risks).align(Align::Right).nowrap(),
+        Column::new(&c.actions).align(Align::Right).nowrap(),
     ]);
     t.size = TABLE;
     let num =
         |n: u32, t: &str| Cell::text(&n.to_string(), if n > 0 { s.color(tone(t).0).bold() } else { s.color(MUTED) });
+    let bad = tone("bad").0;
     for r in &v.rows {
-        t.rows.push(TableRow {
-            cells: vec![
+        let mut name = Cell::text(&r.name, s.bold());
+        if !r.counts.is_empty() {
+            name = name.and(Rich::new(&r.counts, Style::new(7.5, if r.built { MUTED } else { bad })));
+        }
+        // A project not built: its first problems under its name, no figures.
+        for p in &r.problems {
+            let line = Rich::new(&format!("{}[{}] ", p.severity, p.code), Style::new(7.0, bad).bold())
+                .with(&p.message, Style::new(7.0, INK))
+                .with(&format!(" — {}", p.location), Style::new(7.0, MUTED));
+            name = name.and(line);
+        }
+        let cells = if r.built {
+            vec![
                 Cell::text(&r.id, s),
-                Cell::text(&r.name, s.bold()),
+                name,
                 badge_cell(r.status.as_ref()),
                 Cell::text(&r.tasks, s),
-                Cell::text(&r.on_time.text, s),
+                Cell::text(&r.on_time.text, s.color(tone(r.on_time_tone).0)),
                 num(r.overdue, "bad"),
                 num(r.blocked, "bad"),
                 num(r.open_high_risks, "bad"),
                 Cell::text(&r.actions.text, s),
-            ],
-            fill: flag_fill(if r.tone == "bad" { "bad" } else { "" }),
-            min_height: 0.0,
-        });
+            ]
+        } else {
+            vec![Cell::text(&r.id, s), name, badge_cell(r.status.as_ref())]
+        };
+        t.rows.push(TableRow { cells, fill: flag_fill(if r.tone == "bad" { "bad" } else { "" }), min_height: 0.0 });
+    }
+    if !v.projects_note.is_empty() {
+        flow.para(&v.projects_note, Style::new(SMALL, MUTED));
+        flow.space(4.0);
     }
     flow.table(&t);
     if !v.departments.is_empty() {
         flow.heading(&v.departments_caption, 0);
+        flow.para(&v.departments_scope, Style::new(SMALL, MUTED));
         flow.para(&v.departments_note, Style::new(SMALL, MUTED));
         flow.space(4.0);
         let mut t = Table::new(vec![
-            Column::new(&c.rank).align(Align::Right),
+            Column::new(&c.rank).align(Align::Right).nowrap(),
             Column::new(&c.department),
-            Column::new(&c.task_count).align(Align::Right),
-            Column::new(&c.done).align(Align::Right),
-            Column::new(&c.on_time).align(Align::Right),
-            Column::new(&c.overdue).align(Align::Right),
+            Column::new(&c.task_count).align(Align::Right).nowrap(),
+            Column::new(&c.done).align(Align::Right).nowrap(),
+            Column::new(&c.on_time).align(Align::Right).nowrap(),
+            Column::new(&c.overdue).align(Align::Right).nowrap(),
         ]);
         t.size = TABLE;
         for d in &v.departments {
@@ -645,7 +657,7 @@ pub fn summary(flow: &mut Flow, v: &SummaryView, meta: &DocMeta) {
                     Cell::text(&d.department, s.bold()),
                     Cell::text(&d.tasks.to_string(), s),
                     Cell::text(&d.done.to_string(), s),
-                    Cell::text(&d.on_time.text, s.color(tone(d.tone).0)),
+                    Cell::text(&d.on_time.text, s.color(tone(d.on_time_tone).0)),
                     num(d.overdue, "bad"),
                 ],
                 fill: None,
@@ -686,12 +698,18 @@ fn rich_of(spans: &[Span], style: Style) -> Rich {
     r
 }
 
-/// The marker drawn before a list item.
-fn marker(mark: Mark) -> String {
-    match mark {
+/// The marker drawn before a list item, with its task box if it has one (□ ▣: shapes the
+/// bundled CJK fonts have, unlike ☐ ☑).
+fn marker(mark: Mark, task: Option<bool>) -> String {
+    let mark = match mark {
         Mark::Bullet => "•".to_string(),
         Mark::Number(n) => format!("{n}."),
         Mark::None => String::new(),
+    };
+    match task {
+        Some(true) => format!("{mark} ▣").trim_start().to_string(),
+        Some(false) => format!("{mark} □").trim_start().to_string(),
+        None => mark,
     }
 }
 
@@ -722,9 +740,9 @@ pub fn markdown(flow: &mut Flow, md: &Markdown) {
                 flow.space(6.0);
                 flow.para(&plain(spans), style.bold());
             }
-            Block::Item { mark, depth, spans, .. } => {
+            Block::Item { mark, depth, spans, task } => {
                 flow.space(2.0);
-                flow.item(&marker(*mark), &rich_of(spans, style), *depth as f32 * style.size * 1.8);
+                flow.item(&marker(*mark, *task), &rich_of(spans, style), *depth as f32 * style.size * 1.8);
             }
             Block::Code(code) => {
                 flow.space(gap);
@@ -750,8 +768,8 @@ fn markdown_cell(md: &Markdown) -> Cell {
         match b {
             Block::Para { spans, .. } => cell.parts.push(rich_of(spans, style)),
             Block::Heading { spans, .. } => cell.parts.push(Rich::new(&plain(spans), style.bold())),
-            Block::Item { mark, depth, spans, .. } => {
-                let mut r = Rich::new(&format!("{}{} ", "  ".repeat(*depth), marker(*mark)), style.color(MUTED));
+            Block::Item { mark, depth, spans, task } => {
+                let mut r = Rich::new(&format!("{}{} ", "  ".repeat(*depth), marker(*mark, *task)), style.color(MUTED));
                 push_spans(&mut r, spans, style);
                 cell.parts.push(r);
             }

@@ -73,13 +73,23 @@ pub enum Op {
         fill: Option<Rgb>,
         stroke: Option<Stroke>,
     },
+    /// A link over an area of the page (draws nothing) to a place in the document: a page
+    /// (0-based, in the whole file) and the y of the target from that page's top.
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        page: usize,
+        to_y: f32,
+    },
 }
 
 impl Op {
     /// Moves the op by (dx, dy).
     pub fn translate(&mut self, dx: f32, dy: f32) {
         match self {
-            Op::Text { x, y, .. } | Op::Rect { x, y, .. } => {
+            Op::Text { x, y, .. } | Op::Rect { x, y, .. } | Op::Link { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }
@@ -105,7 +115,7 @@ impl Op {
                 let w: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size / 1000.0;
                 (*x, y - size * 0.88, x + w, y + size * 0.12)
             }
-            Op::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
+            Op::Rect { x, y, w, h, .. } | Op::Link { x, y, w, h, .. } => (*x, *y, x + w, y + h),
             Op::Line { x1, y1, x2, y2, .. } => (x1.min(*x2), y1.min(*y2), x1.max(*x2), y1.max(*y2)),
             Op::Poly { points, .. } => {
                 points.iter().fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |(l, t, r, b), (x, y)| {

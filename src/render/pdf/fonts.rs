@@ -1,6 +1,8 @@
-//! Fonts of the PDF engine: where they come from (SPEC §4 PDF: `--font` chain → the
-//! `bundled-font` build → the system's CJK fonts), loaded and parsed once per process, and
-//! asked, character by character, which font of the chain draws it.
+//! Fonts of the PDF engine: where they come from (SPEC §4 PDF: `--font` chain → the fonts
+//! compiled into the binary ([`super::bundled`]: Noto Sans CJK subsets, and the
+//! `bundled-font` build's own) → the system's fonts), loaded and parsed once per process,
+//! and asked, character by character, which font of the chain draws it — in bold from the
+//! family's Bold face when there is one.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -94,6 +96,12 @@ impl FontFace {
     /// SHA-256 of the whole font file, hex (for `manifest.json`).
     pub fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| Sha256::digest(self.data).iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// A face whose file's SHA-256 is already known (the bundled fonts: known at compile time).
+    fn with_sha256(self, sha256: &str) -> FontFace {
+        let _ = self.sha256.set(sha256.to_string());
+        self
     }
 
     /// Metrics in 1/1000 em: ascent, descent (negative), cap height, bounding box.
@@ -201,6 +209,20 @@ pub fn load(path: &Path, lang: Lang) -> Result<Arc<FontFace>, String> {
 }
 
 fn load_data(data: &'static [u8], source: &str, lang: Lang) -> Result<Arc<FontFace>, String> {
+    load_known(data, source, lang, None)
+}
+
+/// A font from bytes, its SHA-256 given when already known.
+fn load_known(data: &'static [u8], source: &str, lang: Lang, sha256: Option<&str>) -> Result<Arc<FontFace>, String> {
+    if let Some(sha) = sha256 {
+        let key = (source.to_string(), 0);
+        if let Some(f) = face_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(f.clone());
+        }
+        let face = Arc::new(FontFace::parse(data, 0, source.to_string())?.with_sha256(sha));
+        face_cache().lock().unwrap_or_else(|e| e.into_inner()).insert(key, face.clone());
+        return Ok(face);
+    }
     let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
     if count <= 1 {
         return face_of(data, 0, source);
@@ -217,9 +239,17 @@ fn load_data(data: &'static [u8], source: &str, lang: Lang) -> Result<Arc<FontFa
 }
 
 // ---------------------------------------------------------------------------------------------
-// The bundled font
+// The bundled fonts
 
-/// The font compiled into the binary with `--features bundled-font`
+/// The Noto Sans CJK subsets compiled into every binary, for a language: its own script's
+/// Regular and Bold first, then the other script's (indexes into [`super::bundled::FACES`]),
+/// as (regular, bold) pairs.
+fn bundled_faces(lang: Lang) -> [(usize, usize); 2] {
+    let (sc, tc) = ((0, 1), (2, 3));
+    if lang == Lang::ZhTw { [tc, sc] } else { [sc, tc] }
+}
+
+/// A font compiled into the binary with `--features bundled-font`
 /// (`DOSSIER_BUNDLED_FONT=/path/to/font.otf cargo build --features bundled-font`).
 #[cfg(feature = "bundled-font")]
 fn bundled() -> Option<&'static [u8]> {
@@ -361,46 +391,106 @@ pub fn system_fonts(lang: Lang) -> Vec<PathBuf> {
 #[derive(Clone, Debug)]
 enum Origin {
     File(PathBuf),
-    Bundled,
+    /// A face of [`super::bundled::FACES`].
+    Bundled(usize),
+    /// The `bundled-font` build's own font.
+    Custom,
+}
+
+/// The Bold face beside a Regular one: `NotoSansCJK-Regular.ttc` → `NotoSansCJK-Bold.ttc`,
+/// `msyh.ttc` → `msyhbd.ttc`; `None` when the family has no Bold file there.
+fn bold_sibling(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_lowercase();
+    let candidates: Vec<String> = if let Some(at) = lower.find("regular") {
+        ["Bold", "bold"].iter().map(|b| format!("{}{b}{}", &name[..at], &name[at + "regular".len()..])).collect()
+    } else if let Some((stem, ext)) = name.rsplit_once('.')
+        && ["msyh", "msjh"].contains(&stem.to_lowercase().as_str())
+    {
+        vec![format!("{stem}bd.{ext}")]
+    } else {
+        Vec::new()
+    };
+    candidates.into_iter().map(|c| path.with_file_name(c)).find(|p| p.is_file())
 }
 
 /// A fallback chain of fonts for one language, each loaded the first time a character
-/// needs it.
+/// needs it. Places `0..regular` hold the faces tried in order; the Bold faces of those
+/// families follow them, each tied to its Regular by [`FontChain::bold_of`].
 pub struct FontChain {
     lang: Lang,
     origins: Vec<Origin>,
+    /// Regular faces: the first `regular` places.
+    regular: usize,
+    /// The place of the Bold face of each Regular one.
+    bold_of: Vec<Option<usize>>,
     loaded: Vec<OnceLock<Option<Arc<FontFace>>>>,
     /// First loading error of each font of the `--font` chain, reported when nothing draws a character.
     errors: Mutex<Vec<String>>,
 }
 
 impl FontChain {
-    /// `--font` files, then the bundled font, then the system's.
+    /// `--font` files, then the fonts compiled into the binary, then the system's: the
+    /// bundled faces come before the system's so that the same input gives the same PDF on
+    /// every machine; system fonts only draw what the subsets lack.
     pub fn resolve(user: &[PathBuf], lang: Lang) -> FontChain {
-        let mut origins: Vec<Origin> = user.iter().cloned().map(Origin::File).collect();
+        let mut faces: Vec<(Origin, Option<Origin>)> =
+            user.iter().map(|p| (Origin::File(p.clone()), bold_sibling(p).map(Origin::File))).collect();
         if bundled().is_some() {
-            origins.push(Origin::Bundled);
+            faces.push((Origin::Custom, None));
         }
-        origins.extend(system_fonts(lang).into_iter().map(Origin::File));
-        FontChain::from_origins(origins, lang)
+        faces.extend(bundled_faces(lang).map(|(r, b)| (Origin::Bundled(r), Some(Origin::Bundled(b)))));
+        faces.extend(system_fonts(lang).into_iter().map(|p| {
+            let bold = bold_sibling(&p).map(Origin::File);
+            (Origin::File(p), bold)
+        }));
+        FontChain::from_faces(faces, lang)
     }
 
     /// Exactly these files, nothing else (tests, and fonts known to cover the text).
     pub fn only(files: &[PathBuf], lang: Lang) -> FontChain {
-        FontChain::from_origins(files.iter().cloned().map(Origin::File).collect(), lang)
+        FontChain::from_faces(files.iter().map(|p| (Origin::File(p.clone()), None)).collect(), lang)
     }
 
-    fn from_origins(origins: Vec<Origin>, lang: Lang) -> FontChain {
+    /// The fonts compiled into the binary, nothing else (what a machine without fonts has).
+    pub fn bundled_only(lang: Lang) -> FontChain {
+        let faces = bundled_faces(lang).map(|(r, b)| (Origin::Bundled(r), Some(Origin::Bundled(b))));
+        FontChain::from_faces(faces.into(), lang)
+    }
+
+    fn from_faces(faces: Vec<(Origin, Option<Origin>)>, lang: Lang) -> FontChain {
+        // At most 255 places: a glyph names its font in a byte.
+        let faces: Vec<_> = faces.into_iter().take(120).collect();
+        let regular = faces.len();
+        let mut origins: Vec<Origin> = Vec::with_capacity(regular * 2);
+        let mut bolds = Vec::new();
+        for (r, b) in faces {
+            origins.push(r);
+            bolds.push(b);
+        }
+        let mut bold_of = Vec::with_capacity(regular);
+        for b in bolds {
+            bold_of.push(b.map(|b| {
+                origins.push(b);
+                origins.len() - 1
+            }));
+        }
         let loaded = origins.iter().map(|_| OnceLock::new()).collect();
-        FontChain { lang, origins, loaded, errors: Mutex::new(Vec::new()) }
+        FontChain { lang, origins, regular, bold_of, loaded, errors: Mutex::new(Vec::new()) }
     }
 
+    /// Every place of the chain, Bold faces included.
     pub fn len(&self) -> usize {
         self.origins.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.origins.is_empty()
+    }
+
+    /// Whether the font at a place is the Bold face of its family (real bold, not synthetic).
+    pub fn is_bold(&self, i: usize) -> bool {
+        i >= self.regular && i < self.origins.len()
     }
 
     /// The font at a place of the chain, loaded on first use; `None` when it cannot be read.
@@ -410,13 +500,19 @@ impl FontChain {
             .get_or_init(|| {
                 let r = match &self.origins[i] {
                     Origin::File(p) => load(p, self.lang),
-                    Origin::Bundled => match bundled() {
+                    Origin::Bundled(k) => {
+                        let f = &super::bundled::FACES[*k];
+                        load_known(f.data, &format!("bundled:{}", f.file), self.lang, Some(f.sha256))
+                    }
+                    Origin::Custom => match bundled() {
                         Some(d) => load_data(d, "bundled", self.lang),
                         None => Err("no bundled font".into()),
                     },
                 };
                 match r {
                     Ok(f) => Some(f),
+                    // A missing Bold face is not an error: the Regular one is drawn bolder.
+                    Err(_) if self.is_bold(i) => None,
                     Err(e) => {
                         self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
                         None
@@ -428,7 +524,17 @@ impl FontChain {
 
     /// The first font of the chain that draws `c`: its place and glyph.
     pub fn find(&self, c: char) -> Option<(u8, u16)> {
-        (0..self.len().min(255)).find_map(|i| self.font(i).and_then(|f| f.glyph(c)).map(|g| (i as u8, g)))
+        (0..self.regular).find_map(|i| self.font(i).and_then(|f| f.glyph(c)).map(|g| (i as u8, g)))
+    }
+
+    /// The font that draws `c` in bold: the Bold face of the first family that has the
+    /// character, else that family's Regular face (drawn bolder by the writer).
+    pub fn find_bold(&self, c: char) -> Option<(u8, u16)> {
+        (0..self.regular).find_map(|i| {
+            let regular = self.font(i).and_then(|f| f.glyph(c))?;
+            let bold = self.bold_of[i].and_then(|b| self.font(b).and_then(|f| f.glyph(c)).map(|g| (b as u8, g)));
+            Some(bold.unwrap_or((i as u8, regular)))
+        })
     }
 
     /// Errors met while loading fonts of the chain (a `--font` file that is not a font).
@@ -456,14 +562,14 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 const NO_GLYPH: L10n = L10n::new(
-    "字符「{c}」({u})无法用任何字体绘制(文档:{doc})。请用 --font 指定包含该字符的字体,或安装中文字体(例如 apt-get install fonts-noto-cjk)。",
-    "字元「{c}」({u})無法用任何字型繪製(文件:{doc})。請用 --font 指定包含該字元的字型,或安裝中文字型(例如 apt-get install fonts-noto-cjk)。",
+    "字符「{c}」（{u}）无法用任何字体绘制（文档：{doc}）。请用 --font 指定包含该字符的字体，或安装中文字体（例如 apt-get install fonts-noto-cjk）。",
+    "字元「{c}」（{u}）無法用任何字型繪製（文件：{doc}）。請用 --font 指定包含該字元的字型，或安裝中文字型（例如 apt-get install fonts-noto-cjk）。",
     "the character “{c}” ({u}) in “{doc}” has no glyph in any font; pass a font that has it with --font, or install CJK fonts (e.g. apt-get install fonts-noto-cjk)",
 );
 
 const NO_FONT: L10n = L10n::new(
-    "找不到可用于 PDF 的字体(文档:{doc})。请用 --font 指定字体文件,或安装中文字体(例如 apt-get install fonts-noto-cjk)。",
-    "找不到可用於 PDF 的字型(文件:{doc})。請用 --font 指定字型檔,或安裝中文字型(例如 apt-get install fonts-noto-cjk)。",
+    "找不到可用于 PDF 的字体（文档：{doc}）。请用 --font 指定字体文件，或安装中文字体（例如 apt-get install fonts-noto-cjk）。",
+    "找不到可用於 PDF 的字型（文件：{doc}）。請用 --font 指定字型檔，或安裝中文字型（例如 apt-get install fonts-noto-cjk）。",
     "no font found for the PDF of “{doc}”; pass a font file with --font, or install CJK fonts (e.g. apt-get install fonts-noto-cjk)",
 );
 
@@ -475,7 +581,7 @@ pub fn missing_glyph(c: char, doc: &str, chain: &FontChain, lang: Lang) -> Strin
         NO_GLYPH.fill(lang, &[("c", &c.to_string()), ("u", &format!("U+{:04X}", c as u32)), ("doc", doc)])
     };
     for e in chain.errors() {
-        msg.push_str(if lang == Lang::En { "; " } else { ";" });
+        msg.push_str(if lang == Lang::En { "; " } else { "；" });
         msg.push_str(&e);
     }
     msg
@@ -485,7 +591,7 @@ pub fn missing_glyph(c: char, doc: &str, chain: &FontChain, lang: Lang) -> Strin
 pub(crate) mod tests {
     use super::*;
 
-    /// A CJK font of this machine, for tests that draw text (skipped when none is installed).
+    /// The chain of a run (bundled fonts first), for tests that draw text.
     pub(crate) fn test_chain(lang: Lang) -> Option<FontChain> {
         let chain = FontChain::resolve(&[], lang);
         chain.find('中').map(|_| chain)
@@ -522,6 +628,80 @@ pub(crate) mod tests {
             let msg = missing_glyph('𐀀', "plan", &chain, Lang::En);
             assert!(msg.contains("U+10000") && msg.contains("“plan”") && msg.contains("--font"), "{msg}");
         }
+    }
+
+    #[test]
+    fn the_bundled_fonts_are_the_files_their_hashes_name() {
+        // The manifest takes these hashes on trust: they must be the files' own.
+        for f in super::super::bundled::FACES {
+            let sha: String = Sha256::digest(f.data).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(sha, f.sha256, "{}: run fonts/make-subsets.py again", f.file);
+        }
+        let chain = FontChain::bundled_only(Lang::ZhCn);
+        let regular = chain.font(0).unwrap();
+        assert_eq!(
+            (regular.family.as_str(), regular.sha256()),
+            ("Noto Sans CJK SC", super::super::bundled::FACES[0].sha256)
+        );
+        let (font, _) = chain.find_bold('中').unwrap();
+        assert!(chain.is_bold(usize::from(font)), "bold text comes from the Bold face");
+        assert_eq!(chain.find('中').map(|(f, _)| f), Some(0));
+        assert_eq!(FontChain::bundled_only(Lang::ZhTw).font(0).unwrap().family, "Noto Sans CJK TC");
+    }
+
+    #[test]
+    fn the_bundled_fonts_cover_gb2312_big5_and_every_character_dossier_writes() {
+        let chain = FontChain::bundled_only(Lang::ZhCn);
+        // A few of GB 2312 level 2 and of Big5's common characters, and the marks documents draw.
+        for c in "鼾齄亍丌兀丨丬乇乜乩亓亟亠亳仉仫伉伧佞侔倏錄闆騙鬱龜齣‧•…—–·□▣✓●■▲①℃№《》「」、。，：（）％～".chars()
+        {
+            assert!(chain.find(c).is_some() && chain.find_bold(c).is_some(), "{c} U+{:04X}", c as u32);
+        }
+        // Every character in the strings of the source (labels, messages, marks; tests and
+        // comments aside) and of the templates: what the tool writes itself always has a glyph,
+        // on any machine.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                    // What lies between the first and the last quote of a line: its strings.
+                    let strings = match (line.find('"'), line.rfind('"')) {
+                        (Some(a), Some(b)) if b > a => &line[a..b],
+                        _ if p.extension().is_some_and(|e| e != "rs") => line,
+                        _ => "",
+                    };
+                    for c in strings.chars().filter(|c| *c as u32 > 0x7E && !is_invisible(*c)) {
+                        assert!(
+                            chain.find(c).is_some(),
+                            "{}: “{c}” (U+{:04X}) is not in the bundled fonts: run fonts/make-subsets.py",
+                            p.display(),
+                            c as u32
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bold_faces_are_found_beside_regular_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", "msyh.ttc", "msyhbd.ttc", "wqy-zenhei.ttc"] {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
+        let bold =
+            |n: &str| bold_sibling(&dir.path().join(n)).map(|p| p.file_name().unwrap().to_string_lossy().into_owned());
+        assert_eq!(bold("NotoSansCJK-Regular.ttc").as_deref(), Some("NotoSansCJK-Bold.ttc"));
+        assert_eq!(bold("msyh.ttc").as_deref(), Some("msyhbd.ttc"));
+        assert_eq!(bold("wqy-zenhei.ttc"), None);
     }
 
     #[test]

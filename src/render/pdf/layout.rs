@@ -15,33 +15,43 @@ use super::fonts::{FontChain, is_invisible};
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// Maps characters to glyphs of the chain, remembering each answer for the document, and the
-/// first character no font draws.
+/// What a character maps to: font place, glyph id, advance; `None` when no font has it.
+type Found = Option<(u8, u16, f32)>;
+
+/// Maps characters to glyphs of the chain (regular or bold), remembering each answer for the
+/// document, and the first character no font draws.
 pub struct Shaper<'a> {
     chain: &'a FontChain,
-    cache: HashMap<char, Option<(u8, u16, f32)>>,
+    /// Regular, then bold.
+    cache: [HashMap<char, Found>; 2],
     pub missing: Option<char>,
 }
 
 impl<'a> Shaper<'a> {
     pub fn new(chain: &'a FontChain) -> Shaper<'a> {
-        Shaper { chain, cache: HashMap::with_capacity(512), missing: None }
+        Shaper { chain, cache: [HashMap::with_capacity(512), HashMap::with_capacity(128)], missing: None }
     }
 
     pub fn chain(&self) -> &FontChain {
         self.chain
     }
 
-    /// The glyph of a character; `None` for invisible characters and, recorded in `missing`,
-    /// for characters no font has.
+    /// The regular glyph of a character; `None` for invisible characters and, recorded in
+    /// `missing`, for characters no font has.
     pub fn glyph(&mut self, c: char) -> Option<Glyph> {
+        self.glyph_as(c, false)
+    }
+
+    /// The glyph of a character in the regular or the bold face (bold glyphs are wider).
+    pub fn glyph_as(&mut self, c: char, bold: bool) -> Option<Glyph> {
         let c = if c == '\t' { ' ' } else { c };
         if is_invisible(c) {
             return None;
         }
         let chain = self.chain;
-        let found = *self.cache.entry(c).or_insert_with(|| {
-            chain.find(c).map(|(font, gid)| {
+        let found = *self.cache[usize::from(bold)].entry(c).or_insert_with(|| {
+            let hit = if bold { chain.find_bold(c) } else { chain.find(c) };
+            hit.map(|(font, gid)| {
                 let adv = chain.font(usize::from(font)).map_or(500.0, |f| f.advance(gid));
                 (font, gid, adv)
             })
@@ -59,11 +69,20 @@ impl<'a> Shaper<'a> {
 
     /// Width of a text in points at a size.
     pub fn width(&mut self, s: &str, size: f32) -> f32 {
-        s.chars().filter_map(|c| self.glyph(c)).map(|g| g.advance).sum::<f32>() * size / 1000.0
+        self.width_as(s, size, false)
+    }
+
+    /// Width of a text in points at a size, regular or bold.
+    pub fn width_as(&mut self, s: &str, size: f32, bold: bool) -> f32 {
+        s.chars().filter_map(|c| self.glyph_as(c, bold)).map(|g| g.advance).sum::<f32>() * size / 1000.0
     }
 
     pub fn glyphs(&mut self, s: &str) -> Vec<Glyph> {
-        s.chars().filter_map(|c| self.glyph(c)).collect()
+        self.glyphs_as(s, false)
+    }
+
+    pub fn glyphs_as(&mut self, s: &str, bold: bool) -> Vec<Glyph> {
+        s.chars().filter_map(|c| self.glyph_as(c, bold)).collect()
     }
 }
 
@@ -201,7 +220,7 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
         }
         byte_to_char.insert(i, chars.len());
         let c = if c == '\t' { ' ' } else { c };
-        let glyph = if c == '\n' || c == '\r' { None } else { sh.glyph(c) };
+        let glyph = if c == '\n' || c == '\r' { None } else { sh.glyph_as(c, styles[span].bold) };
         let w = glyph.map_or(0.0, |g| g.advance * styles[span].size / 1000.0);
         chars.push(Ch { c, style: span, glyph, w });
     }
@@ -347,8 +366,8 @@ pub fn min_max_width(sh: &mut Shaper, rich: &Rich) -> (f32, f32) {
         while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= i {
             span += 1;
         }
-        let size = rich.spans.get(span).map_or(10.0, |s| s.1.size);
-        let w = if c == '\n' { 0.0 } else { sh.glyph(c).map_or(0.0, |g| g.advance * size / 1000.0) };
+        let (size, bold) = rich.spans.get(span).map_or((10.0, false), |s| (s.1.size, s.1.bold));
+        let w = if c == '\n' { 0.0 } else { sh.glyph_as(c, bold).map_or(0.0, |g| g.advance * size / 1000.0) };
         widths.push((c, w));
         idx.push(i);
     }
@@ -390,8 +409,14 @@ pub struct Item {
     pub ops: Vec<Op>,
     /// Space above, dropped at the top of a page.
     pub space_before: f32,
-    /// Stays on the same page as the next item.
+    /// Stays on the same page as the next item, always (a heading with what follows it, a
+    /// table's header with its first two rows, the last two rows together, a paragraph's
+    /// first and last two lines).
     pub keep_with_next: bool,
+    /// Stays on the same page as the next item when the group it belongs to fits on one page
+    /// (a signature grid with its title): a group taller than a page breaks where
+    /// `keep_with_next` allows.
+    pub keep_together: bool,
     /// The table header drawn above this item when it starts a page (index into `Flow::headers`).
     pub header: Option<usize>,
     /// Starts a new page.
@@ -459,6 +484,7 @@ fn place(laid: &Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>, f32) {
     let body = g.body_height();
     let items = &laid.items;
     let header_h = |i: &Item| i.header.and_then(|h| laid.headers.get(h)).map_or(0.0, |h| h.height);
+    let mut split_until = 0;
     for (i, item) in items.iter().enumerate() {
         let at_top = (y - g.top).abs() < 0.01;
         if item.break_before && !at_top {
@@ -466,16 +492,32 @@ fn place(laid: &Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>, f32) {
             y = g.top;
         }
         let at_top = (y - g.top).abs() < 0.01;
-        // The height of this item and the ones it keeps with, if that fits on an empty page.
-        let mut chain = item.height + if at_top { 0.0 } else { item.space_before };
-        let mut j = i;
-        while items[j].keep_with_next && j + 1 < items.len() {
-            j += 1;
-            chain += items[j].space_before + items[j].height;
-        }
-        let chain_fits_a_page = chain + header_h(item) <= body;
+        // The height of this item and the ones it keeps with: all its group when that fits on
+        // an empty page, else those it must keep with, else itself.
+        // A group found too tall for a page at its start is split, and stays split: the
+        // items after its start keep only what they must keep with.
         let own = item.height + if at_top { 0.0 } else { item.space_before };
-        let need = if chain_fits_a_page { chain } else { own };
+        let (mut soft, mut hard, mut hard_open) = (own, own, true);
+        let mut j = i;
+        while (items[j].keep_with_next || (items[j].keep_together && i >= split_until)) && j + 1 < items.len() {
+            hard_open &= items[j].keep_with_next;
+            j += 1;
+            let add = items[j].space_before + items[j].height;
+            soft += add;
+            if hard_open {
+                hard += add;
+            }
+        }
+        if soft + header_h(item) > body {
+            split_until = j;
+        }
+        let need = if soft + header_h(item) <= body {
+            soft
+        } else if hard + header_h(item) <= body {
+            hard
+        } else {
+            own
+        };
         let mut fresh = false;
         if y + need > bottom + 0.01 && !at_top {
             pages.push(new_page());
@@ -565,11 +607,19 @@ pub struct Column {
     pub min: f32,
     /// The first column holds row headers (shaded like the header).
     pub row_header: bool,
+    /// Ids, dates, numbers, codes: never broken across lines (a long word elsewhere in the
+    /// row wraps inside its own cell instead).
+    pub nowrap: bool,
 }
 
 impl Column {
     pub fn new(title: &str) -> Column {
-        Column { title: title.to_string(), align: Align::Left, fixed: None, min: 0.0, row_header: false }
+        Column { title: title.to_string(), align: Align::Left, fixed: None, min: 0.0, row_header: false, nowrap: false }
+    }
+
+    pub fn nowrap(mut self) -> Column {
+        self.nowrap = true;
+        self
     }
 
     pub fn align(mut self, a: Align) -> Column {
@@ -641,14 +691,31 @@ pub fn fit_columns(sh: &mut Shaper, t: &Table, avail: f32) -> Vec<f32> {
         for (i, cell) in r.cells.iter().enumerate().take(n) {
             for p in &cell.parts {
                 let (a, b) = min_max_width(sh, p);
-                let extra = if p.spans.iter().any(|(_, s)| s.bg.is_some()) { p.max_size() * 0.8 } else { 0.0 };
+                // A status pill is never broken: all of it is its minimum.
+                let pill = p.spans.iter().any(|(_, s)| s.bg.is_some());
+                let extra = if pill { p.max_size() * 0.8 } else { 0.0 };
+                let a = if pill || t.columns[i].nowrap { b } else { a };
                 min[i] = min[i].max(a + cell.indent + extra);
                 max[i] = max[i].max(b + cell.indent + extra);
             }
         }
     }
     let pad = 2.0 * PAD_X;
+    // Free text may break inside a long word (within its own cell) rather than take the
+    // room of the columns that must not break.
+    let cap = t.size * 9.0;
+    let hard: Vec<bool> = (0..n)
+        .map(|i| {
+            t.columns[i].nowrap
+                || t.rows.iter().any(|r| {
+                    r.cells.get(i).is_some_and(|c| c.parts.iter().any(|p| p.spans.iter().any(|(_, s)| s.bg.is_some())))
+                })
+        })
+        .collect();
     for (i, c) in t.columns.iter().enumerate() {
+        if !hard[i] {
+            min[i] = min[i].min(cap.max(c.min));
+        }
         // Every column keeps room for four characters, or all of its text when shorter.
         min[i] = (min[i].max((t.size * 4.0).min(max[i])).max(c.min) + pad).min(avail / 2.0);
         max[i] = (max[i] + pad).max(min[i]);
@@ -704,12 +771,13 @@ pub fn fit_columns(sh: &mut Shaper, t: &Table, avail: f32) -> Vec<f32> {
             w = (0..n).map(|i| min[i] + if want > 0.0 { extra * (max[i] - min[i]) / want } else { 0.0 }).collect();
         }
     } else {
-        // Even the minimum does not fit: shrink flexible columns in proportion; their text
-        // is then cut between characters.
-        let fixed: f32 = (0..n).filter(|i| !flexible(*i)).map(|i| min[i]).sum();
-        let flex: f32 = smin - fixed;
-        let room = (avail - fixed).max(avail * 0.3);
-        w = (0..n).map(|i| if flexible(i) { min[i] * room / flex.max(1.0) } else { min[i] }).collect();
+        // Even the minimum does not fit: shrink the free-text columns in proportion (their
+        // text is then cut between characters), then, if that is not enough, the others.
+        let soft = |i: usize| flexible(i) && !hard[i];
+        let kept: f32 = (0..n).filter(|i| !soft(*i)).map(|i| min[i]).sum();
+        let flex: f32 = smin - kept;
+        let room = (avail - kept).max(avail * 0.3);
+        w = (0..n).map(|i| if soft(i) { min[i] * room / flex.max(1.0) } else { min[i] }).collect();
         let total: f32 = w.iter().sum();
         if total > avail {
             let k = avail / total;
@@ -739,9 +807,17 @@ impl<'s, 'a> Flow<'s, 'a> {
         item.space_before += std::mem::take(&mut self.next_space);
         item.break_before |= std::mem::take(&mut self.next_break);
         if self.keeping > 0 {
-            item.keep_with_next = true;
+            item.keep_together = true;
         }
         self.laid.items.push(item);
+    }
+
+    /// Keeps what was laid out last on the page of what comes next (a signature box with
+    /// the block it confirms).
+    pub fn glue_previous(&mut self) {
+        if let Some(last) = self.laid.items.last_mut() {
+            last.keep_with_next = true;
+        }
     }
 
     pub fn space(&mut self, h: f32) {
@@ -760,7 +836,7 @@ impl<'s, 'a> Flow<'s, 'a> {
         if self.keeping == 0
             && let Some(last) = self.laid.items.last_mut()
         {
-            last.keep_with_next = false;
+            last.keep_together = false;
         }
     }
 
@@ -902,10 +978,16 @@ impl<'s, 'a> Flow<'s, 'a> {
         let n = t.rows.len();
         for (ri, row) in t.rows.iter().enumerate() {
             let items = self.row_items(t, row, &widths, &xs, total, max_piece, false);
-            for mut it in items {
+            let pieces = items.len();
+            for (pi, mut it) in items.into_iter().enumerate() {
                 it.header = header_index;
-                if t.keep && ri + 1 < n {
+                let last_piece = pi + 1 == pieces;
+                // At least two rows before a page break and two after it.
+                if last_piece && ri + 1 < n && (ri == 0 || ri + 2 == n) {
                     it.keep_with_next = true;
+                }
+                if t.keep && ri + 1 < n {
+                    it.keep_together = true;
                 }
                 self.push(it);
             }
@@ -1024,20 +1106,26 @@ impl<'s, 'a> Flow<'s, 'a> {
 
     /// A two-column form: labels shaded on the left, values wrapping on the right.
     pub fn form(&mut self, rows: &[(String, Cell)], size: f32) {
+        self.form_with(rows, size, 0.0);
+    }
+
+    /// A form whose rows are at least `min_height` tall (room to write by hand).
+    pub fn form_with(&mut self, rows: &[(String, Cell)], size: f32, min_height: f32) {
         let mut t = Table::new(vec![Column::new("").row_header(), Column::new("")]);
         t.header = false;
         t.size = size;
         let label_style = Style::new(size, MUTED).bold();
         // Labels take what they need, at most a third of the width.
-        let label_w = rows.iter().map(|(l, _)| self.sh.width(l, size)).fold(0.0, f32::max).min(self.width / 3.0)
-            + 2.0 * PAD_X
-            + 2.0;
+        let label_w =
+            rows.iter().map(|(l, _)| self.sh.width_as(l, size, true)).fold(0.0, f32::max).min(self.width / 3.0)
+                + 2.0 * PAD_X
+                + 2.0;
         t.columns[0].fixed = Some(label_w);
         for (label, value) in rows {
             t.rows.push(TableRow {
                 cells: vec![Cell::text(label, label_style), value.clone()],
                 fill: None,
-                min_height: 0.0,
+                min_height,
             });
         }
         self.table(&t);

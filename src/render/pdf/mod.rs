@@ -10,6 +10,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod bundled;
 pub mod charts;
 pub mod docs;
 pub mod draw;
@@ -45,7 +46,6 @@ pub struct PdfRenderer {
     used: Mutex<BTreeMap<(String, u32), FontInfo>>,
 }
 
-const PAGE_OF: L10n = L10n::new("第 {n} 页 / 共 {of} 页", "第 {n} 頁 / 共 {of} 頁", "Page {n} of {of}");
 const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");
 const CONTENTS: L10n = L10n::new("目录", "目錄", "Contents");
 const DOCUMENTS: L10n = L10n::new("收录文档", "收錄文件", "Documents");
@@ -65,9 +65,11 @@ fn face_of(meta: &DocMeta) -> Lang {
     }
 }
 
-/// One document laid out: its pages and bookmarks (page indexes relative to the section).
+/// One document laid out: its pages and bookmarks (page indexes relative to the section),
+/// and the number its page headers show.
 struct Section {
     title: String,
+    number: String,
     pages: Vec<Page>,
     marks: Vec<Bookmark>,
 }
@@ -94,22 +96,24 @@ impl PdfRenderer {
     }
 
     fn layout(&self, sh: &mut Shaper, doc: &Document, meta: &DocMeta, lang: Lang) -> anyhow::Result<Section> {
-        let g = Geometry::a4(docs::landscape(&doc.view));
+        let g = Geometry::a4(doc.view.landscape());
         let mut flow = Flow::new(sh, g.content_width());
         docs::document(&mut flow, doc, meta, lang, &g);
         let laid = std::mem::take(&mut flow.laid);
         let (pages, marks) = paginate(&laid, &g);
         check_glyphs(sh, &doc.title, lang)?;
-        Ok(Section { title: doc.title.clone(), pages, marks })
+        Ok(Section { title: doc.title.clone(), number: doc.number.clone(), pages, marks })
     }
 
+    /// Writes the sections as one PDF whose number is `number` (in its metadata: the subject
+    /// and the keywords).
     fn write(
         &self,
         sections: Vec<Section>,
         sh: &mut Shaper,
         meta: &DocMeta,
         title: &str,
-        keywords: &str,
+        number: &str,
     ) -> anyhow::Result<Vec<u8>> {
         let lang = lang_of(meta);
         let total: usize = sections.iter().map(|s| s.pages.len()).sum();
@@ -121,7 +125,7 @@ impl PdfRenderer {
             for mut p in s.pages {
                 let n = pages.len() + 1;
                 if !s.title.is_empty() {
-                    decorate(sh, &mut p, meta, &s.title, n, total, lang);
+                    decorate(sh, &mut p, meta, &s.title, &s.number, n, total);
                 }
                 pages.push(p);
             }
@@ -129,14 +133,9 @@ impl PdfRenderer {
         check_glyphs(sh, title, lang)?;
         let wmeta = writer::Meta {
             title: title.to_string(),
-            subject: [meta.project_name.as_str(), meta.project_id.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" · "),
+            subject: joined(&[&meta.project_name, number], " · "),
             author: if meta.project_name.is_empty() { meta.generator.to_string() } else { meta.project_name.clone() },
-            keywords: keywords.to_string(),
+            keywords: joined(&[number, &meta.project_id], " "),
             creator: meta.generator.to_string(),
             lang: meta.content_lang.to_string(),
             date: meta.stamp,
@@ -148,7 +147,11 @@ impl PdfRenderer {
         for i in fonts {
             if let Some(f) = chain.font(usize::from(i)) {
                 used.entry((f.source.clone(), f.index)).or_insert_with(|| FontInfo {
-                    family: f.family.clone(),
+                    family: if chain.is_bold(usize::from(i)) && !f.family.ends_with("Bold") {
+                        format!("{} Bold", f.family)
+                    } else {
+                        f.family.clone()
+                    },
                     file: f.source.clone(),
                     sha256: f.sha256().to_string(),
                 });
@@ -172,16 +175,26 @@ impl PdfRenderer {
         let toc_pages = contents(&mut sh, &sections, 2, body + 3, lang).len();
         let first = 1 + toc_pages + 1;
         let toc = contents(&mut sh, &sections, first, first + body, lang);
-        let cover = cover(&mut sh, meta, documents.len(), body + 1 + toc.len(), lang);
-        let mut all = vec![Section { title: String::new(), pages: vec![cover], marks: vec![] }];
+        let number = meta.dossier_number();
+        let cover = cover(&mut sh, meta, &number, documents.len(), body + 1 + toc.len(), lang);
+        let mut all = vec![Section { title: String::new(), number: number.clone(), pages: vec![cover], marks: vec![] }];
         let toc_marks = vec![Bookmark { title: CONTENTS.get(lang).to_string(), level: 0, page: 0, y: 0.0 }];
-        all.push(Section { title: CONTENTS.get(lang).to_string(), pages: toc, marks: toc_marks });
+        all.push(Section {
+            title: CONTENTS.get(lang).to_string(),
+            number: number.clone(),
+            pages: toc,
+            marks: toc_marks,
+        });
         all.extend(sections);
-        let keywords = format!("{} dossier", meta.project_id);
         let full_title =
             if meta.project_name.is_empty() { title.to_string() } else { format!("{title} · {}", meta.project_name) };
-        self.write(all, &mut sh, meta, &full_title, keywords.trim())
+        self.write(all, &mut sh, meta, &full_title, &number)
     }
+}
+
+/// The non-empty parts, joined.
+fn joined(parts: &[&str], sep: &str) -> String {
+    parts.iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(sep)
 }
 
 fn check_glyphs(sh: &Shaper, doc: &str, lang: Lang) -> anyhow::Result<()> {
@@ -191,8 +204,8 @@ fn check_glyphs(sh: &Shaper, doc: &str, lang: Lang) -> anyhow::Result<()> {
     }
 }
 
-/// Header (project, number) and footer (document, page n of N, date) of a page.
-fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, n: usize, total: usize, lang: Lang) {
+/// Header (project, document number) and footer (document, page n of N, date) of a page.
+fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, number: &str, n: usize, total: usize) {
     let landscape = page.width > page.height;
     let g = Geometry::a4(landscape);
     let (l, r) = (g.left, g.width - g.right);
@@ -203,7 +216,7 @@ fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, n: us
             return;
         }
         let s = fit_text(sh, s, max, style.size);
-        let glyphs = sh.glyphs(&s);
+        let glyphs = sh.glyphs_as(&s, style.bold);
         let w = glyphs.iter().map(|g| g.advance).sum::<f32>() * style.size / 1000.0;
         page.ops.push(Op::Text {
             x: x - w * anchor,
@@ -221,16 +234,12 @@ fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, n: us
     } else {
         format!("{}{}{}", ui.project, ui.colon, meta.project_name)
     };
-    let number = if meta.project_id.is_empty() {
-        String::new()
-    } else {
-        format!("{}{}{}", ui.project_id, ui.colon, meta.project_id)
-    };
+    let number = if number.is_empty() { String::new() } else { format!("{}{}{number}", ui.number, ui.colon) };
     put(sh, &project, l, 34.0, 0.0, width * 0.6, style);
     put(sh, &number, r, 34.0, 1.0, width * 0.35, style);
     let fy = page.height - 30.0;
     put(sh, title, l, fy, 0.0, width * 0.38, style);
-    let page_of = PAGE_OF.fill(lang, &[("n", &n.to_string()), ("of", &total.to_string())]);
+    let page_of = crate::model::fill(&meta.ui.page_of, &[("n", &n.to_string()), ("of", &total.to_string())]);
     put(sh, &page_of, (l + r) / 2.0, fy, 0.5, width * 0.2, Style::new(size, INK));
     let date = format!("{}{}{}", ui.generated, ui.colon, meta.generated);
     put(sh, &date, r, fy, 1.0, width * 0.3, style);
@@ -256,53 +265,44 @@ fn fit_text(sh: &mut Shaper, s: &str, max: f32, size: f32) -> String {
     out
 }
 
-/// The cover of a dossier.
-fn cover(sh: &mut Shaper, meta: &DocMeta, docs: usize, pages: usize, lang: Lang) -> Page {
+/// The cover of a dossier: what the archive files it under (numbers, department, period,
+/// filer, retention, what it holds), all inside the printable area; what the project's
+/// records do not say (the retention period, often the filer) is left as a box to fill in.
+fn cover(sh: &mut Shaper, meta: &DocMeta, number: &str, docs: usize, pages: usize, lang: Lang) -> Page {
     let g = Geometry::a4(false);
     let mut flow = Flow::new(sh, g.content_width());
     let accent = layout::ACCENT;
-    let mut ops =
-        vec![Op::Rect { x: -g.left, y: -g.top, w: g.width, h: 14.0, fill: Some(accent), stroke: None, radius: 0.0 }];
-    let mut y = 150.0;
-    let mut line = |flow: &mut Flow, s: &str, style: Style, gap: f32, ops: &mut Vec<Op>| {
-        for l in layout::break_lines(flow.sh, &layout::Rich::new(s, style), flow.width) {
-            layout::draw_line(&l, 0.0, y, ops);
-            y += l.height;
-        }
-        y += gap;
-    };
-    line(&mut flow, DOSSIER.get(lang), Style::new(14.0, accent).bold(), 10.0, &mut ops);
+    let band = Op::Rect { x: 0.0, y: 0.0, w: flow.width, h: 6.0, fill: Some(accent), stroke: None, radius: 0.0 };
+    flow.push(layout::Item { height: 120.0, ops: vec![band], ..layout::Item::default() });
+    flow.para(DOSSIER.get(lang), Style::new(14.0, accent).bold());
+    flow.space(8.0);
     let name = if meta.project_name.is_empty() { meta.project_id.as_str() } else { meta.project_name.as_str() };
-    line(&mut flow, name, Style::new(26.0, INK).bold(), 18.0, &mut ops);
-    ops.push(Op::Line { x1: 0.0, y1: y, x2: 120.0, y2: y, stroke: Stroke::solid(accent, 2.0) });
-    y += 22.0;
+    flow.para(name, Style::new(24.0, INK).bold());
+    let rule = Op::Line { x1: 0.0, y1: 8.0, x2: 120.0, y2: 8.0, stroke: Stroke::solid(accent, 2.0) };
+    flow.push(layout::Item { height: 30.0, ops: vec![rule], ..layout::Item::default() });
     let ui = &meta.ui;
+    let value = |s: &str| layout::Cell::text(s, Style::new(10.5, INK));
     let rows = [
+        (ui.number.as_str(), number.to_string()),
         (ui.project_id.as_str(), meta.project_id.clone()),
+        (ui.department.as_str(), meta.department.clone()),
+        (ui.period.as_str(), meta.period.clone()),
+        (ui.filer.as_str(), meta.filer.clone()),
+        (ui.retention.as_str(), String::new()),
         (DOCUMENTS.get(lang), docs.to_string()),
         (PAGES.get(lang), pages.to_string()),
         (ui.generated.as_str(), meta.generated.clone()),
     ];
-    for (label, value) in rows {
-        if value.is_empty() {
-            continue;
-        }
-        let mut r = layout::Rich::new(&format!("{label}{}", ui.colon), Style::new(11.0, MUTED));
-        r.push(&value, Style::new(11.0, INK));
-        for l in layout::break_lines(flow.sh, &r, flow.width) {
-            layout::draw_line(&l, 0.0, y, &mut ops);
-            y += l.height + 4.0;
-        }
-    }
-    let (op, _) = charts::text(&mut flow, 0.0, g.body_height() - 10.0, meta.generator, Style::new(8.0, MUTED));
-    ops.push(op);
-    for op in &mut ops {
-        op.translate(g.left, g.top);
-    }
-    Page { width: g.width, height: g.height, ops }
+    let cells: Vec<(String, layout::Cell)> = rows.iter().map(|(l, v)| (l.to_string(), value(v))).collect();
+    flow.form_with(&cells, 10.5, 24.0);
+    flow.space(20.0);
+    flow.para(meta.generator, Style::new(8.0, MUTED));
+    let laid = std::mem::take(&mut flow.laid);
+    paginate(&laid, &g).0.into_iter().next().unwrap_or(Page { width: g.width, height: g.height, ops: Vec::new() })
 }
 
-/// The table of contents: one line per document with dotted leaders to its first page.
+/// The table of contents: one line per document (and per section) with dotted leaders to its
+/// page number, each line a link to that page.
 fn contents(sh: &mut Shaper, sections: &[Section], first_page: usize, _end: usize, lang: Lang) -> Vec<Page> {
     let g = Geometry::a4(false);
     let mut flow = Flow::new(sh, g.content_width());
@@ -328,7 +328,9 @@ fn contents(sh: &mut Shaper, sections: &[Section], first_page: usize, _end: usiz
             y2: 13.0,
             stroke: Stroke::dashed(layout::RULE, 0.8, 0.8, 2.4),
         };
-        flow.push(layout::Item { height: 22.0, ops: vec![t, dots, n], ..layout::Item::default() });
+        // The whole line links to the document's first page (numbers are 1-based).
+        let link = Op::Link { x: 0.0, y: 2.0, w: width, h: 18.0, page: page - 1, to_y: 0.0 };
+        flow.push(layout::Item { height: 22.0, ops: vec![t, dots, n, link], ..layout::Item::default() });
         for m in s.marks.iter().filter(|m| m.level == 1) {
             let num = (page + m.page).to_string();
             let nw = flow.sh.width(&num, 9.0);
@@ -342,7 +344,8 @@ fn contents(sh: &mut Shaper, sections: &[Section], first_page: usize, _end: usiz
                 y2: 10.0,
                 stroke: Stroke::dashed(layout::RULE, 0.6, 0.6, 2.4),
             };
-            flow.push(layout::Item { height: 16.0, ops: vec![t, dots, n], ..layout::Item::default() });
+            let link = Op::Link { x: 16.0, y: 1.0, w: width - 16.0, h: 14.0, page: page + m.page - 1, to_y: m.y };
+            flow.push(layout::Item { height: 16.0, ops: vec![t, dots, n, link], ..layout::Item::default() });
         }
         flow.space(4.0);
         page += s.pages.len();
@@ -365,8 +368,7 @@ impl Renderer for PdfRenderer {
         } else {
             format!("{} · {}", doc.title, meta.project_name)
         };
-        let keywords = format!("{} {}", meta.project_id, doc.stem);
-        self.write(vec![section], &mut sh, meta, &title, keywords.trim())
+        self.write(vec![section], &mut sh, meta, &title, &doc.number)
     }
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
@@ -378,8 +380,8 @@ impl Renderer for PdfRenderer {
         let laid = std::mem::take(&mut flow.laid);
         let (pages, marks) = paginate(&laid, &g);
         check_glyphs(&sh, &summary.title, lang)?;
-        let section = Section { title: summary.title.clone(), pages, marks };
-        self.write(vec![section], &mut sh, meta, &summary.title, "summary")
+        let section = Section { title: summary.title.clone(), number: summary.number.clone(), pages, marks };
+        self.write(vec![section], &mut sh, meta, &summary.title, &summary.number)
     }
 }
 

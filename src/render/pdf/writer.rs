@@ -150,6 +150,8 @@ struct EmbeddedFont {
     cids: BTreeMap<u16, u16>,
     /// (old glyph id, character) → layer, for the pairs past layer 0.
     extra: BTreeMap<(u16, char), usize>,
+    /// A family's Bold face: bold text in it needs no synthetic stroke.
+    bold: bool,
 }
 
 impl EmbeddedFont {
@@ -187,7 +189,9 @@ fn to_unicode(map: &[(u16, char)]) -> String {
     s
 }
 
-fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, used: &Used) -> anyhow::Result<EmbeddedFont> {
+/// Embeds the font at place `index` of the chain as resource `F{n}` (numbered in the order
+/// fonts are embedded, so the names do not depend on how long the chain is on this machine).
+fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, n: usize, used: &Used) -> anyhow::Result<EmbeddedFont> {
     let font = chain.font(usize::from(index)).ok_or_else(|| anyhow::anyhow!("font {index} of the chain vanished"))?;
     let mut remapper = subsetter::GlyphRemapper::new();
     let mut cids = BTreeMap::new();
@@ -264,10 +268,10 @@ fn embed_font(w: &mut Writer, chain: &FontChain, index: u8, used: &Used) -> anyh
                 "<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {tounicode} 0 R >>"
             ),
         );
-        let name = if layer == 0 { format!("F{index}") } else { format!("F{index}_{layer}") };
+        let name = if layer == 0 { format!("F{n}") } else { format!("F{n}_{layer}") };
         layers.push((name, type0));
     }
-    Ok(EmbeddedFont { layers, cids, extra: extra_codes })
+    Ok(EmbeddedFont { layers, cids, extra: extra_codes, bold: chain.is_bold(usize::from(index)) })
 }
 
 /// Appends a number as PDF writes it (at most 3 decimals), without allocating.
@@ -421,17 +425,14 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                     continue;
                 }
                 st.fill(&mut out, *c);
-                if *bold {
-                    // Synthetic bold: the outline stroked in the text colour as well.
+                // Bold text drawn with a Regular face (a family without a Bold face, or a
+                // character its Bold subset lacks): the outline stroked in the text colour too.
+                let synthetic = |f: u8| *bold && fonts.get(&f).is_some_and(|ef| !ef.bold);
+                if glyphs.iter().any(|g| synthetic(g.font)) {
                     st.stroke_color(&mut out, *c);
                     st.line_width(&mut out, size * 0.035);
                 }
                 out.push_str("BT\n");
-                // The render mode is graphics state: it outlives ET, so it is switched, not set.
-                if *bold != st.bold {
-                    out.push_str(if *bold { "2 Tr\n" } else { "0 Tr\n" });
-                    st.bold = *bold;
-                }
                 out.push_str("1 0 0 1 ");
                 point(&mut out, *x, h - y, "Tm");
                 let mut i = 0;
@@ -441,6 +442,11 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                         i += 1;
                         continue;
                     };
+                    // The render mode is graphics state: it outlives ET, so it is switched, not set.
+                    if synthetic(f) != st.bold {
+                        out.push_str(if synthetic(f) { "2 Tr\n" } else { "0 Tr\n" });
+                        st.bold = synthetic(f);
+                    }
                     let (layer, _) = ef.code(glyphs[i].gid, glyphs[i].ch);
                     out.push('/');
                     out.push_str(&ef.layers[layer].0);
@@ -492,9 +498,36 @@ fn content(page: &Page, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                 }
                 paint(&mut out, fill.is_some(), stroke.is_some());
             }
+            // Links are annotations of the page, not content.
+            Op::Link { .. } => {}
         }
     }
     out
+}
+
+/// The link annotations of a page (`/Annots`), to the pages and places its links name.
+fn links(w: &mut Writer, page: &Page, page_ids: &[usize], heights: &[f32]) -> Option<String> {
+    let mut annots = Vec::new();
+    for op in &page.ops {
+        let Op::Link { x, y, w: lw, h, page: to, to_y } = op else { continue };
+        let Some(target) = page_ids.get(*to) else { continue };
+        let dest_y = heights.get(*to).copied().unwrap_or(page.height) - to_y;
+        let id = w.alloc();
+        let (x0, y0, x1, y1) = (*x, page.height - y - h, x + lw, page.height - y);
+        w.obj(
+            id,
+            &format!(
+                "<< /Type /Annot /Subtype /Link /Rect [{} {} {} {}] /Border [0 0 0] /F 4 /Dest [{target} 0 R /XYZ null {} null] >>",
+                num(x0),
+                num(y0),
+                num(x1),
+                num(y1),
+                num(dest_y)
+            ),
+        );
+        annots.push(format!("{id} 0 R"));
+    }
+    (!annots.is_empty()).then(|| format!(" /Annots [{}]", annots.join(" ")))
 }
 
 /// The outline tree as nested items: (bookmark index, children).
@@ -701,8 +734,8 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
         }
     }
     let mut fonts = BTreeMap::new();
-    for (index, u) in &used {
-        fonts.insert(*index, embed_font(&mut w, chain, *index, u)?);
+    for (n, (index, u)) in used.iter().enumerate() {
+        fonts.insert(*index, embed_font(&mut w, chain, *index, n, u)?);
     }
     let font_res: String = fonts
         .values()
@@ -712,24 +745,25 @@ pub fn write(pages: &[Page], marks: &[Bookmark], chain: &FontChain, meta: &Meta)
         .join(" ");
     let resources = format!("<< /Font << {font_res} >> /ProcSet [/PDF /Text] >>");
 
-    let mut page_ids = Vec::with_capacity(pages.len());
-    for page in pages {
-        let (pid, cid) = (w.alloc(), w.alloc());
+    // Page objects are numbered first, so that links can name any page.
+    let page_ids: Vec<usize> = pages.iter().map(|_| w.alloc()).collect();
+    let heights: Vec<f32> = pages.iter().map(|p| p.height).collect();
+    for (page, pid) in pages.iter().zip(&page_ids) {
+        let cid = w.alloc();
         w.stream(cid, "", content(page, &fonts).as_bytes(), true);
+        let annots = links(&mut w, page, &page_ids, &heights).unwrap_or_default();
         w.obj(
-            pid,
+            *pid,
             &format!(
-                "<< /Type /Page /Parent {pages_root} 0 R /MediaBox [0 0 {} {}] /Resources {resources} /Contents {cid} 0 R >>",
+                "<< /Type /Page /Parent {pages_root} 0 R /MediaBox [0 0 {} {}] /Resources {resources} /Contents {cid} 0 R{annots} >>",
                 num(page.width),
                 num(page.height)
             ),
         );
-        page_ids.push(pid);
     }
     let kids: String = page_ids.iter().map(|p| format!("{p} 0 R")).collect::<Vec<_>>().join(" ");
     w.obj(pages_root, &format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", pages.len()));
 
-    let heights: Vec<f32> = pages.iter().map(|p| p.height).collect();
     let outlines = if pages.is_empty() { None } else { outline(&mut w, marks, &page_ids, &heights) };
 
     let date = pdf_date(&meta.date);
