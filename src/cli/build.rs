@@ -69,6 +69,10 @@ const NOT_WRITTEN: L10n = L10n::new(
     "{error}; this project was not built, the others are",
 );
 
+/// One project's files, named, waiting to be written: (place in the batch, folder,
+/// [(path, document number, bytes)]).
+type Pending = (usize, String, Vec<(String, String, Vec<u8>)>);
+
 /// Projects rendered at once: every core busy, memory bounded whatever the batch size.
 const CHUNK: usize = 64;
 
@@ -254,8 +258,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             records.push((here, record));
             ready.push((here, docs));
         }
-        // One project's files: (place, folder, [(path, document number, bytes)]).
-        let mut pending: Vec<(usize, String, Vec<(String, String, Vec<u8>)>)> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
         for (here, docs) in ready {
             let folder = folders.folder(here).to_string();
             let (i, si) = places[&here];
