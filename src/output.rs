@@ -77,6 +77,7 @@ pub enum Op {
     Create,
     Write,
     Rename,
+    Remove,
 }
 
 /// An output file that could not be written: the operation, the path, the system's reason.
@@ -98,6 +99,11 @@ const OP_CREATE: L10n =
     L10n::new("无法创建文件 {path}：{error}", "無法建立檔案 {path}：{error}", "cannot create {path}: {error}");
 const OP_WRITE: L10n =
     L10n::new("无法写入 {path}：{error}", "無法寫入 {path}：{error}", "cannot write {path}: {error}");
+const OP_REMOVE: L10n = L10n::new(
+    "无法删除上次生成、这次不再生成的文件 {path}：{error}",
+    "無法刪除上次產生、這次不再產生的檔案 {path}：{error}",
+    "cannot remove {path}, written by an earlier build and not by this one: {error}",
+);
 const OP_RENAME: L10n = L10n::new(
     "无法把临时文件改名为 {path}：{error}",
     "無法把暫存檔改名為 {path}：{error}",
@@ -111,6 +117,7 @@ impl WriteError {
             Op::Create => OP_CREATE,
             Op::Write => OP_WRITE,
             Op::Rename => OP_RENAME,
+            Op::Remove => OP_REMOVE,
         };
         let error = crate::diag::io_message(&self.source, lang);
         l.fill(lang, &[("path", &self.path.display().to_string()), ("error", &error)])
@@ -245,6 +252,9 @@ pub struct ProjectRecord {
     pub period: Option<String>,
     pub folder: Option<String>,
     pub inputs: Vec<InputFile>,
+    /// The font files its PDFs embed (as `fonts` names them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<String>,
 }
 
 impl ProjectRecord {
@@ -266,6 +276,7 @@ impl ProjectRecord {
             period: None,
             folder: None,
             inputs,
+            fonts: Vec::new(),
         }
     }
 }
@@ -284,6 +295,11 @@ pub struct FontEntry {
 pub struct Manifest {
     pub generator: String,
     pub as_of: String,
+    /// What besides its inputs decides a project's files — dossier's version, the formats,
+    /// language, as-of date, PDF/A, the mapping file, templates and fonts — hashed: a rebuild
+    /// with the same value skips projects whose inputs are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<String>,
     pub files: Vec<Entry>,
     #[serde(default)]
     pub fonts: Vec<FontEntry>,
@@ -380,13 +396,20 @@ impl OutDir {
 
     /// Writes `manifest.json` (sorted, no wall-clock time) and returns it. A signature of an
     /// earlier manifest no longer applies and is removed.
-    pub fn finish(self, as_of: &str, fonts: Vec<FontEntry>, projects: Vec<ProjectRecord>) -> io::Result<Manifest> {
+    pub fn finish(
+        self,
+        as_of: &str,
+        options: Option<String>,
+        fonts: Vec<FontEntry>,
+        projects: Vec<ProjectRecord>,
+    ) -> io::Result<Manifest> {
         let mut fonts = fonts;
         fonts.sort();
         fonts.dedup();
         let manifest = Manifest {
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")).to_string(),
             as_of: as_of.to_string(),
+            options,
             files: self.entries.into_values().collect(),
             fonts,
             projects,
@@ -398,6 +421,51 @@ impl OutDir {
         }
         Ok(manifest)
     }
+}
+
+/// What [`prune`] did: files of an earlier build this one no longer writes, removed; files no
+/// build of dossier wrote, left alone.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub removed: Vec<String>,
+    pub foreign: Vec<String>,
+}
+
+/// Makes the output folder hold what this build wrote and nothing stale: every file an
+/// earlier build listed in its manifest (`earlier`) that this build did not write (`now`) is
+/// removed, with the folders that leaves empty; files neither listed are never touched, only
+/// reported. Paths are relative, with `/`.
+pub fn prune(root: &Path, earlier: &BTreeSet<String>, now: &BTreeSet<String>) -> io::Result<Pruned> {
+    let mut pruned = Pruned::default();
+    for rel in earlier.difference(now) {
+        let Ok(path) = checked_rel(rel).map(|r| root.join(r)) else { continue };
+        match fs::remove_file(&path) {
+            Ok(()) => pruned.removed.push(rel.clone()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(failed(Op::Remove, &path)(e)),
+        }
+        // Folders left empty go too (a folder still holding anything stays).
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != root) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let mut found = Vec::new();
+    list_files(root, root, &mut found)?;
+    pruned.foreign = found
+        .into_iter()
+        .filter(|f| f != MANIFEST && f != MANIFEST_SIGNATURE && !now.contains(f) && !is_temporary(f))
+        .collect();
+    Ok(pruned)
+}
+
+/// A temporary file of [`write_atomic`] (`.name.pid.tmp`), left by a run that was killed.
+fn is_temporary(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.starts_with('.') && name.ends_with(".tmp")
 }
 
 /// A relative path that stays inside the output folder.
@@ -537,7 +605,7 @@ mod tests {
         out.write("p/a.html", b"aaaa").unwrap();
         out.write("p/b.html", b"bbbb").unwrap();
         out.write("c.html", b"cccc").unwrap();
-        out.finish("2024-10-20", vec![], vec![]).unwrap();
+        out.finish("2024-10-20", None, vec![], vec![]).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
         // A flipped byte, a deleted file, a stray file.
         fs::write(dir.path().join("p/a.html"), b"aaab").unwrap();

@@ -340,3 +340,87 @@ fn written_workbooks_read_back_into_the_same_records() {
         assert_eq!(a, b, "risk {key} differs after the round trip");
     }
 }
+
+/// Copies the samples into a batch folder of a temp dir, to change them between builds.
+fn sample_batch(dir: &Path) -> PathBuf {
+    let batch = dir.join("batch");
+    for e in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            let to = batch.join(p.file_name().unwrap());
+            fs::create_dir_all(&to).unwrap();
+            for f in fs::read_dir(&p).unwrap() {
+                let f = f.unwrap().path();
+                fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    batch
+}
+
+fn build_into(batch: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["build", batch.to_str().unwrap(), "-o", out.to_str().unwrap(), "--as-of", "2024-10-20"];
+    args.extend_from_slice(&["--to", formats()]);
+    args.extend_from_slice(extra);
+    let o = dossier(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    text(&o)
+}
+
+/// Issue 12: a rebuild renders only the projects whose inputs changed, and the folder it leaves
+/// is byte for byte the folder a cold build of the same inputs writes.
+#[test]
+fn a_rebuild_renders_only_what_changed_and_equals_a_cold_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = sample_batch(dir.path());
+    let (warm, cold) = (dir.path().join("warm"), dir.path().join("cold"));
+    build_into(&batch, &warm, &[]);
+    // Nothing changed: every project is kept.
+    let again = build_into(&batch, &warm, &[]);
+    assert!(again.contains("其中 3 个项目自上次生成以来没有变化"), "{again}");
+    // One meeting's minutes change: that project is rendered again, the others are kept.
+    let minutes = batch.join("en-website-relaunch/kickoff-minutes.md");
+    let changed = fs::read_to_string(&minutes).unwrap().replace("Room 4.12", "Room 5.01");
+    fs::write(&minutes, changed).unwrap();
+    let rebuilt = build_into(&batch, &warm, &[]);
+    assert!(rebuilt.contains("其中 2 个项目自上次生成以来没有变化"), "{rebuilt}");
+    build_into(&batch, &cold, &[]);
+    let (w, c) = (files(&warm), files(&cold));
+    assert_eq!(w.keys().collect::<Vec<_>>(), c.keys().collect::<Vec<_>>());
+    for (path, bytes) in &w {
+        assert!(bytes == &c[path], "{path} differs from a cold build");
+    }
+    // --force renders everything again, to the same bytes.
+    let forced = build_into(&batch, &warm, &["--force"]);
+    assert!(!forced.contains("没有变化"), "{forced}");
+    assert_eq!(files(&warm), c);
+}
+
+/// Issue 12: dossier owns its output folder. Files of a project that is gone are removed, and
+/// `verify` passes after build → delete a project → rebuild; a file dossier did not write is
+/// never touched, only reported.
+#[test]
+fn stale_outputs_are_removed_and_foreign_files_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = sample_batch(dir.path());
+    let out = dir.path().join("out");
+    build_into(&batch, &out, &[]);
+    let before = files(&out);
+    let tw: Vec<&String> = before.keys().filter(|k| k.starts_with("2024-OPS-012/")).collect();
+    assert!(!tw.is_empty(), "the Taiwan sample has its folder 2024-OPS-012: {:?}", before.keys());
+    fs::write(out.join("notes.txt"), "the PMO's own note").unwrap();
+    fs::remove_dir_all(batch.join("tw-messy-branch-launch")).unwrap();
+    let rebuilt = build_into(&batch, &out, &[]);
+    assert!(rebuilt.contains(&format!("删除了上次生成、这次不再生成的 {} 个文件", tw.len())), "{rebuilt}");
+    assert!(rebuilt.contains("notes.txt 不是 dossier 生成的文件"), "{rebuilt}");
+    let after = files(&out);
+    assert!(after.keys().all(|k| !k.starts_with("2024-OPS-012/")), "{:?}", after.keys());
+    assert_eq!(after["notes.txt"], b"the PMO's own note");
+    // verify lists the note (it is not in the manifest) and nothing else.
+    let v = dossier(&["verify", out.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    assert!(text(&v).contains("notes.txt"), "{}", text(&v));
+    fs::remove_file(out.join("notes.txt")).unwrap();
+    let v = dossier(&["verify", out.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+}

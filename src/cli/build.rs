@@ -1,8 +1,8 @@
 //! `dossier build`, `dossier verify` and `dossier templates`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -12,11 +12,12 @@ use super::{BatchIds, CommonArgs, Style, resolve, write_late, write_text, write_
 use crate::diag::Tally;
 use crate::ingest::Ctx;
 use crate::model::L10n;
-use crate::output::{self, Entry, FontEntry, OutDir, ProjectRecord, WriteError};
+use crate::model::Project;
+use crate::output::{self, Entry, FontEntry, Manifest, OutDir, ProjectRecord, WriteError};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
-use crate::render::pdf::{PdfOptions, PdfRenderer};
+use crate::render::pdf::{PdfOptions, PdfRenderer, fonts_embedded_by};
 use crate::render::xlsx::XlsxRenderer;
 use crate::report::index::{IndexDoc, IndexProject, IndexView, Link, problem_counts};
 use crate::report::{self, DocMeta, ProjectSummary};
@@ -42,6 +43,10 @@ pub struct BuildArgs {
     /// A folder of HTML templates overriding the built-in ones file by file (see `dossier templates`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Render every project again, even those whose inputs and options are the same as in
+    /// the earlier build in the output folder.
+    #[arg(long)]
+    pub force: bool,
     /// Projects built at once (default: every core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -96,12 +101,25 @@ struct Built {
     record: ProjectRecord,
     /// Only notes of the folder walk, no input files: nothing to build or index.
     notes_only: bool,
+    /// The folder of an earlier build whose files this project keeps (nothing was rendered).
+    reused: Option<String>,
 }
 
 const WROTE: L10n = L10n::new(
     "已写入 {files} 个文件到 {dir}：{built} 个项目已生成，{skipped} 个因错误未生成",
     "已寫入 {files} 個檔案到 {dir}：{built} 個專案已產生，{skipped} 個因錯誤未產生",
     "wrote {files} files to {dir}: {built} project(s) built, {skipped} not built because of errors",
+);
+
+const KEPT: L10n = L10n::new(
+    "其中 {kept} 个项目自上次生成以来没有变化，沿用原文件；删除了上次生成、这次不再生成的 {removed} 个文件",
+    "其中 {kept} 個專案自上次產生以來沒有變化，沿用原檔案；刪除了上次產生、這次不再產生的 {removed} 個檔案",
+    "{kept} of them unchanged since the last build (their files kept, not rendered again); {removed} file(s) of the last build that this one no longer writes removed",
+);
+const FOREIGN: L10n = L10n::new(
+    "{path} 不是 dossier 生成的文件，保持原样（verify 会把它列为多余文件）",
+    "{path} 不是 dossier 產生的檔案，維持原樣（verify 會把它列為多餘檔案）",
+    "{path} was not written by dossier and is left as it is (verify lists it as extra)",
 );
 
 pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
@@ -151,6 +169,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(io::Error::other)?;
     let mut out =
         OutDir::new(&args.out).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", args.out.display())))?;
+    let options = options_key(&args, &formats, &ctx);
+    let earlier = Earlier::read(&args.out, &options, args.force);
+    let root = out.root().to_path_buf();
+    // Projects whose files were kept from the earlier build.
+    let mut kept = 0usize;
 
     let progress = indicatif::ProgressBar::with_draw_target(
         Some(inputs.len() as u64),
@@ -185,7 +208,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             chunk
                 .par_iter()
                 .map(|input| {
-                    let b = build_one(input, &ctx, &renderers, pdf.as_ref());
+                    let b = build_one(input, &ctx, &renderers, pdf.as_ref(), &earlier, &root);
                     progress.inc(1);
                     b
                 })
@@ -193,7 +216,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         });
         // Names are given in input order, and decided by content (a clash renames both
         // projects' folders); the files are then written in parallel.
-        let mut ready: Vec<(usize, Vec<RenderedDoc>)> = Vec::new();
+        let mut ready: Vec<(usize, Vec<RenderedDoc>, Option<String>)> = Vec::new();
         for mut b in built.into_iter().flatten() {
             let here = projects;
             projects += 1;
@@ -206,7 +229,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
                 }
             }
-            let record = b.record;
+            let mut record = b.record;
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
             progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
@@ -233,22 +256,34 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 notes_only += 1;
                 continue;
             }
+            if b.docs.is_ok() {
+                for (member, old, new) in folders.claim(here, &output::safe_name(&b.id), &b.checked.project.source) {
+                    // A project of an earlier chunk moves: its folder on disk and every link to it.
+                    out.rename_dir(&old, &new)?;
+                    if let Some((i, si)) = places.get(&member) {
+                        relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
+                    }
+                }
+                // Files kept from the earlier build stay only where they are: a project whose
+                // folder changed (a new namesake) is rendered after all.
+                if b.reused.as_deref().is_some_and(|prev| prev != folders.folder(here)) {
+                    b.reused = None;
+                    let meta = DocMeta::new(&b.checked.project, &ctx);
+                    let (docs, fonts) =
+                        fonts_embedded_by(|| render(&b.checked.project, &meta, &ctx, &renderers, pdf.as_ref(), true));
+                    (b.docs, record.fonts) = (docs, fonts);
+                }
+            }
             let docs = match b.docs {
                 Ok(docs) => docs,
                 Err(e) => {
                     broken += 1;
                     progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
+                    unwritten.insert(here);
                     records.push((here, record));
                     continue;
                 }
             };
-            for (member, old, new) in folders.claim(here, &output::safe_name(&b.id), &b.checked.project.source) {
-                // A project of an earlier chunk moves: its folder on disk and every link to it.
-                out.rename_dir(&old, &new)?;
-                if let Some((i, si)) = places.get(&member) {
-                    relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
-                }
-            }
             entry.docs = docs.iter().map(|d| IndexDoc { title: d.title.clone(), links: Vec::new() }).collect();
             places.insert(here, (index_projects.len(), summaries.len()));
             let mut s = b.summary.take().unwrap_or_else(|| report::project_summary(&b.checked.project, &ctx));
@@ -256,10 +291,10 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             summaries.push(s);
             index_projects.push(entry);
             records.push((here, record));
-            ready.push((here, docs));
+            ready.push((here, docs, b.reused));
         }
         let mut pending: Vec<Pending> = Vec::new();
-        for (here, docs) in ready {
+        for (here, docs, reused) in ready {
             let folder = folders.folder(here).to_string();
             let (i, si) = places[&here];
             summaries[si].link = Some(format!("{folder}/"));
@@ -271,7 +306,14 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     files.push((rel, number.clone(), bytes));
                 }
             }
-            pending.push((here, folder, files));
+            if reused.as_deref() == Some(folder.as_str()) {
+                kept += 1;
+                for e in earlier.by_folder.get(&folder).into_iter().flatten() {
+                    out.record(e.clone());
+                }
+            } else {
+                pending.push((here, folder, files));
+            }
         }
         let written: Vec<Vec<io::Result<Entry>>> = pool.install(|| {
             pending
@@ -309,7 +351,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     }
     progress.finish_and_clear();
     if !unwritten.is_empty() {
-        let gone: std::collections::HashSet<(usize, usize)> = unwritten.iter().map(|h| places[h]).collect();
+        let gone: std::collections::HashSet<(usize, usize)> =
+            unwritten.iter().filter_map(|h| places.get(h).copied()).collect();
         let (index_gone, summary_gone): (std::collections::HashSet<usize>, std::collections::HashSet<usize>) =
             gone.into_iter().unzip();
         index_projects =
@@ -322,9 +365,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let batch_meta = DocMeta::batch(&ctx);
     let summary_view = report::summary(&summaries, &ctx);
     let mut summary_links = Vec::new();
+    let mut fonts: BTreeSet<String> = BTreeSet::new();
     for r in &renderers {
-        let bytes =
-            r.render_summary(&summary_view, &batch_meta).map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
+        let (bytes, used) = fonts_embedded_by(|| r.render_summary(&summary_view, &batch_meta));
+        fonts.extend(used);
+        let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
         let rel = format!("summary.{}", r.format());
         let e = out.write_unrecorded(&rel, &bytes).map_err(localized)?.numbered(Some(summary_view.number.clone()));
         out.record(e);
@@ -334,20 +379,36 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let index_bytes = html.render_index(&index, &batch_meta).map_err(|e| io::Error::other(format!("index: {e:#}")))?;
     out.write("index.html", &index_bytes).map_err(localized)?;
     let dir = out.root().display().to_string();
-    let fonts = pdf
-        .as_ref()
-        .map(|p| {
-            p.fonts_used().into_iter().map(|f| FontEntry { family: f.family, file: f.file, sha256: f.sha256 }).collect()
-        })
-        .unwrap_or_default();
-    let records = records
+    let records: Vec<ProjectRecord> = records
         .into_iter()
         .map(|(n, mut r)| {
             r.folder = Some(folders.folder(n)).filter(|f| !f.is_empty() && !unwritten.contains(&n)).map(str::to_string);
             r
         })
         .collect();
-    let manifest = out.finish(&ctx.as_of.format("%Y-%m-%d").to_string(), fonts, records).map_err(localized)?;
+    // The fonts of the files the folder holds: the summary's and every written or kept
+    // project's, as the renderer or the earlier manifest describes them.
+    fonts.extend(records.iter().filter(|r| r.folder.is_some()).flat_map(|r| r.fonts.iter().cloned()));
+    let known: HashMap<String, FontEntry> = earlier
+        .fonts
+        .iter()
+        .cloned()
+        .chain(pdf.iter().flat_map(|p| p.fonts_used()).map(|f| FontEntry {
+            family: f.family,
+            file: f.file,
+            sha256: f.sha256,
+        }))
+        .map(|f| (f.file.clone(), f))
+        .collect();
+    let fonts = fonts.iter().filter_map(|f| known.get(f).cloned()).collect();
+    let as_of = ctx.as_of.format("%Y-%m-%d").to_string();
+    let manifest = out.finish(&as_of, Some(options), fonts, records).map_err(localized)?;
+    let pruned = output::prune(&root, &earlier.files, &manifest.files.iter().map(|f| f.path.clone()).collect())
+        .map_err(localized)?;
+    for f in &pruned.foreign {
+        let msg = FOREIGN.fill(ctx.lang, &[("path", &root.join(f).display().to_string())]);
+        eprintln!("dossier: {msg}");
+    }
 
     write_total(&mut text, projects - notes_only, failed, tally, ctx.lang)?;
     let line = WROTE.fill(
@@ -360,6 +421,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         ],
     );
     writeln!(text, "{line}")?;
+    if kept > 0 || !pruned.removed.is_empty() {
+        let (k, r) = (kept.to_string(), pruned.removed.len().to_string());
+        let args = [("kept", k.as_str()), ("removed", r.as_str())];
+        writeln!(text, "{}", KEPT.fill(ctx.lang, &args))?;
+    }
     text.flush()?;
     Ok(if broken > 0 {
         ExitCode::from(2)
@@ -372,8 +438,18 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
 
 /// Checks one project input and, for each of its projects without errors, renders the
 /// documents in every format, and with PDF the project dossier (every document in one file).
-fn build_one(input: &ProjectInput, ctx: &Ctx, renderers: &[&dyn Renderer], pdf: Option<&PdfRenderer>) -> Vec<Built> {
-    project::check(input, ctx).into_iter().map(|checked| build_checked(input, checked, ctx, renderers, pdf)).collect()
+fn build_one(
+    input: &ProjectInput,
+    ctx: &Ctx,
+    renderers: &[&dyn Renderer],
+    pdf: Option<&PdfRenderer>,
+    earlier: &Earlier,
+    root: &Path,
+) -> Vec<Built> {
+    project::check(input, ctx)
+        .into_iter()
+        .map(|checked| build_checked(input, checked, ctx, renderers, pdf, earlier, root))
+        .collect()
 }
 
 fn build_checked(
@@ -382,6 +458,8 @@ fn build_checked(
     ctx: &Ctx,
     renderers: &[&dyn Renderer],
     pdf: Option<&PdfRenderer>,
+    earlier: &Earlier,
+    root: &Path,
 ) -> Built {
     let meta = DocMeta::new(&checked.project, ctx);
     let (id, name) = (meta.project_id.clone(), meta.project_name.clone());
@@ -399,37 +477,170 @@ fn build_checked(
     };
     let notes_only = input.files.is_empty();
     if checked.has_errors() || notes_only {
-        return Built { checked, docs: Ok(Vec::new()), summary: None, id, name, record, notes_only };
+        return Built { checked, docs: Ok(Vec::new()), summary: None, id, name, record, notes_only, reused: None };
     }
-    let documents = report::documents(&checked.project, ctx);
-    let rendered = (|| {
-        let mut docs = Vec::new();
-        for doc in &documents {
-            let mut files = Vec::new();
-            for r in renderers {
-                let bytes = r.render(doc, &meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?;
-                files.push((r.format(), bytes));
-            }
-            docs.push(RenderedDoc {
-                stem: doc.stem.clone(),
-                title: doc.title.clone(),
-                number: doc.number.clone(),
-                files,
-            });
+    // Unchanged since the earlier build, the same files planned: they are kept, nothing is
+    // rendered.
+    let reused = earlier.reusable(&record, root).and_then(|(folder, fonts)| {
+        let plan = render(&checked.project, &meta, ctx, renderers, pdf, false).ok()?;
+        (file_names(&plan) == earlier.names(folder)).then(|| (folder.to_string(), fonts.to_vec(), plan))
+    });
+    let (reused, docs) = match reused {
+        Some((folder, fonts, plan)) => {
+            record.fonts = fonts;
+            (Some(folder), Ok(plan))
         }
-        if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
-            let bytes = pdf.render_dossier(&documents, &meta).map_err(|e| format!("dossier.pdf: {e:#}"))?;
-            docs.push(RenderedDoc {
-                stem: "dossier".into(),
-                title: DOSSIER.get(ctx.lang).into(),
-                number: meta.dossier_number(),
-                files: vec![("pdf", bytes)],
-            });
+        None => {
+            let (docs, fonts) = fonts_embedded_by(|| render(&checked.project, &meta, ctx, renderers, pdf, true));
+            record.fonts = fonts;
+            (None, docs)
         }
-        Ok(docs)
-    })();
+    };
     let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs: rendered, summary, id, name, record, notes_only }
+    Built { checked, docs, summary, id, name, record, notes_only, reused }
+}
+
+/// A project's documents in every format, and with PDF the project dossier (every document
+/// in one file). Without `bytes`, only what they are (names, titles, numbers, formats), for a
+/// project whose earlier files are kept.
+fn render(
+    project: &Project,
+    meta: &DocMeta,
+    ctx: &Ctx,
+    renderers: &[&dyn Renderer],
+    pdf: Option<&PdfRenderer>,
+    bytes: bool,
+) -> Result<Vec<RenderedDoc>, String> {
+    let documents = report::documents(project, ctx);
+    let mut docs = Vec::new();
+    for doc in &documents {
+        let mut files = Vec::new();
+        for r in renderers {
+            let out = if bytes {
+                r.render(doc, meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?
+            } else {
+                Vec::new()
+            };
+            files.push((r.format(), out));
+        }
+        docs.push(RenderedDoc { stem: doc.stem.clone(), title: doc.title.clone(), number: doc.number.clone(), files });
+    }
+    if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
+        let out = if bytes {
+            pdf.render_dossier(&documents, meta).map_err(|e| format!("dossier.pdf: {e:#}"))?
+        } else {
+            Vec::new()
+        };
+        docs.push(RenderedDoc {
+            stem: "dossier".into(),
+            title: DOSSIER.get(ctx.lang).into(),
+            number: meta.dossier_number(),
+            files: vec![("pdf", out)],
+        });
+    }
+    Ok(docs)
+}
+
+/// The file names of a project's documents, inside its folder.
+fn file_names(docs: &[RenderedDoc]) -> BTreeSet<String> {
+    docs.iter().flat_map(|d| d.files.iter().map(|(format, _)| output::file_name(&d.stem, format))).collect()
+}
+
+/// What an earlier build left in the output folder (its manifest): the files to remove when
+/// this build no longer writes them, and the projects whose files can be kept.
+#[derive(Default)]
+struct Earlier {
+    /// Every file its manifest lists.
+    files: BTreeSet<String>,
+    /// Projects it built with the same options (each with its inputs, folder and fonts), by
+    /// (source, id).
+    built: HashMap<(String, String), ProjectRecord>,
+    /// The fonts its manifest lists.
+    fonts: Vec<FontEntry>,
+    /// Its files by project folder, as its manifest lists them (signature revisions too).
+    by_folder: HashMap<String, Vec<Entry>>,
+}
+
+impl Earlier {
+    /// The manifest in `out`, if any; with `force`, or options that differ, no project is kept.
+    fn read(out: &Path, options: &str, force: bool) -> Earlier {
+        let Ok(m) = Manifest::read(out) else { return Earlier::default() };
+        let mut earlier =
+            Earlier { files: m.files.iter().map(|f| f.path.clone()).collect(), fonts: m.fonts, ..Earlier::default() };
+        if force || m.options.as_deref() != Some(options) {
+            return earlier;
+        }
+        for f in m.files {
+            if let Some((folder, _)) = f.path.split_once('/') {
+                earlier.by_folder.entry(folder.to_string()).or_default().push(f);
+            }
+        }
+        for r in m.projects.into_iter().filter(|r| r.folder.is_some()) {
+            earlier.built.insert((r.source.clone(), r.id.clone()), r);
+        }
+        earlier
+    }
+
+    /// The names of the files in one of its project folders.
+    fn names(&self, folder: &str) -> BTreeSet<String> {
+        let prefix = folder.len() + 1;
+        self.by_folder.get(folder).into_iter().flatten().map(|e| e.path[prefix..].to_string()).collect()
+    }
+
+    /// The folder whose files a project can keep: built from the same input files, byte for
+    /// byte, and every file still there at the size its manifest gives (`verify` checks the
+    /// bytes; `--force` rebuilds).
+    fn reusable(&self, record: &ProjectRecord, root: &Path) -> Option<(&str, &[String])> {
+        let built = self.built.get(&(record.source.clone(), record.id.clone()))?;
+        let folder = built.folder.as_deref()?;
+        if built.inputs != record.inputs {
+            return None;
+        }
+        let files = self.by_folder.get(folder)?;
+        let intact = |f: &Entry| {
+            let size = f.revisions.last().map_or(f.size, |r| r.size);
+            std::fs::metadata(root.join(&f.path)).is_ok_and(|m| m.is_file() && m.len() == size)
+        };
+        files.iter().all(intact).then_some((folder, built.fonts.as_slice()))
+    }
+}
+
+/// What besides its inputs decides a project's files, hashed (the manifest's `options`):
+/// dossier's version, the formats, language, as-of date, PDF/A, the `--map` file, the
+/// templates, and with PDF the font files (path, size, modification time).
+fn options_key(args: &BuildArgs, formats: &BTreeSet<OutFormat>, ctx: &Ctx) -> String {
+    let mut parts = vec![
+        concat!("dossier ", env!("CARGO_PKG_VERSION")).to_string(),
+        format!("{formats:?}"),
+        ctx.lang.code().to_string(),
+        ctx.as_of.to_string(),
+        format!("pdfa={}", args.pdfa),
+    ];
+    let identity = |p: &Path| -> String {
+        let m = std::fs::metadata(p).ok();
+        let mtime =
+            m.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        format!("{}:{:?}:{:?}", p.display(), m.map(|m| m.len()), mtime)
+    };
+    if let Some(map) = &args.common.map {
+        parts.push(format!("map={}", output::sha256_file(map).map(|(_, h)| h).unwrap_or_default()));
+    }
+    if let Some(dir) = &args.templates {
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        files.sort();
+        for f in files {
+            parts.push(format!(
+                "template={}:{}",
+                f.display(),
+                output::sha256_file(&f).map(|(_, h)| h).unwrap_or_default()
+            ));
+        }
+    }
+    if formats.contains(&OutFormat::Pdf) {
+        parts.extend(crate::render::pdf::fonts::files_in_use(&args.font).iter().map(|p| identity(p)));
+    }
+    output::sha256_hex(parts.join("\n").as_bytes())
 }
 
 const DOSSIER: L10n = L10n::new("项目档案", "專案檔案", "Project dossier");

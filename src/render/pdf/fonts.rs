@@ -384,6 +384,21 @@ pub fn system_fonts(lang: Lang) -> Vec<PathBuf> {
     out
 }
 
+/// Every font file a chain of any language may take a glyph from: the `--font` files, the
+/// system's fonts, and their bold siblings (the bundled fonts are part of the binary). A
+/// rebuild whose fonts changed renders again.
+pub fn files_in_use(user: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = user.to_vec();
+    for lang in [Lang::ZhCn, Lang::ZhTw, Lang::En] {
+        files.extend(system_fonts(lang));
+    }
+    let bold: Vec<PathBuf> = files.iter().filter_map(|p| bold_sibling(p)).collect();
+    files.extend(bold);
+    files.sort();
+    files.dedup();
+    files
+}
+
 // ---------------------------------------------------------------------------------------------
 // The chain
 

@@ -146,6 +146,7 @@ impl PdfRenderer {
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
         for i in fonts {
             if let Some(f) = chain.font(usize::from(i)) {
+                EMBEDDED.with(|e| e.borrow_mut().insert(f.source.clone()));
                 used.entry((f.source.clone(), f.index)).or_insert_with(|| FontInfo {
                     family: if chain.is_bold(usize::from(i)) && !f.family.ends_with("Bold") {
                         format!("{} Bold", f.family)
@@ -190,6 +191,20 @@ impl PdfRenderer {
             if meta.project_name.is_empty() { title.to_string() } else { format!("{title} · {}", meta.project_name) };
         self.write(all, &mut sh, meta, &full_title, &number)
     }
+}
+
+thread_local! {
+    /// The font files the PDFs written on this thread embed, while [`fonts_embedded_by`] runs.
+    static EMBEDDED: std::cell::RefCell<std::collections::BTreeSet<String>> = Default::default();
+}
+
+/// Runs `f` and returns with its result the font files (as the manifest names them) that the
+/// PDFs it wrote on this thread embed: what one project's documents use.
+pub fn fonts_embedded_by<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let before = EMBEDDED.with(|e| std::mem::take(&mut *e.borrow_mut()));
+    let result = f();
+    let fonts = EMBEDDED.with(|e| std::mem::replace(&mut *e.borrow_mut(), before));
+    (result, fonts.into_iter().collect())
 }
 
 /// The non-empty parts, joined.
