@@ -89,6 +89,16 @@ struct RenderedDoc {
     files: Vec<(&'static str, Vec<u8>)>,
 }
 
+/// A project ready to be written once its chunk's folders are settled.
+struct Ready {
+    here: usize,
+    docs: Vec<RenderedDoc>,
+    /// The earlier build's folder whose files it keeps.
+    reused: Option<String>,
+    /// With `reused`: where its record is, and the project, to render it after all.
+    kept_project: Option<(usize, Project)>,
+}
+
 /// One project after checking and rendering, before its files are written.
 struct Built {
     checked: Checked,
@@ -216,7 +226,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         });
         // Names are given in input order, and decided by content (a clash renames both
         // projects' folders); the files are then written in parallel.
-        let mut ready: Vec<(usize, Vec<RenderedDoc>, Option<String>)> = Vec::new();
+        let mut ready: Vec<Ready> = Vec::new();
         for mut b in built.into_iter().flatten() {
             let here = projects;
             projects += 1;
@@ -229,7 +239,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
                 }
             }
-            let mut record = b.record;
+            let record = b.record;
             let t = Tally::of(&b.checked.diags);
             tally.merge(t);
             progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
@@ -264,15 +274,6 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                         relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
                     }
                 }
-                // Files kept from the earlier build stay only where they are: a project whose
-                // folder changed (a new namesake) is rendered after all.
-                if b.reused.as_deref().is_some_and(|prev| prev != folders.folder(here)) {
-                    b.reused = None;
-                    let meta = DocMeta::new(&b.checked.project, &ctx);
-                    let (docs, fonts) =
-                        fonts_embedded_by(|| render(&b.checked.project, &meta, &ctx, &renderers, pdf.as_ref(), true));
-                    (b.docs, record.fonts) = (docs, fonts);
-                }
             }
             let docs = match b.docs {
                 Ok(docs) => docs,
@@ -290,12 +291,44 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             s.warnings = t.warnings as u32;
             summaries.push(s);
             index_projects.push(entry);
+            // A project whose earlier files are kept brings itself along, in case it must be
+            // rendered after all (its folder changed and the old one cannot move).
+            let kept_project = b.reused.as_ref().map(|_| (records.len(), b.checked.project));
             records.push((here, record));
-            ready.push((here, docs, b.reused));
+            ready.push(Ready { here, docs, reused: b.reused, kept_project });
         }
         let mut pending: Vec<Pending> = Vec::new();
-        for (here, docs, reused) in ready {
+        for Ready { here, mut docs, reused, kept_project } in ready {
             let folder = folders.folder(here).to_string();
+            // Kept files live in the earlier build's folder. When the project's folder is now
+            // another (a namesake came or went), they move there if no project of this build
+            // took the old one; else the project is rendered after all.
+            let mut keep = false;
+            if let Some(prev) = &reused {
+                keep = earlier.intact(prev, &root)
+                    && (*prev == folder || (!folders.is_taken(prev) && out.rename_dir(prev, &folder).is_ok()));
+                if keep {
+                    kept += 1;
+                    for e in earlier.by_folder.get(prev).into_iter().flatten() {
+                        let path = format!("{folder}{}", &e.path[prev.len()..]);
+                        out.record(Entry { path, ..e.clone() });
+                    }
+                } else if let Some((at, project)) = kept_project {
+                    let meta = DocMeta::new(&project, &ctx);
+                    let (again, fonts) =
+                        fonts_embedded_by(|| render(&project, &meta, &ctx, &renderers, pdf.as_ref(), true));
+                    records[at].1.fonts = fonts;
+                    match again {
+                        Ok(d) => docs = d,
+                        Err(e) => {
+                            broken += 1;
+                            progress.suspend(|| eprintln!("dossier: {}: {e}", project.source));
+                            unwritten.insert(here);
+                            continue;
+                        }
+                    }
+                }
+            }
             let (i, si) = places[&here];
             summaries[si].link = Some(format!("{folder}/"));
             let mut files = Vec::new();
@@ -306,12 +339,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     files.push((rel, number.clone(), bytes));
                 }
             }
-            if reused.as_deref() == Some(folder.as_str()) {
-                kept += 1;
-                for e in earlier.by_folder.get(&folder).into_iter().flatten() {
-                    out.record(e.clone());
-                }
-            } else {
+            if !keep {
                 pending.push((here, folder, files));
             }
         }
@@ -587,21 +615,25 @@ impl Earlier {
         self.by_folder.get(folder).into_iter().flatten().map(|e| e.path[prefix..].to_string()).collect()
     }
 
-    /// The folder whose files a project can keep: built from the same input files, byte for
-    /// byte, and every file still there at the size its manifest gives (`verify` checks the
-    /// bytes; `--force` rebuilds).
+    /// The folder whose files a project can keep, and the fonts they embed: built from the
+    /// same input files, byte for byte, and [`Earlier::intact`].
     fn reusable(&self, record: &ProjectRecord, root: &Path) -> Option<(&str, &[String])> {
         let built = self.built.get(&(record.source.clone(), record.id.clone()))?;
         let folder = built.folder.as_deref()?;
         if built.inputs != record.inputs {
             return None;
         }
-        let files = self.by_folder.get(folder)?;
-        let intact = |f: &Entry| {
+        self.intact(folder, root).then_some((folder, built.fonts.as_slice()))
+    }
+
+    /// Whether every file of one of its project folders is still there, at the size its
+    /// manifest gives (`verify` checks the bytes; `--force` renders again).
+    fn intact(&self, folder: &str, root: &Path) -> bool {
+        let Some(files) = self.by_folder.get(folder) else { return false };
+        files.iter().all(|f| {
             let size = f.revisions.last().map_or(f.size, |r| r.size);
             std::fs::metadata(root.join(&f.path)).is_ok_and(|m| m.is_file() && m.len() == size)
-        };
-        files.iter().all(intact).then_some((folder, built.fonts.as_slice()))
+        })
     }
 }
 
@@ -686,6 +718,11 @@ impl Folders {
             self.given.insert(*m, new);
         }
         moved
+    }
+
+    /// Whether a project of this batch has the folder `name`.
+    fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(&name.to_lowercase())
     }
 
     fn folder(&self, n: usize) -> &str {
