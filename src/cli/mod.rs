@@ -242,7 +242,10 @@ impl BatchIds {
                 (*m, crate::validate::duplicate_across_projects(other, req, ctx))
             })
             .collect();
-        others.push((n, req.clone()));
+        // Only what the warnings name (the id, where it is): a batch of thousands keeps little.
+        let mut slim = crate::model::Record::new(req.kind, req.loc.clone());
+        slim.fields.extend(req.fields.get_key_value("id").map(|(k, f)| (*k, f.clone())));
+        others.push((n, slim));
         others_before
     }
 }
