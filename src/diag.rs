@@ -1,10 +1,10 @@
 //! Diagnostics are values: every stage pushes them into a list and goes on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Location;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -14,7 +14,7 @@ pub enum Severity {
 
 /// One finding: what (code), where (location, field, record), the value seen,
 /// what was expected and how to fix it. `message` is already in the run's language.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code, e.g. `date-order` (SPEC §3) or `file-unreadable`.
@@ -29,6 +29,35 @@ pub struct Diagnostic {
     pub value: Option<String>,
     pub expected: Option<String>,
     pub hint: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        #[derive(Deserialize)]
+        struct Owned {
+            severity: Severity,
+            code: String,
+            message: String,
+            loc: Location,
+            field: Option<String>,
+            record: Option<String>,
+            value: Option<String>,
+            expected: Option<String>,
+            hint: Option<String>,
+        }
+        let o = Owned::deserialize(d)?;
+        Ok(Diagnostic {
+            severity: o.severity,
+            code: crate::model::intern(&o.code),
+            message: o.message,
+            loc: o.loc,
+            field: o.field,
+            record: o.record,
+            value: o.value,
+            expected: o.expected,
+            hint: o.hint,
+        })
+    }
 }
 
 impl Diagnostic {

@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{L10n, Lang};
 
+/// dossier's working state inside the output folder (the build's check cache): not part of the
+/// deliverable, never listed in the manifest, ignored by `verify`, `archive` and the clean-up.
+pub const WORK_DIR: &str = ".dossier";
 /// The manifest's own name inside the output folder.
 pub const MANIFEST: &str = "manifest.json";
 /// The detached CMS signature of the manifest, written by `dossier sign`.
@@ -236,6 +239,19 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+impl InputFile {
+    /// Hashes files; one that cannot be read is left out (its project reports it).
+    pub fn hash_all(files: &[PathBuf]) -> Vec<InputFile> {
+        let mut inputs = Vec::with_capacity(files.len());
+        for f in files {
+            if let Ok((size, sha256)) = sha256_file(f) {
+                inputs.push(InputFile { path: f.display().to_string(), size, sha256 });
+            }
+        }
+        inputs
+    }
+}
+
 /// A project of the build: where it came from, which inputs it was read from (each with its
 /// hash: a rebuild can tell whether anything changed), and its folder of documents (none when
 /// it had errors and was not built).
@@ -262,12 +278,11 @@ impl ProjectRecord {
     /// file that cannot be read is left out: its project reports it, and one unreadable file
     /// never stops a batch.
     pub fn new(source: &str, files: &[PathBuf]) -> ProjectRecord {
-        let mut inputs = Vec::with_capacity(files.len());
-        for f in files {
-            if let Ok((size, sha256)) = sha256_file(f) {
-                inputs.push(InputFile { path: f.display().to_string(), size, sha256 });
-            }
-        }
+        ProjectRecord::of(source, InputFile::hash_all(files))
+    }
+
+    /// A record of input files already hashed.
+    pub fn of(source: &str, inputs: Vec<InputFile>) -> ProjectRecord {
         ProjectRecord {
             source: source.to_string(),
             id: String::new(),
@@ -535,6 +550,9 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> 
     for e in entries {
         let p = e.path();
         if e.file_type()?.is_dir() {
+            if dir == root && e.file_name() == WORK_DIR {
+                continue;
+            }
             list_files(root, &p, out)?;
         } else {
             let rel = p.strip_prefix(root).unwrap_or(&p);

@@ -40,12 +40,17 @@ fn build_samples(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
+/// The files of an output folder, without dossier's working state (`.dossier/`, its check
+/// cache: not part of the deliverable).
 fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
+            if p == root.join(".dossier") {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
             } else {
@@ -374,10 +379,14 @@ fn a_rebuild_renders_only_what_changed_and_equals_a_cold_build() {
     let dir = tempfile::tempdir().unwrap();
     let batch = sample_batch(dir.path());
     let (warm, cold) = (dir.path().join("warm"), dir.path().join("cold"));
-    build_into(&batch, &warm, &[]);
-    // Nothing changed: every project is kept.
+    let first = build_into(&batch, &warm, &[]);
+    // Nothing changed: every project is kept, no input is read again (the check cache in
+    // .dossier/ answers), and the report is the same, every finding included.
     let again = build_into(&batch, &warm, &[]);
     assert!(again.contains("其中 3 个项目自上次生成以来没有变化"), "{again}");
+    let report = |t: &str| t.lines().filter(|l| !l.contains("没有变化")).collect::<Vec<_>>().join("\n");
+    assert_eq!(report(&again), report(&first));
+    assert!(warm.join(".dossier/checked.jsonl").is_file());
     // One meeting's minutes change: that project is rendered again, the others are kept.
     let minutes = batch.join("en-website-relaunch/kickoff-minutes.md");
     let changed = fs::read_to_string(&minutes).unwrap().replace("Room 4.12", "Room 5.01");

@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
+use super::cache::{self, CacheWriter, CachedProject, CheckCache};
 use super::{BatchIds, CommonArgs, Style, resolve, write_late, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
 use crate::model::L10n;
 use crate::model::Project;
-use crate::output::{self, Entry, FontEntry, Manifest, OutDir, ProjectRecord, WriteError};
+use crate::output::{self, Entry, FontEntry, InputFile, Manifest, OutDir, ProjectRecord, WriteError};
 use crate::project::{self, Checked, ProjectInput};
 use crate::render::Renderer;
 use crate::render::html::{HtmlRenderer, write_default_templates};
@@ -90,14 +91,19 @@ struct RenderedDoc {
 }
 
 /// A project ready to be written once its chunk's folders are settled.
-struct Ready {
+struct Ready<'a> {
     here: usize,
     docs: Vec<RenderedDoc>,
     /// The earlier build's folder whose files it keeps.
     reused: Option<String>,
-    /// With `reused`: where its record is, and the project, to render it after all.
-    kept_project: Option<(usize, Project)>,
+    /// With `reused`: where its record is, and the project, to render it after all (with the
+    /// input to check again and the project's id when the project is a stub of the cache).
+    kept_project: Option<KeptProject<'a>>,
 }
+
+/// A kept project, should it be rendered after all: where its record is, the project, and
+/// for a stub of the check cache the input to check again and the project's id.
+type KeptProject<'a> = (usize, Project, Option<(&'a ProjectInput, String)>);
 
 /// One project after checking and rendering, before its files are written.
 struct Built {
@@ -113,6 +119,12 @@ struct Built {
     notes_only: bool,
     /// The folder of an earlier build whose files this project keeps (nothing was rendered).
     reused: Option<String>,
+    /// The check cache's key of the project's input, and the project's entry in it (none for a
+    /// project with errors: its input is read again next time).
+    input_key: String,
+    cache_line: Option<String>,
+    /// Taken from the check cache: the input was neither read nor checked.
+    cached: bool,
 }
 
 const WROTE: L10n = L10n::new(
@@ -182,6 +194,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let options = options_key(&args, &formats, &ctx);
     let earlier = Earlier::read(&args.out, &options, args.force);
     let root = out.root().to_path_buf();
+    let cache = if args.force { CheckCache::default() } else { CheckCache::open(&root, &options) };
+    // A cache that cannot be written only makes the next build slower.
+    let mut writer = CacheWriter::create(&root, &options).ok();
+    let job =
+        Job { ctx: &ctx, renderers: &renderers, pdf: pdf.as_ref(), earlier: &earlier, cache: &cache, root: &root };
     // Projects whose files were kept from the earlier build.
     let mut kept = 0usize;
 
@@ -218,7 +235,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             chunk
                 .par_iter()
                 .map(|input| {
-                    let b = build_one(input, &ctx, &renderers, pdf.as_ref(), &earlier, &root);
+                    let b = build_one(input, &job);
                     progress.inc(1);
                     b
                 })
@@ -227,75 +244,92 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         // Names are given in input order, and decided by content (a clash renames both
         // projects' folders); the files are then written in parallel.
         let mut ready: Vec<Ready> = Vec::new();
-        for mut b in built.into_iter().flatten() {
-            let here = projects;
-            projects += 1;
-            for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
-                tally.add(d.severity);
-                progress.suspend(|| write_late(&mut text, &d, ctx.lang, &style))?;
-                if let Some((i, _)) = places.get(&earlier) {
-                    let e = &mut index_projects[*i];
-                    e.warnings += 1;
-                    e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
+        for (at, group) in built.into_iter().enumerate() {
+            // The input's entry in the check cache: every project of it, or none.
+            let lines: Option<Vec<&str>> = group.iter().map(|b| b.cache_line.as_deref()).collect();
+            let from_cache = !group.is_empty() && group.iter().all(|b| b.cached);
+            if let (Some(key), Some(w)) = (group.first().map(|b| b.input_key.as_str()), writer.as_mut()) {
+                if let Some(lines) = lines.filter(|l| !l.is_empty()) {
+                    w.add(key, &lines)?;
+                } else if from_cache {
+                    w.copy(&cache, key)?;
                 }
             }
-            let record = b.record;
-            let t = Tally::of(&b.checked.diags);
-            tally.merge(t);
-            progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
-            let mut entry = IndexProject {
-                id: b.id.clone(),
-                name: b.name.clone(),
-                source: b.checked.project.source.clone(),
-                docs: Vec::new(),
-                errors: t.errors,
-                warnings: t.warnings,
-                problems: problem_counts(ctx.lang, t.errors, t.warnings),
-                first: Vec::new(),
-            };
-            if t.errors > 0 {
-                failed += 1;
-                let s = report::not_built(&b.checked.project, &b.checked.diags, &ctx);
-                entry.first = s.problems.clone();
-                summaries.push(s);
-                skipped.push(entry);
-                records.push((here, record));
-                continue;
-            }
-            if b.notes_only {
-                notes_only += 1;
-                continue;
-            }
-            if b.docs.is_ok() {
-                for (member, old, new) in folders.claim(here, &output::safe_name(&b.id), &b.checked.project.source) {
-                    // A project of an earlier chunk moves: its folder on disk and every link to it.
-                    out.rename_dir(&old, &new)?;
-                    if let Some((i, si)) = places.get(&member) {
-                        relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
+            for b in group {
+                let input = &chunk[at];
+                let mut b = b;
+                let here = projects;
+                projects += 1;
+                for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
+                    tally.add(d.severity);
+                    progress.suspend(|| write_late(&mut text, &d, ctx.lang, &style))?;
+                    if let Some((i, _)) = places.get(&earlier) {
+                        let e = &mut index_projects[*i];
+                        e.warnings += 1;
+                        e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
                     }
                 }
-            }
-            let docs = match b.docs {
-                Ok(docs) => docs,
-                Err(e) => {
-                    broken += 1;
-                    progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
-                    unwritten.insert(here);
+                let record = b.record;
+                let t = Tally::of(&b.checked.diags);
+                tally.merge(t);
+                progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
+                let mut entry = IndexProject {
+                    id: b.id.clone(),
+                    name: b.name.clone(),
+                    source: b.checked.project.source.clone(),
+                    docs: Vec::new(),
+                    errors: t.errors,
+                    warnings: t.warnings,
+                    problems: problem_counts(ctx.lang, t.errors, t.warnings),
+                    first: Vec::new(),
+                };
+                if t.errors > 0 {
+                    failed += 1;
+                    let s = report::not_built(&b.checked.project, &b.checked.diags, &ctx);
+                    entry.first = s.problems.clone();
+                    summaries.push(s);
+                    skipped.push(entry);
                     records.push((here, record));
                     continue;
                 }
-            };
-            entry.docs = docs.iter().map(|d| IndexDoc { title: d.title.clone(), links: Vec::new() }).collect();
-            places.insert(here, (index_projects.len(), summaries.len()));
-            let mut s = b.summary.take().unwrap_or_else(|| report::project_summary(&b.checked.project, &ctx));
-            s.warnings = t.warnings as u32;
-            summaries.push(s);
-            index_projects.push(entry);
-            // A project whose earlier files are kept brings itself along, in case it must be
-            // rendered after all (its folder changed and the old one cannot move).
-            let kept_project = b.reused.as_ref().map(|_| (records.len(), b.checked.project));
-            records.push((here, record));
-            ready.push(Ready { here, docs, reused: b.reused, kept_project });
+                if b.notes_only {
+                    notes_only += 1;
+                    continue;
+                }
+                if b.docs.is_ok() {
+                    for (member, old, new) in folders.claim(here, &output::safe_name(&b.id), &b.checked.project.source)
+                    {
+                        // A project of an earlier chunk moves: its folder on disk and every link to it.
+                        out.rename_dir(&old, &new)?;
+                        if let Some((i, si)) = places.get(&member) {
+                            relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
+                        }
+                    }
+                }
+                let docs = match b.docs {
+                    Ok(docs) => docs,
+                    Err(e) => {
+                        broken += 1;
+                        progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
+                        unwritten.insert(here);
+                        records.push((here, record));
+                        continue;
+                    }
+                };
+                entry.docs = docs.iter().map(|d| IndexDoc { title: d.title.clone(), links: Vec::new() }).collect();
+                places.insert(here, (index_projects.len(), summaries.len()));
+                let mut s = b.summary.take().unwrap_or_else(|| report::project_summary(&b.checked.project, &ctx));
+                s.warnings = t.warnings as u32;
+                summaries.push(s);
+                index_projects.push(entry);
+                // A project whose earlier files are kept brings itself along, in case it must be
+                // rendered after all (its folder changed and the old one cannot move).
+                // (A project from the check cache is only a stub: its input is checked again then.)
+                let again = b.cached.then(|| (input, b.id.clone()));
+                let kept_project = b.reused.as_ref().map(|_| (records.len(), b.checked.project, again));
+                records.push((here, record));
+                ready.push(Ready { here, docs, reused: b.reused, kept_project });
+            }
         }
         let mut pending: Vec<Pending> = Vec::new();
         for Ready { here, mut docs, reused, kept_project } in ready {
@@ -313,7 +347,15 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                         let path = format!("{folder}{}", &e.path[prev.len()..]);
                         out.record(Entry { path, ..e.clone() });
                     }
-                } else if let Some((at, project)) = kept_project {
+                } else if let Some((at, stub, again)) = kept_project {
+                    let project = match again {
+                        Some((input, id)) => project::check(input, &ctx)
+                            .into_iter()
+                            .map(|c| c.project)
+                            .find(|p| p.source == stub.source && DocMeta::new(p, &ctx).project_id == id)
+                            .unwrap_or(stub),
+                        None => stub,
+                    };
                     let meta = DocMeta::new(&project, &ctx);
                     let (again, fonts) =
                         fonts_embedded_by(|| render(&project, &meta, &ctx, &renderers, pdf.as_ref(), true));
@@ -431,6 +473,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let fonts = fonts.iter().filter_map(|f| known.get(f).cloned()).collect();
     let as_of = ctx.as_of.format("%Y-%m-%d").to_string();
     let manifest = out.finish(&as_of, Some(options), fonts, records).map_err(localized)?;
+    if let Some(w) = writer {
+        let _ = w.finish();
+    }
     let pruned = output::prune(&root, &earlier.files, &manifest.files.iter().map(|f| f.path.clone()).collect())
         .map_err(localized)?;
     for f in &pruned.foreign {
@@ -466,34 +511,76 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
 
 /// Checks one project input and, for each of its projects without errors, renders the
 /// documents in every format, and with PDF the project dossier (every document in one file).
-fn build_one(
-    input: &ProjectInput,
-    ctx: &Ctx,
-    renderers: &[&dyn Renderer],
-    pdf: Option<&PdfRenderer>,
-    earlier: &Earlier,
-    root: &Path,
-) -> Vec<Built> {
-    project::check(input, ctx)
+fn build_one(input: &ProjectInput, job: &Job<'_>) -> Vec<Built> {
+    // The folder's own mapping file shapes what is read: it is an input too.
+    let files: Vec<PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
+    let hashed = InputFile::hash_all(&files);
+    let key = cache::key(&hashed);
+    if let Some(kept) = job.cache.get(&key).and_then(|projects| from_cache(projects, &hashed, &key, job)) {
+        return kept;
+    }
+    project::check(input, job.ctx)
         .into_iter()
-        .map(|checked| build_checked(input, checked, ctx, renderers, pdf, earlier, root))
+        .map(|checked| build_checked(input, &hashed, &key, checked, job))
         .collect()
 }
 
-fn build_checked(
-    input: &ProjectInput,
-    checked: Checked,
-    ctx: &Ctx,
-    renderers: &[&dyn Renderer],
-    pdf: Option<&PdfRenderer>,
-    earlier: &Earlier,
-    root: &Path,
-) -> Built {
+/// What every project of a build shares.
+struct Job<'a> {
+    ctx: &'a Ctx,
+    renderers: &'a [&'a dyn Renderer],
+    pdf: Option<&'a PdfRenderer>,
+    earlier: &'a Earlier,
+    cache: &'a CheckCache,
+    root: &'a Path,
+}
+
+/// An input's projects as the check cache has them, when every one of them can keep its
+/// files from the earlier build (else the input is read and checked again).
+fn from_cache(projects: Vec<CachedProject>, hashed: &[InputFile], key: &str, job: &Job<'_>) -> Option<Vec<Built>> {
+    let mut out = Vec::with_capacity(projects.len());
+    for p in projects {
+        let mut record = ProjectRecord::of(&p.source, hashed.to_vec());
+        record.id = p.id.clone();
+        let earlier = job.earlier.built.get(&(p.source.clone(), p.id.clone()))?;
+        let (folder, fonts) = job.earlier.reusable(&record, job.root)?;
+        let docs: Vec<RenderedDoc> = p
+            .docs
+            .iter()
+            .map(|(stem, title, number, formats)| RenderedDoc {
+                stem: stem.clone(),
+                title: title.clone(),
+                number: number.clone(),
+                files: formats.iter().map(|f| (crate::model::intern(f), Vec::new())).collect(),
+            })
+            .collect();
+        if file_names(&docs) != job.earlier.names(folder) {
+            return None;
+        }
+        record = ProjectRecord { folder: None, fonts: fonts.to_vec(), ..earlier.clone() };
+        let project = Project { source: p.source.clone(), requirement: p.requirement(), ..Project::default() };
+        out.push(Built {
+            checked: Checked { project, diags: p.diags },
+            docs: Ok(docs),
+            summary: Some(p.summary),
+            id: p.id,
+            name: p.name,
+            record,
+            notes_only: false,
+            reused: Some(folder.to_string()),
+            input_key: key.to_string(),
+            cache_line: None,
+            cached: true,
+        });
+    }
+    Some(out)
+}
+
+fn build_checked(input: &ProjectInput, hashed: &[InputFile], key: &str, checked: Checked, job: &Job<'_>) -> Built {
+    let Job { ctx, renderers, pdf, earlier, root, .. } = *job;
     let meta = DocMeta::new(&checked.project, ctx);
     let (id, name) = (meta.project_id.clone(), meta.project_name.clone());
-    // The folder's own mapping file shapes what is read: it is an input too.
-    let files: Vec<std::path::PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
-    let mut record = ProjectRecord::new(&checked.project.source, &files);
+    let mut record = ProjectRecord::of(&checked.project.source, hashed.to_vec());
     let req = checked.project.requirement.as_ref();
     record.id = meta.project_id.clone();
     record.name = meta.project_name.clone();
@@ -505,7 +592,19 @@ fn build_checked(
     };
     let notes_only = input.files.is_empty();
     if checked.has_errors() || notes_only {
-        return Built { checked, docs: Ok(Vec::new()), summary: None, id, name, record, notes_only, reused: None };
+        return Built {
+            checked,
+            docs: Ok(Vec::new()),
+            summary: None,
+            id,
+            name,
+            record,
+            notes_only,
+            reused: None,
+            input_key: key.to_string(),
+            cache_line: None,
+            cached: false,
+        };
     }
     // Unchanged since the earlier build, the same files planned: they are kept, nothing is
     // rendered.
@@ -524,8 +623,39 @@ fn build_checked(
             (None, docs)
         }
     };
-    let summary = Some(report::project_summary(&checked.project, ctx));
-    Built { checked, docs, summary, id, name, record, notes_only, reused }
+    let summary = report::project_summary(&checked.project, ctx);
+    // What a rebuild needs to skip reading and checking this input again.
+    let cache_line = docs.as_ref().ok().and_then(|docs| {
+        let cached = CachedProject {
+            source: checked.project.source.clone(),
+            id: id.clone(),
+            name: name.clone(),
+            requirement: CachedProject::requirement_of(checked.project.requirement.as_ref()),
+            diags: checked.diags.clone(),
+            summary: summary.clone(),
+            docs: docs
+                .iter()
+                .map(|d| {
+                    let formats = d.files.iter().map(|(f, _)| f.to_string()).collect();
+                    (d.stem.clone(), d.title.clone(), d.number.clone(), formats)
+                })
+                .collect(),
+        };
+        serde_json::to_string(&cached).ok()
+    });
+    Built {
+        checked,
+        docs,
+        summary: Some(summary),
+        id,
+        name,
+        record,
+        notes_only,
+        reused,
+        input_key: key.to_string(),
+        cache_line,
+        cached: false,
+    }
 }
 
 /// A project's documents in every format, and with PDF the project dossier (every document

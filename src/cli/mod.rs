@@ -17,6 +17,7 @@ use crate::project::{self, Checked, ProjectInput};
 use crate::schema::{self, Schema};
 
 mod build;
+mod cache;
 mod convert;
 mod map;
 mod sign;

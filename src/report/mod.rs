@@ -375,6 +375,19 @@ pub struct Badge {
     pub tone: &'static str,
 }
 
+impl<'de> serde::Deserialize<'de> for Badge {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Badge, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Owned {
+            code: String,
+            label: String,
+            tone: String,
+        }
+        let o = Owned::deserialize(d)?;
+        Ok(Badge { code: o.code, label: o.label, tone: crate::model::intern(&o.tone) })
+    }
+}
+
 /// Tone of each enumeration value that carries a judgement (enumeration name, code, tone).
 static TONES: &[(&str, &str, &str)] = &[
     ("task_status", "not_started", "muted"),
@@ -451,7 +464,7 @@ pub fn form_rows(rec: &Record, lang: Lang, skip: &[&str]) -> Vec<Row> {
 
 /// A share such as the on-time rate: `done` of `of`, as a ratio (0–1) and as text (`66.7%`,
 /// or `—` when there is nothing to count).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Rate {
     pub done: u32,
     pub of: u32,

@@ -12,7 +12,7 @@ use crate::ingest::Ctx;
 use crate::model::{L10n, Project};
 
 /// One project's figures, computed from its records.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ProjectSummary {
     pub id: String,
     pub name: String,
@@ -47,6 +47,21 @@ pub struct Problem {
     pub location: String,
 }
 
+impl<'de> serde::Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Problem, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Owned {
+            code: String,
+            severity: String,
+            message: String,
+            location: String,
+        }
+        let o = Owned::deserialize(d)?;
+        let intern = crate::model::intern;
+        Ok(Problem { code: intern(&o.code), severity: intern(&o.severity), message: o.message, location: o.location })
+    }
+}
+
 /// Errors shown per project not built.
 const FIRST_PROBLEMS: usize = 3;
 
@@ -75,7 +90,7 @@ impl Problem {
 }
 
 /// Task figures of one department (the owner's department) in one project or in all.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct DeptStat {
     /// Empty when the owners give no department.
     pub department: String,
