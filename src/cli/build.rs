@@ -403,11 +403,22 @@ fn build_checked(
     }
     let documents = report::documents(&checked.project, ctx);
     let rendered = (|| {
+        // Every PDF of the project at once: documents laid out and fonts subset once for all.
+        let (mut pdfs, dossier) = match pdf.filter(|_| !documents.is_empty()) {
+            Some(pdf) => {
+                let (docs, dossier) = pdf.render_project(&documents, &meta).map_err(|e| format!("pdf: {e:#}"))?;
+                (docs, Some(dossier))
+            }
+            None => (Vec::new(), None),
+        };
         let mut docs = Vec::new();
-        for doc in &documents {
+        for (k, doc) in documents.iter().enumerate() {
             let mut files = Vec::new();
             for r in renderers {
-                let bytes = r.render(doc, &meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?;
+                let bytes = match pdfs.get_mut(k).filter(|_| r.format() == "pdf") {
+                    Some(bytes) => std::mem::take(bytes),
+                    None => r.render(doc, &meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?,
+                };
                 files.push((r.format(), bytes));
             }
             docs.push(RenderedDoc {
@@ -417,8 +428,7 @@ fn build_checked(
                 files,
             });
         }
-        if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
-            let bytes = pdf.render_dossier(&documents, &meta).map_err(|e| format!("dossier.pdf: {e:#}"))?;
+        if let Some(bytes) = dossier {
             docs.push(RenderedDoc {
                 stem: "dossier".into(),
                 title: DOSSIER.get(ctx.lang).into(),
