@@ -117,7 +117,15 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         let inside = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p.starts_with(&out));
         inputs.retain(|i| i.files.is_empty() || !i.files.iter().all(|f| inside(f)));
     }
-    let html = match HtmlRenderer::new(args.templates.as_deref()) {
+    let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
+    // index.html is always written; the documents' templates only with --to html.
+    let templates = args.templates.as_deref();
+    let html = if formats.contains(&OutFormat::Html) {
+        HtmlRenderer::new(templates)
+    } else {
+        HtmlRenderer::index_only(templates)
+    };
+    let html = match html {
         Ok(h) => h,
         Err(e) => {
             eprintln!("dossier: {e:#}");
@@ -125,7 +133,6 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         }
     };
     let xlsx = XlsxRenderer::new();
-    let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
     let pdf = if formats.contains(&OutFormat::Pdf) {
         match PdfRenderer::new(PdfOptions { fonts: args.font.clone(), pdfa: args.pdfa }) {
             Ok(p) => Some(p),
