@@ -15,6 +15,7 @@ pub mod charts;
 pub mod docs;
 pub mod draw;
 pub mod fonts;
+pub mod hashes;
 pub mod layout;
 pub mod writer;
 
