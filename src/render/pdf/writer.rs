@@ -81,12 +81,18 @@ impl Stream {
     }
 }
 
-/// zlib at level 6. One compressor per thread, reset between streams: setting one up costs
-/// more than compressing a typical page, and a reset one gives the same bytes as a new one.
+/// The zlib level: measured on a batch of synthetic projects, level 2 takes 5 % fewer
+/// instructions for the whole PDF build than level 6 and makes the files 4 % larger (level 1,
+/// another algorithm, 8 % fewer and 24 % larger).
+const LEVEL: u32 = 2;
+
+/// zlib at [`LEVEL`] (zlib-rs: the same bytes on every machine). One compressor per thread,
+/// reset between streams: setting one up costs more than compressing a typical page, and a
+/// reset one gives the same bytes as a new one.
 fn deflate(data: &[u8]) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress, Status};
     thread_local! {
-        static ZLIB: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::new(6), true));
+        static ZLIB: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::new(LEVEL), true));
     }
     ZLIB.with(|z| {
         let mut z = z.borrow_mut();
@@ -104,7 +110,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 }
 
 fn fallback_deflate(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3), flate2::Compression::new(6));
+    let mut e = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 3), flate2::Compression::new(LEVEL));
     let _ = e.write_all(data);
     e.finish().unwrap_or_default()
 }
@@ -375,6 +381,29 @@ fn embed_font(chain: &FontChain, index: u8, n: usize, used: &Used) -> anyhow::Re
     })
 }
 
+/// Appends four upper-case hex digits.
+fn hex4(out: &mut String, v: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(DIGITS[usize::from((v >> shift) & 0xF)]));
+    }
+}
+
+/// Appends a whole number in decimal.
+fn push_uint(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+}
+
 /// Appends a number as PDF writes it (at most 3 decimals), without allocating.
 fn put(out: &mut String, v: f32) {
     let v = if v.is_finite() { v } else { 0.0 };
@@ -388,7 +417,7 @@ fn put(out: &mut String, v: f32) {
     }
     let m = m.unsigned_abs();
     let (int, frac) = (m / 1000, m % 1000);
-    let _ = write!(out, "{int}");
+    push_uint(out, int);
     if frac != 0 {
         let mut digits = [b'0' + (frac / 100) as u8, b'0' + (frac / 10 % 10) as u8, b'0' + (frac % 10) as u8];
         let mut n = 3;
@@ -566,7 +595,7 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                         if l != layer {
                             break;
                         }
-                        let _ = write!(out, "{cid:04X}");
+                        hex4(&mut out, cid);
                         i += 1;
                     }
                     out.push_str("> Tj\n");
@@ -946,6 +975,12 @@ mod tests {
         assert_eq!(num(-0.0001), "0");
         assert_eq!(num(12.34567), "12.346");
         assert_eq!(num(f32::NAN), "0");
+        assert_eq!(num(-1234567.0), "-1234567");
+        assert_eq!(num(10.05), "10.05");
+        let mut hex = String::new();
+        hex4(&mut hex, 0x0A1F);
+        hex4(&mut hex, 0);
+        assert_eq!(hex, "0A1F0000");
     }
 
     #[test]
