@@ -5,6 +5,7 @@
 //! file is simply hashed.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -74,7 +75,10 @@ fn read(cache: &Path) -> Vec<Entry> {
 fn write(cache: &Path, entries: &[Entry]) {
     let Some(dir) = cache.parent() else { return };
     let Ok(json) = serde_json::to_vec(entries) else { return };
-    let tmp = dir.join(format!(".font-hashes.{}.tmp", std::process::id()));
+    // A name of this process and call: two writers never share a temporary file.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".font-hashes.{}.{call}.tmp", std::process::id()));
     let written = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&tmp, json));
     if written.and_then(|()| std::fs::rename(&tmp, cache)).is_err() {
         let _ = std::fs::remove_file(&tmp);

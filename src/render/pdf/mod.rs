@@ -762,6 +762,30 @@ mod tests {
     }
 
     #[test]
+    fn a_projects_files_share_one_subset_of_each_font_and_the_dossier_holds_their_pages() {
+        let Some(pdf) = renderer() else { return };
+        let p = seed_project();
+        let c = ctx(Lang::ZhCn);
+        let meta = DocMeta::new(&p, &c);
+        let docs = crate::report::documents(&p, &c);
+        let (files, dossier) = pdf.render_project(&docs, &meta).unwrap();
+        assert_eq!(files.len(), docs.len());
+        assert_eq!(pdf.render_project(&docs, &meta).unwrap(), (files.clone(), dossier.clone()), "same bytes");
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let pages = |b: &[u8]| text(b).matches("/Type /Page /Parent").count();
+        // The cover and one page of contents, then every document's pages.
+        assert_eq!(pages(&dossier), 2 + files.iter().map(|f| pages(f)).sum::<usize>());
+        let programs = |b: &[u8]| -> Vec<String> {
+            let t = text(b);
+            t.split("/FontDescriptor /FontName /").skip(1).map(|s| s[..s.find(' ').unwrap()].to_string()).collect()
+        };
+        for f in &files {
+            assert!(f.starts_with(b"%PDF-1.7"));
+            assert_eq!(programs(f), programs(&dossier), "the same subsets in every file");
+        }
+    }
+
+    #[test]
     fn a_character_no_font_draws_is_an_error_naming_it() {
         let Some(pdf) = renderer() else { return };
         let mut p = seed_project();
