@@ -157,7 +157,15 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         let inside = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p.starts_with(&out));
         inputs.retain(|i| i.files.is_empty() || !i.files.iter().all(|f| inside(f)));
     }
-    let html = match HtmlRenderer::new(args.templates.as_deref()) {
+    let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
+    // index.html is always written; the documents' templates only with --to html.
+    let templates = args.templates.as_deref();
+    let html = if formats.contains(&OutFormat::Html) {
+        HtmlRenderer::new(templates)
+    } else {
+        HtmlRenderer::index_only(templates)
+    };
+    let html = match html {
         Ok(h) => h,
         Err(e) => {
             eprintln!("dossier: {e:#}");
@@ -165,7 +173,6 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         }
     };
     let xlsx = XlsxRenderer::new();
-    let formats: BTreeSet<OutFormat> = args.to.iter().copied().collect();
     let pdf = if formats.contains(&OutFormat::Pdf) {
         match PdfRenderer::new(PdfOptions { fonts: args.font.clone(), pdfa: args.pdfa }) {
             Ok(p) => Some(p),
@@ -670,25 +677,29 @@ fn render(
     bytes: bool,
 ) -> Result<Vec<RenderedDoc>, String> {
     let documents = report::documents(project, ctx);
+    // Every PDF of the project at once: documents laid out and fonts subset once for all.
+    let (mut pdfs, mut dossier) = match pdf.filter(|_| bytes && !documents.is_empty()) {
+        Some(pdf) => {
+            let (docs, dossier) = pdf.render_project(&documents, meta).map_err(|e| format!("pdf: {e:#}"))?;
+            (docs, dossier)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let mut docs = Vec::new();
-    for doc in &documents {
+    for (k, doc) in documents.iter().enumerate() {
         let mut files = Vec::new();
         for r in renderers {
-            let out = if bytes {
-                r.render(doc, meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?
-            } else {
-                Vec::new()
+            let out = match pdfs.get_mut(k).filter(|_| r.format() == "pdf") {
+                Some(out) => std::mem::take(out),
+                None if bytes => r.render(doc, meta).map_err(|e| format!("{}.{}: {e:#}", doc.stem, r.format()))?,
+                None => Vec::new(),
             };
             files.push((r.format(), out));
         }
         docs.push(RenderedDoc { stem: doc.stem.clone(), title: doc.title.clone(), number: doc.number.clone(), files });
     }
-    if let Some(pdf) = pdf.filter(|_| !documents.is_empty()) {
-        let out = if bytes {
-            pdf.render_dossier(&documents, meta).map_err(|e| format!("dossier.pdf: {e:#}"))?
-        } else {
-            Vec::new()
-        };
+    if pdf.is_some() && !documents.is_empty() {
+        let out = std::mem::take(&mut dossier);
         docs.push(RenderedDoc {
             stem: "dossier".into(),
             title: DOSSIER.get(ctx.lang).into(),

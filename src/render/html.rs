@@ -30,6 +30,9 @@ pub static TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
 ];
 
+/// The built-in templates `index.html` needs; the others lay out documents and the summary.
+const INDEX_TEMPLATES: &[&str] = &["base.html", "style.css", "macros.html", "index.html"];
+
 /// Renders documents with Tera.
 pub struct HtmlRenderer {
     tera: Tera,
@@ -40,8 +43,22 @@ impl HtmlRenderer {
     /// named like a built-in replaces only that one, other files are available to `include`.
     /// Fails with the file and line of a template that does not parse.
     pub fn new(dir: Option<&Path>) -> anyhow::Result<HtmlRenderer> {
-        let mut files: BTreeMap<String, String> =
-            TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+        HtmlRenderer::with(dir, |_| true)
+    }
+
+    /// Only what [`HtmlRenderer::render_index`] needs (and every file of `dir`): for a build
+    /// that writes no document as HTML, which need not compile the documents' templates.
+    pub fn index_only(dir: Option<&Path>) -> anyhow::Result<HtmlRenderer> {
+        HtmlRenderer::with(dir, |name| INDEX_TEMPLATES.contains(&name))
+    }
+
+    /// The built-in templates `builtin` keeps, and the files of `dir`.
+    fn with(dir: Option<&Path>, builtin: impl Fn(&str) -> bool) -> anyhow::Result<HtmlRenderer> {
+        let mut files: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .filter(|(name, _)| builtin(name))
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
         if let Some(dir) = dir {
             let entries =
                 fs::read_dir(dir).with_context(|| format!("{}: cannot read the templates folder", dir.display()))?;
@@ -727,6 +744,26 @@ mod tests {
         let doc = documents(&p, &c).into_iter().find(|d| d.stem == "plan").unwrap();
         let html = String::from_utf8(r.render(&doc, &DocMeta::new(&p, &c)).unwrap()).unwrap();
         assert!(html.contains("rebeccapurple") && html.contains("甘特图"));
+    }
+
+    #[test]
+    fn a_build_without_html_documents_compiles_only_the_index() {
+        let c = ctx(Lang::ZhCn);
+        let index = IndexView::new(Lang::ZhCn, Vec::new(), Vec::new(), Vec::new());
+        let r = HtmlRenderer::index_only(None).unwrap();
+        assert!(r.tera.get_template("plan.html").is_err() && r.tera.get_template("summary.html").is_err());
+        let html = String::from_utf8(r.render_index(&index, &DocMeta::batch(&c)).unwrap()).unwrap();
+        assert!(html.contains(&index.title));
+        // A user's index.html still replaces the built-in one.
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("index.html"),
+            "{% extends \"base.html\" %}{% block content %}mine{% endblock content %}",
+        )
+        .unwrap();
+        let r = HtmlRenderer::index_only(Some(dir.path())).unwrap();
+        let html = String::from_utf8(r.render_index(&index, &DocMeta::batch(&c)).unwrap()).unwrap();
+        assert!(html.contains("mine"), "{html}");
     }
 
     #[test]

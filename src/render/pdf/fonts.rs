@@ -21,6 +21,8 @@ pub struct FontFace {
     pub postscript: String,
     /// The file it was read from, or `bundled`.
     pub source: String,
+    /// The file, when it is one (its hash can be remembered across runs).
+    file: Option<PathBuf>,
     /// Face index inside a `.ttc` collection (0 for single fonts).
     pub index: u32,
     data: &'static [u8],
@@ -38,7 +40,7 @@ impl std::fmt::Debug for FontFace {
 }
 
 impl FontFace {
-    fn parse(data: &'static [u8], index: u32, source: String) -> Result<FontFace, String> {
+    fn parse(data: &'static [u8], index: u32, source: String, file: Option<&Path>) -> Result<FontFace, String> {
         let face = Face::parse(data, index).map_err(|e| format!("{source}: not a usable font ({e})"))?;
         let name = |ids: &[u16]| {
             ids.iter().find_map(|id| {
@@ -66,6 +68,7 @@ impl FontFace {
             family,
             postscript: if postscript.is_empty() { "Font".into() } else { postscript },
             source,
+            file: file.map(Path::to_path_buf),
             index,
             data,
             face,
@@ -93,9 +96,13 @@ impl FontFace {
         &self.face
     }
 
-    /// SHA-256 of the whole font file, hex (for `manifest.json`).
+    /// SHA-256 of the whole font file, hex (for `manifest.json`); a file's is remembered
+    /// across runs ([`super::hashes`]).
     pub fn sha256(&self) -> &str {
-        self.sha256.get_or_init(|| Sha256::digest(self.data).iter().map(|b| format!("{b:02x}")).collect())
+        self.sha256.get_or_init(|| match &self.file {
+            Some(file) => super::hashes::sha256(hash_cache(), file, self.data),
+            None => Sha256::digest(self.data).iter().map(|b| format!("{b:02x}")).collect(),
+        })
     }
 
     /// A face whose file's SHA-256 is already known (the bundled fonts: known at compile time).
@@ -139,6 +146,12 @@ pub struct FontInfo {
 // ---------------------------------------------------------------------------------------------
 // Loading, once per process
 
+/// Where font hashes are remembered, looked up once per process.
+fn hash_cache() -> Option<&'static Path> {
+    static FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FILE.get_or_init(super::hashes::cache_file).as_deref()
+}
+
 /// File contents by path, read once and kept for the life of the process (fonts are read
 /// by every document of a batch; a 19 MB collection is not read twice).
 fn file_cache() -> &'static Mutex<HashMap<PathBuf, &'static [u8]>> {
@@ -160,20 +173,33 @@ fn read_file(path: &Path) -> Result<&'static [u8], String> {
     if let Some(data) = cache.get(&key) {
         return Ok(data);
     }
-    let data = std::fs::read(path).map_err(|e| format!("{}: cannot read the font ({e})", path.display()))?;
-    let data: &'static [u8] = Box::leak(data.into_boxed_slice());
+    let data = map(path).map_err(|e| format!("{}: cannot read the font ({e})", path.display()))?;
     cache.insert(key, data);
     Ok(data)
 }
 
-fn face_of(data: &'static [u8], index: u32, source: &str) -> Result<Arc<FontFace>, String> {
+/// A font file's bytes, mapped rather than read: parsing and subsetting touch a few pages of
+/// a 20 MB collection. Kept for the life of the process, like every font loaded. A file that
+/// cannot be mapped (an empty one) is read.
+fn map(path: &Path) -> std::io::Result<&'static [u8]> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: the map is read-only and never unmapped. Fonts are files nobody writes while a
+    // build reads them; one truncated under a running build ends it (SIGBUS), as it would
+    // any program that maps fonts.
+    match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(map) => Ok(&**Box::leak(Box::new(map))),
+        Err(_) => Ok(Box::leak(std::fs::read(path)?.into_boxed_slice())),
+    }
+}
+
+fn face_of(data: &'static [u8], index: u32, source: &str, file: Option<&Path>) -> Result<Arc<FontFace>, String> {
     let key = (source.to_string(), index);
     // Held while parsing: two threads asking at once must get the same face.
     let mut cache = face_cache().lock().unwrap_or_else(|e| e.into_inner());
     if let Some(f) = cache.get(&key) {
         return Ok(f.clone());
     }
-    let face = Arc::new(FontFace::parse(data, index, source.to_string())?);
+    let face = Arc::new(FontFace::parse(data, index, source.to_string(), file)?);
     cache.insert(key, face.clone());
     Ok(face)
 }
@@ -205,31 +231,33 @@ fn face_score(family: &str, lang: Lang) -> i32 {
 /// Loads a font file, choosing the face of a collection by the language (SC or TC).
 pub fn load(path: &Path, lang: Lang) -> Result<Arc<FontFace>, String> {
     let data = read_file(path)?;
-    load_data(data, &path.display().to_string(), lang)
+    load_from(data, &path.display().to_string(), Some(path), lang, None)
 }
 
-fn load_data(data: &'static [u8], source: &str, lang: Lang) -> Result<Arc<FontFace>, String> {
-    load_known(data, source, lang, None)
-}
-
-/// A font from bytes, its SHA-256 given when already known.
-fn load_known(data: &'static [u8], source: &str, lang: Lang, sha256: Option<&str>) -> Result<Arc<FontFace>, String> {
+/// A font from bytes (of `file`, when it is one), its SHA-256 given when already known.
+fn load_from(
+    data: &'static [u8],
+    source: &str,
+    file: Option<&Path>,
+    lang: Lang,
+    sha256: Option<&str>,
+) -> Result<Arc<FontFace>, String> {
     if let Some(sha) = sha256 {
         let key = (source.to_string(), 0);
         if let Some(f) = face_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(f.clone());
         }
-        let face = Arc::new(FontFace::parse(data, 0, source.to_string())?.with_sha256(sha));
+        let face = Arc::new(FontFace::parse(data, 0, source.to_string(), file)?.with_sha256(sha));
         face_cache().lock().unwrap_or_else(|e| e.into_inner()).insert(key, face.clone());
         return Ok(face);
     }
     let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
     if count <= 1 {
-        return face_of(data, 0, source);
+        return face_of(data, 0, source, file);
     }
     let mut best: Option<(i32, Arc<FontFace>)> = None;
     for i in 0..count.min(64) {
-        let Ok(face) = face_of(data, i, source) else { continue };
+        let Ok(face) = face_of(data, i, source, file) else { continue };
         let score = face_score(&face.family, lang);
         if best.as_ref().is_none_or(|(s, _)| score > *s) {
             best = Some((score, face));
@@ -517,10 +545,10 @@ impl FontChain {
                     Origin::File(p) => load(p, self.lang),
                     Origin::Bundled(k) => {
                         let f = &super::bundled::FACES[*k];
-                        load_known(f.data, &format!("bundled:{}", f.file), self.lang, Some(f.sha256))
+                        load_from(f.data, &format!("bundled:{}", f.file), None, self.lang, Some(f.sha256))
                     }
                     Origin::Custom => match bundled() {
-                        Some(d) => load_data(d, "bundled", self.lang),
+                        Some(d) => load_from(d, "bundled", None, self.lang, None),
                         None => Err("no bundled font".into()),
                     },
                 };

@@ -5,7 +5,7 @@
 //! on every page, a row never splits mid-line, keep-together groups move to a fresh page
 //! when they do not fit, and nothing is drawn below the bottom margin.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -23,13 +23,14 @@ type Found = Option<(u8, u16, f32)>;
 pub struct Shaper<'a> {
     chain: &'a FontChain,
     /// Regular, then bold.
-    cache: [HashMap<char, Found>; 2],
+    cache: [FxHashMap<char, Found>; 2],
     pub missing: Option<char>,
 }
 
 impl<'a> Shaper<'a> {
     pub fn new(chain: &'a FontChain) -> Shaper<'a> {
-        Shaper { chain, cache: [HashMap::with_capacity(512), HashMap::with_capacity(128)], missing: None }
+        let cache = |n| FxHashMap::with_capacity_and_hasher(n, Default::default());
+        Shaper { chain, cache: [cache(512), cache(128)], missing: None }
     }
 
     pub fn chain(&self) -> &FontChain {
@@ -213,18 +214,19 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
     }
     let mut span = 0;
     let mut chars: Vec<Ch> = Vec::with_capacity(text.len());
-    let mut byte_to_char = HashMap::new();
+    // The character at each byte where one starts.
+    let mut byte_to_char = vec![0; text.len() + 1];
     for (i, c) in text.char_indices() {
         while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= i {
             span += 1;
         }
-        byte_to_char.insert(i, chars.len());
+        byte_to_char[i] = chars.len();
         let c = if c == '\t' { ' ' } else { c };
         let glyph = if c == '\n' || c == '\r' { None } else { sh.glyph_as(c, styles[span].bold) };
         let w = glyph.map_or(0.0, |g| g.advance * styles[span].size / 1000.0);
         chars.push(Ch { c, style: span, glyph, w });
     }
-    byte_to_char.insert(text.len(), chars.len());
+    byte_to_char[text.len()] = chars.len();
 
     let mut lines = Vec::new();
     let mut line_start = 0usize;
@@ -236,7 +238,7 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
         chars[..end].iter().map(|c| c.w).sum::<f32>()
     };
     for (bi, kind) in linebreaks(text) {
-        let end = byte_to_char.get(&bi).copied().unwrap_or(chars.len());
+        let end = byte_to_char.get(bi).copied().unwrap_or(chars.len());
         if end < seg_start {
             continue;
         }

@@ -15,10 +15,12 @@ pub mod charts;
 pub mod docs;
 pub mod draw;
 pub mod fonts;
+pub mod hashes;
 pub mod layout;
 pub mod writer;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
@@ -105,33 +107,39 @@ impl PdfRenderer {
         Ok(Section { title: doc.title.clone(), number: doc.number.clone(), pages, marks })
     }
 
-    /// Writes the sections as one PDF whose number is `number` (in its metadata: the subject
-    /// and the keywords).
-    fn write(
+    /// Plans the file of `sections[which]`, whose pages are `starts[i]..` in the pages of the
+    /// set: every page with its header and footer (page `n` of the file's), the bookmarks, and
+    /// the metadata of a file numbered `number` (its subject and keywords).
+    #[allow(clippy::too_many_arguments)]
+    fn plan(
         &self,
-        sections: Vec<Section>,
         sh: &mut Shaper,
+        sections: &[Section],
+        which: Range<usize>,
+        starts: &[usize],
         meta: &DocMeta,
         title: &str,
         number: &str,
-    ) -> anyhow::Result<Vec<u8>> {
-        let lang = lang_of(meta);
-        let total: usize = sections.iter().map(|s| s.pages.len()).sum();
+    ) -> anyhow::Result<FilePlan> {
+        let total: usize = sections[which.clone()].iter().map(|s| s.pages.len()).sum();
         let mut pages = Vec::with_capacity(total);
         let mut marks = Vec::new();
-        for s in sections {
+        for i in which {
+            let s = &sections[i];
             let offset = pages.len();
-            marks.extend(s.marks.into_iter().map(|m| Bookmark { page: m.page + offset, ..m }));
-            for mut p in s.pages {
+            marks.extend(s.marks.iter().map(|m| Bookmark { page: m.page + offset, ..m.clone() }));
+            for (k, p) in s.pages.iter().enumerate() {
                 let n = pages.len() + 1;
-                if !s.title.is_empty() {
-                    decorate(sh, &mut p, meta, &s.title, &s.number, n, total);
-                }
-                pages.push(p);
+                let decoration = if s.title.is_empty() {
+                    Vec::new()
+                } else {
+                    decoration(sh, p, meta, &s.title, &s.number, n, total)
+                };
+                pages.push((starts[i] + k, decoration));
             }
         }
-        check_glyphs(sh, title, lang)?;
-        let wmeta = writer::Meta {
+        check_glyphs(sh, title, lang_of(meta))?;
+        let info = writer::Meta {
             title: title.to_string(),
             subject: joined(&[&meta.project_name, number], " · "),
             author: if meta.project_name.is_empty() { meta.generator.to_string() } else { meta.project_name.clone() },
@@ -141,10 +149,53 @@ impl PdfRenderer {
             date: meta.stamp,
             pdfa: self.opts.pdfa,
         };
+        Ok(FilePlan { pages, marks, info })
+    }
+
+    /// Writes files that share laid-out pages: the fonts are subset once for all of them, and
+    /// each page's content stream is made once and listed in every file that shows the page.
+    fn write_set(&self, sh: &Shaper, pages: &[&Page], files: &[FilePlan]) -> anyhow::Result<Vec<Vec<u8>>> {
         let chain = sh.chain();
-        let (bytes, fonts) = writer::write(&pages, &marks, chain, &wmeta)?;
+        let decorations = files.iter().flat_map(|f| f.pages.iter().flat_map(|(_, d)| d));
+        let fonts = writer::Fonts::subset(chain, pages.iter().flat_map(|p| &p.ops).chain(decorations))?;
+        self.record_fonts(chain, &fonts);
+        let bodies: Vec<writer::Stream> = pages.iter().map(|p| writer::content(&p.ops, p.height, &fonts)).collect();
+        let write = |f: &FilePlan| {
+            let decorations: Vec<Option<writer::Stream>> = f
+                .pages
+                .iter()
+                .map(|(i, d)| (!d.is_empty()).then(|| writer::content(d, pages[*i].height, &fonts)))
+                .collect();
+            let out: Vec<writer::PageOut> = f
+                .pages
+                .iter()
+                .zip(&decorations)
+                .map(|((i, _), d)| writer::PageOut { page: pages[*i], body: &bodies[*i], decoration: d.as_ref() })
+                .collect();
+            writer::write(&out, &f.marks, &fonts, &f.info)
+        };
+        Ok(files.iter().map(write).collect())
+    }
+
+    /// Sections written as one file.
+    fn write_one(
+        &self,
+        sh: &mut Shaper,
+        sections: &[Section],
+        meta: &DocMeta,
+        title: &str,
+        number: &str,
+    ) -> anyhow::Result<Vec<u8>> {
+        let starts: Vec<usize> = page_starts(sections);
+        let file = self.plan(sh, sections, 0..sections.len(), &starts, meta, title, number)?;
+        let pages: Vec<&Page> = sections.iter().flat_map(|s| &s.pages).collect();
+        Ok(self.write_set(sh, &pages, &[file])?.remove(0))
+    }
+
+    /// Remembers the fonts embedded, for [`PdfRenderer::fonts_used`].
+    fn record_fonts(&self, chain: &FontChain, fonts: &writer::Fonts) {
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        for i in fonts {
+        for i in fonts.places() {
             if let Some(f) = chain.font(usize::from(i)) {
                 EMBEDDED.with(|e| e.borrow_mut().insert(f.source.clone()));
                 used.entry((f.source.clone(), f.index)).or_insert_with(|| FontInfo {
@@ -158,39 +209,83 @@ impl PdfRenderer {
                 });
             }
         }
-        Ok(bytes)
     }
 
-    /// The project dossier: cover, table of contents with page numbers, every document,
-    /// bookmarks for each document and its sections.
-    pub fn render_dossier(&self, documents: &[Document], meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+    /// Every PDF of a project: each document's (in the order of `documents`), and the project
+    /// dossier — cover, table of contents with page numbers, every document, bookmarks for
+    /// each document and its sections. Each document is laid out once for both files, each
+    /// font subset once for all of them (to every glyph the project's files draw).
+    pub fn render_project(&self, documents: &[Document], meta: &DocMeta) -> anyhow::Result<(Vec<Vec<u8>>, Vec<u8>)> {
         let lang = lang_of(meta);
         let mut sh = Shaper::new(self.chain(face_of(meta)));
-        let title = DOSSIER.get(lang);
-        let mut sections = Vec::with_capacity(documents.len() + 2);
+        let mut docs = Vec::with_capacity(documents.len());
         for d in documents {
-            sections.push(self.layout(&mut sh, d, meta, lang)?);
+            docs.push(self.layout(&mut sh, d, meta, lang)?);
         }
-        // Pages of the contents, with numbers of the right width, then the real numbers.
-        let body: usize = sections.iter().map(|s| s.pages.len()).sum();
-        let toc_pages = contents(&mut sh, &sections, 2, body + 3, lang).len();
-        let first = 1 + toc_pages + 1;
-        let toc = contents(&mut sh, &sections, first, first + body, lang);
         let number = meta.dossier_number();
-        let cover = cover(&mut sh, meta, &number, documents.len(), body + 1 + toc.len(), lang);
-        let mut all = vec![Section { title: String::new(), number: number.clone(), pages: vec![cover], marks: vec![] }];
-        let toc_marks = vec![Bookmark { title: CONTENTS.get(lang).to_string(), level: 0, page: 0, y: 0.0 }];
-        all.push(Section {
-            title: CONTENTS.get(lang).to_string(),
-            number: number.clone(),
-            pages: toc,
-            marks: toc_marks,
-        });
-        all.extend(sections);
+        let mut sections = front_matter(&mut sh, &docs, meta, &number, lang);
+        let front = sections.len();
+        sections.extend(docs);
+        let starts = page_starts(&sections);
+        let mut files = Vec::with_capacity(documents.len() + 1);
+        for (i, d) in documents.iter().enumerate() {
+            let at = front + i;
+            files.push(self.plan(&mut sh, &sections, at..at + 1, &starts, meta, &doc_title(d, meta), &d.number)?);
+        }
+        let title = DOSSIER.get(lang);
         let full_title =
             if meta.project_name.is_empty() { title.to_string() } else { format!("{title} · {}", meta.project_name) };
-        self.write(all, &mut sh, meta, &full_title, &number)
+        files.push(self.plan(&mut sh, &sections, 0..sections.len(), &starts, meta, &full_title, &number)?);
+        let pages: Vec<&Page> = sections.iter().flat_map(|s| &s.pages).collect();
+        let mut out = self.write_set(&sh, &pages, &files)?;
+        let dossier = out.pop().unwrap_or_default();
+        Ok((out, dossier))
     }
+
+    /// The project dossier alone (see [`PdfRenderer::render_project`]).
+    pub fn render_dossier(&self, documents: &[Document], meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        Ok(self.render_project(documents, meta)?.1)
+    }
+}
+
+/// A file planned from laid-out pages: its pages (place in the set's pages, and the header
+/// and footer drawn over it), bookmarks, and metadata.
+struct FilePlan {
+    pages: Vec<(usize, Vec<Op>)>,
+    marks: Vec<Bookmark>,
+    info: writer::Meta,
+}
+
+/// Where each section's pages start when the sections are laid end to end.
+fn page_starts(sections: &[Section]) -> Vec<usize> {
+    sections
+        .iter()
+        .scan(0, |n, s| {
+            let at = *n;
+            *n += s.pages.len();
+            Some(at)
+        })
+        .collect()
+}
+
+/// The title of a document's file: the document's, and the project's name.
+fn doc_title(doc: &Document, meta: &DocMeta) -> String {
+    if meta.project_name.is_empty() { doc.title.clone() } else { format!("{} · {}", doc.title, meta.project_name) }
+}
+
+/// The cover and the table of contents of a dossier holding `docs`.
+fn front_matter(sh: &mut Shaper, docs: &[Section], meta: &DocMeta, number: &str, lang: Lang) -> Vec<Section> {
+    // Pages of the contents, with numbers of the right width, then the real numbers.
+    let body: usize = docs.iter().map(|s| s.pages.len()).sum();
+    let toc_pages = contents(sh, docs, 2, body + 3, lang).len();
+    let first = 1 + toc_pages + 1;
+    let toc = contents(sh, docs, first, first + body, lang);
+    let cover = cover(sh, meta, number, docs.len(), body + 1 + toc.len(), lang);
+    let toc_marks = vec![Bookmark { title: CONTENTS.get(lang).to_string(), level: 0, page: 0, y: 0.0 }];
+    vec![
+        Section { title: String::new(), number: number.to_string(), pages: vec![cover], marks: vec![] },
+        Section { title: CONTENTS.get(lang).to_string(), number: number.to_string(), pages: toc, marks: toc_marks },
+    ]
 }
 
 thread_local! {
@@ -220,7 +315,16 @@ fn check_glyphs(sh: &Shaper, doc: &str, lang: Lang) -> anyhow::Result<()> {
 }
 
 /// Header (project, document number) and footer (document, page n of N, date) of a page.
-fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, number: &str, n: usize, total: usize) {
+fn decoration(
+    sh: &mut Shaper,
+    page: &Page,
+    meta: &DocMeta,
+    title: &str,
+    number: &str,
+    n: usize,
+    total: usize,
+) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(7);
     let landscape = page.width > page.height;
     let g = Geometry::a4(landscape);
     let (l, r) = (g.left, g.width - g.right);
@@ -233,14 +337,7 @@ fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, numbe
         let s = fit_text(sh, s, max, style.size);
         let glyphs = sh.glyphs_as(&s, style.bold);
         let w = glyphs.iter().map(|g| g.advance).sum::<f32>() * style.size / 1000.0;
-        page.ops.push(Op::Text {
-            x: x - w * anchor,
-            y,
-            size: style.size,
-            color: style.color,
-            bold: style.bold,
-            glyphs,
-        });
+        ops.push(Op::Text { x: x - w * anchor, y, size: style.size, color: style.color, bold: style.bold, glyphs });
     };
     let width = r - l;
     let ui = &meta.ui;
@@ -258,8 +355,9 @@ fn decorate(sh: &mut Shaper, page: &mut Page, meta: &DocMeta, title: &str, numbe
     put(sh, &page_of, (l + r) / 2.0, fy, 0.5, width * 0.2, Style::new(size, INK));
     let date = format!("{}{}{}", ui.generated, ui.colon, meta.generated);
     put(sh, &date, r, fy, 1.0, width * 0.3, style);
-    page.ops.push(Op::Line { x1: l, y1: 40.0, x2: r, y2: 40.0, stroke: Stroke::solid(RULE, 0.6) });
-    page.ops.push(Op::Line { x1: l, y1: fy - 11.0, x2: r, y2: fy - 11.0, stroke: Stroke::solid(RULE, 0.6) });
+    ops.push(Op::Line { x1: l, y1: 40.0, x2: r, y2: 40.0, stroke: Stroke::solid(RULE, 0.6) });
+    ops.push(Op::Line { x1: l, y1: fy - 11.0, x2: r, y2: fy - 11.0, stroke: Stroke::solid(RULE, 0.6) });
+    ops
 }
 
 fn fit_text(sh: &mut Shaper, s: &str, max: f32, size: f32) -> String {
@@ -378,12 +476,7 @@ impl Renderer for PdfRenderer {
         let lang = lang_of(meta);
         let mut sh = Shaper::new(self.chain(face_of(meta)));
         let section = self.layout(&mut sh, doc, meta, lang)?;
-        let title = if meta.project_name.is_empty() {
-            doc.title.clone()
-        } else {
-            format!("{} · {}", doc.title, meta.project_name)
-        };
-        self.write(vec![section], &mut sh, meta, &title, &doc.number)
+        self.write_one(&mut sh, &[section], meta, &doc_title(doc, meta), &doc.number)
     }
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
@@ -396,7 +489,7 @@ impl Renderer for PdfRenderer {
         let (pages, marks) = paginate(&laid, &g);
         check_glyphs(&sh, &summary.title, lang)?;
         let section = Section { title: summary.title.clone(), number: summary.number.clone(), pages, marks };
-        self.write(vec![section], &mut sh, meta, &summary.title, &summary.number)
+        self.write_one(&mut sh, &[section], meta, &summary.title, &summary.number)
     }
 }
 
@@ -681,6 +774,30 @@ mod tests {
         // One outline entry per document, the contents and their sections.
         assert!(text.matches("/Dest [").count() > docs.len() + 1);
         assert!(!pdf.fonts_used().is_empty());
+    }
+
+    #[test]
+    fn a_projects_files_share_one_subset_of_each_font_and_the_dossier_holds_their_pages() {
+        let Some(pdf) = renderer() else { return };
+        let p = seed_project();
+        let c = ctx(Lang::ZhCn);
+        let meta = DocMeta::new(&p, &c);
+        let docs = crate::report::documents(&p, &c);
+        let (files, dossier) = pdf.render_project(&docs, &meta).unwrap();
+        assert_eq!(files.len(), docs.len());
+        assert_eq!(pdf.render_project(&docs, &meta).unwrap(), (files.clone(), dossier.clone()), "same bytes");
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let pages = |b: &[u8]| text(b).matches("/Type /Page /Parent").count();
+        // The cover and one page of contents, then every document's pages.
+        assert_eq!(pages(&dossier), 2 + files.iter().map(|f| pages(f)).sum::<usize>());
+        let programs = |b: &[u8]| -> Vec<String> {
+            let t = text(b);
+            t.split("/FontDescriptor /FontName /").skip(1).map(|s| s[..s.find(' ').unwrap()].to_string()).collect()
+        };
+        for f in &files {
+            assert!(f.starts_with(b"%PDF-1.7"));
+            assert_eq!(programs(f), programs(&dossier), "the same subsets in every file");
+        }
     }
 
     #[test]
