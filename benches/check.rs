@@ -9,7 +9,8 @@
 //! Also (issue 9): `check` of the same batch with a mapping file (`dossier.yaml`) in every
 //! project folder — each project then reads with its own rules — ≥ 500 projects/s; and
 //! `map suggest` on one sheet of 5,000 rows under headers the catalogue does not know, < 1 s.
-//! `BENCH_CASES=check,mapped,suggest,build` picks cases (default: all).
+//! `BENCH_CASES=check,mapped,suggest,build` picks cases (default: all; empty: only generate,
+//! with `BENCH_KEEP=DIR` — `bench/issue12.py` caches its batches so).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
