@@ -120,13 +120,33 @@ fn style(lang: Lang, stage: bool) -> ProgressStyle {
         .expect("the progress template is valid")
         .progress_chars("█▉▊▋▌▍▎▏ ")
         .with_key("rate", move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-            let _ = w.write_str(&rate(lang, s.per_sec()));
+            let _ = w.write_str(&rate(lang, per_sec(s)));
         })
         .with_key("left", move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-            // Before the first project is done there is nothing to estimate from.
-            let left = if s.pos() == 0 { Cow::Borrowed("…") } else { Cow::Owned(duration(lang, s.eta())) };
+            // Before the first project is done there is nothing to estimate from; while some
+            // are left, never "0 s".
+            let (pos, len) = (s.pos(), s.len().unwrap_or(0));
+            let left = if pos == 0 {
+                Cow::Borrowed("…")
+            } else {
+                let secs = len.saturating_sub(pos) as f64 / per_sec(s).max(f64::MIN_POSITIVE);
+                // At most 99 h: a first estimate can be wild.
+                let eta = Duration::try_from_secs_f64(secs.min(99.0 * 3600.0)).unwrap_or_default();
+                Cow::Owned(duration(lang, if pos < len { eta.max(Duration::from_secs(1)) } else { Duration::ZERO }))
+            };
             let _ = w.write_str(&LEFT.fill(lang, &[("time", &left)]));
         })
+}
+
+/// Projects a second: indicatif's recent estimate, or the average so far while it has none
+/// (it starts at nothing, and projects end a chunk at a time).
+fn per_sec(s: &ProgressState) -> f64 {
+    let recent = s.per_sec();
+    if recent.is_finite() && recent > 0.0 {
+        return recent;
+    }
+    let elapsed = s.elapsed().as_secs_f64();
+    if elapsed > 0.0 { s.pos() as f64 / elapsed } else { 0.0 }
 }
 
 /// Projects a second: `3.2 个/秒`, `0.25/s`.
