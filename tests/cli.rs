@@ -161,6 +161,29 @@ fn strict_turns_warnings_into_failure() {
 }
 
 #[test]
+fn no_progress_bar_off_a_terminal_and_quiet_changes_nothing_else() {
+    // stderr is a pipe here: no bar, in any language; --quiet (-q) leaves the report as it is.
+    let samples = root().join("samples");
+    let args = ["check", samples.to_str().unwrap(), "--as-of", "2024-10-20"];
+    let shown = dossier(&args);
+    let quiet = dossier(&[&args[..], &["--quiet"]].concat());
+    let q = dossier(&[&args[..], &["-q", "--lang", "en"]].concat());
+    assert!(!shown.stdout.is_empty());
+    assert_eq!(shown.stdout, quiet.stdout);
+    assert_eq!((shown.status.code(), shown.stderr.is_empty()), (quiet.status.code(), true));
+    assert!(q.stderr.is_empty() && !q.stdout.is_empty());
+    let out = tempfile::tempdir().unwrap();
+    let built = dossier(&["build", samples.to_str().unwrap(), "-o", out.path().to_str().unwrap(), "--to", "html"]);
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    for out in [&shown, &quiet, &q, &built] {
+        let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+        for bar in ["检查 [", "生成 [", "写入汇总", "checking [", "个项目 · ", "projects · "] {
+            assert!(!text.contains(bar), "{bar:?} in {text}");
+        }
+    }
+}
+
+#[test]
 fn usage_and_io_errors_exit_2() {
     let out = dossier(&["check", "/no/such/path.xlsx"]);
     assert_eq!(out.status.code(), Some(2));

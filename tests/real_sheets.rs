@@ -165,6 +165,7 @@ fn score_file(original: &Path, truth: &Json, notes: &mut Vec<String>) -> FileSco
         lang: Some(Lang::En),
         map: Some(map.clone()),
         strict: false,
+        quiet: true,
     };
     let (inputs, ctx) = dossier::cli::resolve(std::slice::from_ref(&file), &common).unwrap();
     let checked: Vec<Checked> = inputs.iter().flat_map(|i| project::check(i, &ctx)).collect();

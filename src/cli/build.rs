@@ -1,7 +1,7 @@
 //! `dossier build`, `dossier verify` and `dossier templates`.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ use clap::ValueEnum;
 use rayon::prelude::*;
 
 use super::cache::{self, CacheWriter, CachedProject, CheckCache};
+use super::progress::{self, Progress};
 use super::{BatchIds, CommonArgs, Style, resolve, write_late, write_text, write_total};
 use crate::diag::Tally;
 use crate::ingest::Ctx;
@@ -209,14 +210,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     // Projects whose files were kept from the earlier build.
     let mut kept = 0usize;
 
-    let progress = indicatif::ProgressBar::with_draw_target(
-        Some(inputs.len() as u64),
-        if io::stderr().is_terminal() {
-            indicatif::ProgressDrawTarget::stderr()
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
+    let progress = Progress::new(inputs.len(), progress::BUILDING, ctx.lang, args.common.quiet);
     let stdout = io::stdout();
     let mut text = io::BufWriter::new(stdout.lock());
     let style = Style::detect();
@@ -238,16 +232,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
-        let built: Vec<Vec<Built>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|input| {
-                    let b = build_one(input, &job);
-                    progress.inc(1);
-                    b
-                })
-                .collect()
-        });
+        let built: Vec<Vec<Built>> = pool.install(|| chunk.par_iter().map(|input| build_one(input, &job)).collect());
+        progress.recount(chunk.len(), built.iter().map(Vec::len).sum());
         // Names are given in input order, and decided by content (a clash renames both
         // projects' folders); the files are then written in parallel.
         let mut ready: Vec<Ready> = Vec::new();
@@ -269,7 +255,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 projects += 1;
                 for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
                     tally.add(d.severity);
-                    progress.suspend(|| write_late(&mut text, &d, ctx.lang, &style))?;
+                    progress.write(&mut text, |text| write_late(text, &d, ctx.lang, &style))?;
                     if let Some((i, _)) = places.get(&earlier) {
                         let e = &mut index_projects[*i];
                         e.warnings += 1;
@@ -279,7 +265,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 let record = b.record;
                 let t = Tally::of(&b.checked.diags);
                 tally.merge(t);
-                progress.suspend(|| write_text(&mut text, &b.checked, ctx.lang, &style))?;
+                progress.write(&mut text, |text| write_text(text, &b.checked, ctx.lang, &style))?;
                 let mut entry = IndexProject {
                     id: b.id.clone(),
                     name: b.name.clone(),
@@ -297,10 +283,12 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     summaries.push(s);
                     skipped.push(entry);
                     records.push((here, record));
+                    progress.inc(1);
                     continue;
                 }
                 if b.notes_only {
                     notes_only += 1;
+                    progress.inc(1);
                     continue;
                 }
                 if b.docs.is_ok() {
@@ -320,6 +308,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                         progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
                         unwritten.insert(here);
                         records.push((here, record));
+                        progress.inc(1);
                         continue;
                     }
                 };
@@ -373,6 +362,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                             broken += 1;
                             progress.suspend(|| eprintln!("dossier: {}: {e}", project.source));
                             unwritten.insert(here);
+                            progress.inc(1);
                             continue;
                         }
                     }
@@ -388,7 +378,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     files.push((rel, number.clone(), bytes));
                 }
             }
-            if !keep {
+            if keep {
+                progress.inc(1);
+            } else {
                 pending.push((here, folder, files));
             }
         }
@@ -408,6 +400,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         // A project whose files cannot all be written is reported and left out whole (index,
         // summary, its folder in the manifest); the batch goes on.
         for ((here, folder, _), results) in pending.into_iter().zip(written) {
+            progress.inc(1);
             if let Some(e) = results.iter().find_map(|r| r.as_ref().err()) {
                 broken += 1;
                 let error = WriteError::describe(e, ctx.lang);
@@ -426,7 +419,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             }
         }
     }
-    progress.finish_and_clear();
+    progress.set_stage(progress::WRITING_BATCH);
     if !unwritten.is_empty() {
         let gone: std::collections::HashSet<(usize, usize)> =
             unwritten.iter().filter_map(|h| places.get(h).copied()).collect();
@@ -485,6 +478,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     }
     let pruned = output::prune(&root, &earlier.files, &manifest.files.iter().map(|f| f.path.clone()).collect())
         .map_err(localized)?;
+    progress.finish();
     for f in &pruned.foreign {
         let msg = FOREIGN.fill(ctx.lang, &[("path", &root.join(f).display().to_string())]);
         eprintln!("dossier: {msg}");

@@ -20,6 +20,7 @@ mod build;
 mod cache;
 mod convert;
 mod map;
+mod progress;
 mod sign;
 
 /// dossier — checks PMO project forms (Excel, Markdown) against the collaboration rules
@@ -96,6 +97,9 @@ pub struct CommonArgs {
     /// locale: LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    /// Hide the progress bar (drawn on stderr when it is a terminal); the report is the same.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// The language of a run: `--lang`, else `DOSSIER_LANG`, else the locale (`LC_ALL`, then
@@ -280,15 +284,17 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut first = true;
     let mut ids = BatchIds::default();
     let mut projects = 0usize;
+    let progress = progress::Progress::new(opts.inputs.len(), progress::CHECKING, opts.ctx.lang, args.common.quiet);
     for chunk in opts.inputs.chunks(CHUNK) {
         let checked: Vec<Vec<Checked>> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
+        progress.recount(chunk.len(), checked.iter().map(Vec::len).sum());
         for mut c in checked.into_iter().flatten() {
             // Warnings for projects already written out come after them, each with its file.
             for (_, d) in ids.check(projects, &mut c, &opts.ctx) {
                 tally.add(d.severity);
                 match json_diags.as_mut() {
                     Some(spill) => spill.push(&json::diagnostic(&d))?,
-                    None => write_late(&mut out, &d, opts.ctx.lang, &style)?,
+                    None => progress.write(&mut out, |out| write_late(out, &d, opts.ctx.lang, &style))?,
                 }
             }
             projects += 1;
@@ -299,19 +305,23 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
             tally.merge(t);
             match opts.format {
                 Format::Json => {
-                    out.write_all(if first { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer(&mut out, &json::project(&c.project))?;
+                    progress.write(&mut out, |out| {
+                        out.write_all(if first { b"\n" } else { b",\n" })?;
+                        Ok(serde_json::to_writer(out, &json::project(&c.project))?)
+                    })?;
                     if let Some(spill) = json_diags.as_mut() {
                         for d in &c.diags {
                             spill.push(&json::diagnostic(d))?;
                         }
                     }
                 }
-                Format::Text => write_text(&mut out, &c, opts.ctx.lang, &style)?,
+                Format::Text => progress.write(&mut out, |out| write_text(out, &c, opts.ctx.lang, &style))?,
             }
             first = false;
+            progress.inc(1);
         }
     }
+    progress.finish();
     match opts.format {
         Format::Json => {
             out.write_all(b"\n],\"diagnostics\":[")?;
