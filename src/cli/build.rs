@@ -242,15 +242,17 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             let lines: Option<Vec<&str>> = group.iter().map(|b| b.cache_line.as_deref()).collect();
             let from_cache = !group.is_empty() && group.iter().all(|b| b.cached);
             if let (Some(key), Some(w)) = (group.first().map(|b| b.input_key.as_str()), writer.as_mut()) {
-                if let Some(lines) = lines.filter(|l| !l.is_empty()) {
-                    w.add(key, &lines)?;
-                } else if from_cache {
-                    w.copy(&cache, key)?;
+                let written = match lines.filter(|l| !l.is_empty()) {
+                    Some(lines) => w.add(key, &lines),
+                    None if from_cache => w.copy(&cache, key),
+                    None => Ok(()),
+                };
+                if written.is_err() {
+                    writer = None;
                 }
             }
-            for b in group {
-                let input = &chunk[at];
-                let mut b = b;
+            let input = &chunk[at];
+            for mut b in group {
                 let here = projects;
                 projects += 1;
                 for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
