@@ -232,6 +232,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
+        release_free_memory();
         let built: Vec<Vec<Built>> = pool.install(|| chunk.par_iter().map(|input| build_one(input, &job)).collect());
         progress.recount(chunk.len(), built.iter().map(Vec::len).sum());
         // Names are given in input order, and decided by content (a clash renames both
@@ -526,6 +527,17 @@ fn build_one(input: &ProjectInput, job: &Job<'_>) -> Vec<Built> {
         .into_iter()
         .map(|checked| build_checked(input, &hashed, &key, checked, job))
         .collect()
+}
+
+/// Gives the memory the last chunk freed back to the system. glibc's allocator keeps freed
+/// memory in per-thread arenas, so without this a batch's resident memory grows with its size
+/// although what it holds does not.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// What every project of a build shares.
