@@ -8,6 +8,7 @@ use super::layout::{
     break_lines, draw_line,
 };
 use crate::model::{L10n, Lang};
+use crate::report::ActionRow;
 use crate::report::markdown::{Block, Mark, Markdown, Span, plain};
 use crate::report::{
     ActionsView, Badge, DocMeta, DocView, Document, MinutesView, PlanView, RetroView, RisksView, Row, SignGrid,
@@ -257,14 +258,35 @@ fn plan(flow: &mut Flow, v: &PlanView, meta: &DocMeta, g: &Geometry) {
     flow.table(&t);
 }
 
+/// One action item as a table row (minutes and the action tracker): an overdue one flagged
+/// beside its due date and filled.
+fn action_row(a: &ActionRow, overdue: &str) -> TableRow {
+    let s = cell_style();
+    let mut due = Cell::text(&a.due, s);
+    if a.overdue {
+        due = due.and(Rich::new(overdue, Style::new(7.5, tone("bad").0).bold()));
+    }
+    TableRow {
+        cells: vec![
+            Cell::text(&a.number, s),
+            Cell::text(&a.description, s),
+            Cell::text(&a.owner, s),
+            due,
+            Cell::text(&a.standard, s),
+            Cell::text(&a.priority, s),
+            badge_cell(a.status.as_ref()),
+        ],
+        fill: if a.overdue { Some(FLAG_BAD) } else { None },
+        min_height: 0.0,
+    }
+}
+
 /// The action tracker: figures, then one table per meeting (seed 001 步骤3).
 fn actions(flow: &mut Flow, v: &ActionsView) {
     let l = &v.labels;
     flow.heading(&l.overview, 0);
     charts::cards(flow, &v.cards);
     flow.space(10.0);
-    let s = cell_style();
-    let bad = tone("bad").0;
     for g in &v.groups {
         flow.heading(&g.caption, 0);
         let mut t = Table::new(vec![
@@ -277,25 +299,7 @@ fn actions(flow: &mut Flow, v: &ActionsView) {
             Column::new(&l.status),
         ]);
         t.size = TABLE;
-        for a in &g.rows {
-            let mut due = Cell::text(&a.due, s);
-            if a.overdue {
-                due = due.and(Rich::new(&l.overdue, Style::new(7.5, bad).bold()));
-            }
-            t.rows.push(TableRow {
-                cells: vec![
-                    Cell::text(&a.number, s),
-                    Cell::text(&a.description, s),
-                    Cell::text(&a.owner, s),
-                    due,
-                    Cell::text(&a.standard, s),
-                    Cell::text(&a.priority, s),
-                    badge_cell(a.status.as_ref()),
-                ],
-                fill: if a.overdue { Some(FLAG_BAD) } else { None },
-                min_height: 0.0,
-            });
-        }
+        t.rows = g.rows.iter().map(|a| action_row(a, &l.overdue)).collect();
         flow.table(&t);
     }
 }
@@ -446,30 +450,7 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
     }
     if !v.actions.is_empty() {
         flow.heading_with(&l.actions, &v.actions_note, 0);
-        let bad = tone("bad").0;
-        let rows: Vec<TableRow> = v
-            .actions
-            .iter()
-            .map(|a| {
-                let mut due = Cell::text(&a.due, s);
-                if a.overdue {
-                    due = due.and(Rich::new(&l.overdue, Style::new(7.5, bad).bold()));
-                }
-                TableRow {
-                    cells: vec![
-                        Cell::text(&a.number, s),
-                        Cell::text(&a.description, s),
-                        Cell::text(&a.owner, s),
-                        due,
-                        Cell::text(&a.standard, s),
-                        Cell::text(&a.priority, s),
-                        badge_cell(a.status.as_ref()),
-                    ],
-                    fill: if a.overdue { Some(FLAG_BAD) } else { None },
-                    min_height: 0.0,
-                }
-            })
-            .collect();
+        let rows: Vec<TableRow> = v.actions.iter().map(|a| action_row(a, &l.overdue)).collect();
         let mut t = Table::new(vec![
             Column::new(&l.action_id).nowrap(),
             Column::new(&l.action_description),
