@@ -345,7 +345,7 @@ pub fn verify_bag(bag: &Path, lang: Lang) -> Result<BagCheck, Failure> {
     c.changed.sort();
     c.changed.dedup();
     let mut found = Vec::new();
-    list(bag, &bag.join("data"), &mut found).map_err(|e| io_fail(ADD_MISSING, lang, bag, &e))?;
+    output::list_files(bag, &bag.join("data"), &mut found).map_err(|e| io_fail(ADD_MISSING, lang, bag, &e))?;
     c.extra = found.into_iter().filter(|f| !listed.contains(f)).collect();
     c.checked = listed.len();
     Ok(c)
@@ -372,21 +372,6 @@ fn hash_file(path: &Path, alg: &str) -> io::Result<Option<String>> {
         "sha512" => run!(Sha512::new()),
         _ => None,
     })
-}
-
-fn list(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let p = e.path();
-        if e.file_type()?.is_dir() {
-            list(root, &p, out)?;
-        } else {
-            let rel = p.strip_prefix(root).unwrap_or(&p);
-            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

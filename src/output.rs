@@ -544,7 +544,9 @@ pub fn verify(dir: &Path) -> Result<Verification, String> {
     Ok(v)
 }
 
-fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
+/// Every file under `dir`, as paths relative to `root` with `/`, sorted by name per folder;
+/// dossier's working state at the top of `root` ([`WORK_DIR`]) left out.
+pub(crate) fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
