@@ -555,10 +555,7 @@ struct Job<'a> {
 fn from_cache(projects: Vec<CachedProject>, hashed: &[InputFile], key: &str, job: &Job<'_>) -> Option<Vec<Built>> {
     let mut out = Vec::with_capacity(projects.len());
     for p in projects {
-        let mut record = ProjectRecord::of(&p.source, hashed.to_vec());
-        record.id = p.id.clone();
-        let earlier = job.earlier.built.get(&(p.source.clone(), p.id.clone()))?;
-        let (folder, fonts) = job.earlier.reusable(&record, job.root)?;
+        let (folder, earlier) = job.earlier.reusable(&p.source, &p.id, hashed, job.root)?;
         let docs: Vec<RenderedDoc> = p
             .docs
             .iter()
@@ -572,7 +569,7 @@ fn from_cache(projects: Vec<CachedProject>, hashed: &[InputFile], key: &str, job
         if file_names(&docs) != job.earlier.names(folder) {
             return None;
         }
-        record = ProjectRecord { folder: None, fonts: fonts.to_vec(), ..earlier.clone() };
+        let record = ProjectRecord { folder: None, ..earlier.clone() };
         let project = Project { source: p.source.clone(), requirement: p.requirement(), ..Project::default() };
         out.push(Built {
             checked: Checked { project, diags: p.diags },
@@ -623,9 +620,9 @@ fn build_checked(input: &ProjectInput, hashed: &[InputFile], key: &str, checked:
     }
     // Unchanged since the earlier build, the same files planned: they are kept, nothing is
     // rendered.
-    let reused = earlier.reusable(&record, root).and_then(|(folder, fonts)| {
+    let reused = earlier.reusable(&record.source, &record.id, &record.inputs, root).and_then(|(folder, built)| {
         let plan = render(&checked.project, &meta, ctx, renderers, pdf, false).ok()?;
-        (file_names(&plan) == earlier.names(folder)).then(|| (folder.to_string(), fonts.to_vec(), plan))
+        (file_names(&plan) == earlier.names(folder)).then(|| (folder.to_string(), built.fonts.clone(), plan))
     });
     let (reused, docs) = match reused {
         Some((folder, fonts, plan)) => {
@@ -764,15 +761,15 @@ impl Earlier {
         self.by_folder.get(folder).into_iter().flatten().map(|e| e.path[prefix..].to_string()).collect()
     }
 
-    /// The folder whose files a project can keep, and the fonts they embed: built from the
-    /// same input files, byte for byte, and [`Earlier::intact`].
-    fn reusable(&self, record: &ProjectRecord, root: &Path) -> Option<(&str, &[String])> {
-        let built = self.built.get(&(record.source.clone(), record.id.clone()))?;
+    /// The folder whose files a project can keep, and the earlier build's record of it: built
+    /// from the same input files, byte for byte, and [`Earlier::intact`].
+    fn reusable(&self, source: &str, id: &str, inputs: &[InputFile], root: &Path) -> Option<(&str, &ProjectRecord)> {
+        let built = self.built.get(&(source.to_string(), id.to_string()))?;
         let folder = built.folder.as_deref()?;
-        if built.inputs != record.inputs {
+        if built.inputs != inputs {
             return None;
         }
-        self.intact(folder, root).then_some((folder, built.fonts.as_slice()))
+        self.intact(folder, root).then_some((folder, built))
     }
 
     /// Whether every file of one of its project folders is still there, at the size its
