@@ -274,14 +274,8 @@ pub struct ProjectRecord {
 }
 
 impl ProjectRecord {
-    /// Hashes every input file of a project; `folder` is set once the project is written. A
-    /// file that cannot be read is left out: its project reports it, and one unreadable file
-    /// never stops a batch.
-    pub fn new(source: &str, files: &[PathBuf]) -> ProjectRecord {
-        ProjectRecord::of(source, InputFile::hash_all(files))
-    }
-
-    /// A record of input files already hashed.
+    /// A project of the build and its input files ([`InputFile::hash_all`]); `folder` is set
+    /// once the project is written.
     pub fn of(source: &str, inputs: Vec<InputFile>) -> ProjectRecord {
         ProjectRecord {
             source: source.to_string(),
