@@ -19,6 +19,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod sign;
+pub mod spool;
 pub mod suggest;
 pub mod validate;
 pub mod yaml;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::model::{L10n, Lang};
+use crate::spool::{At, Spool};
 
 /// dossier's working state inside the output folder (the build's check cache): not part of the
 /// deliverable, never listed in the manifest, ignored by `verify`, `archive` and the clean-up.
@@ -158,14 +159,26 @@ fn failed(op: Op, path: &Path) -> impl FnOnce(io::Error) -> io::Error {
 /// either the old file or the new one (`verify` catches what a power cut might leave). An
 /// error names the path and the operation ([`WriteError`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    atomic(path, |mut f| f.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` writes through a buffer: for files too large to hold.
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    atomic(path, |f| {
+        let mut w = io::BufWriter::with_capacity(1 << 16, f);
+        write(&mut w)?;
+        w.flush()
+    })
+}
+
+fn atomic(path: &Path, write: impl FnOnce(fs::File) -> io::Result<()>) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(failed(Op::CreateFolder, dir))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{}.{}.tmp", fit(&name, MAX_NAME_BYTES), std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(failed(Op::Create, path))?;
-        f.write_all(bytes).map_err(failed(Op::Write, path))?;
-        drop(f);
+        let f = fs::File::create(&tmp).map_err(failed(Op::Create, path))?;
+        write(f).map_err(failed(Op::Write, path))?;
         fs::rename(&tmp, path).map_err(failed(Op::Rename, path))
     })();
     if result.is_err() {
@@ -340,17 +353,31 @@ impl Manifest {
     }
 }
 
-/// Collects the files a run writes, then writes the manifest beside them.
-#[derive(Debug)]
+/// Collects the files a run writes, then writes the manifest beside them. The files inside
+/// folders go to a spool on disk at each [`OutDir::spool_folders`], so a batch of any size
+/// holds only its folder names.
 pub struct OutDir {
     root: PathBuf,
+    /// Files recorded and not spooled, by path.
     entries: BTreeMap<String, Entry>,
+    /// Spooled files, by folder (with its `/`): where their entries (paths relative to the
+    /// folder) are.
+    folders: BTreeMap<String, Vec<At>>,
+    spool: Option<Spool>,
+    /// The folder [`OutDir::holds`] read last, and its files.
+    last: std::sync::Mutex<Option<(String, BTreeSet<String>)>>,
 }
 
 impl OutDir {
     pub fn new(root: &Path) -> io::Result<OutDir> {
         fs::create_dir_all(root)?;
-        Ok(OutDir { root: root.to_path_buf(), entries: BTreeMap::new() })
+        Ok(OutDir {
+            root: root.to_path_buf(),
+            entries: BTreeMap::new(),
+            folders: BTreeMap::new(),
+            spool: None,
+            last: Default::default(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -389,12 +416,21 @@ impl OutDir {
             fs::rename(&from, &to)?;
         }
         let prefix = format!("{old}/");
-        let moved: Vec<String> = self.entries.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+        let moved: Vec<String> = self
+            .entries
+            .range(prefix.clone()..)
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(&prefix))
+            .cloned()
+            .collect();
         for k in moved {
             if let Some(mut e) = self.entries.remove(&k) {
                 e.path = format!("{new}/{}", &k[prefix.len()..]);
                 self.entries.insert(e.path.clone(), e);
             }
+        }
+        if let Some(at) = self.folders.remove(&prefix) {
+            self.folders.entry(format!("{new}/")).or_default().extend(at);
         }
         Ok(())
     }
@@ -403,32 +439,147 @@ impl OutDir {
         self.entries.insert(entry.path.clone(), entry);
     }
 
-    /// Writes `manifest.json` (sorted, no wall-clock time) and returns it. A signature of an
-    /// earlier manifest no longer applies and is removed.
+    /// Moves the recorded files inside folders to the spool.
+    pub fn spool_folders(&mut self) -> io::Result<()> {
+        let inside: Vec<String> = self.entries.keys().filter(|k| k.contains('/')).cloned().collect();
+        if inside.is_empty() {
+            return Ok(());
+        }
+        let spool = match &mut self.spool {
+            Some(s) => s,
+            None => self.spool.insert(Spool::new()?),
+        };
+        let mut groups: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+        for k in inside {
+            let Some(mut e) = self.entries.remove(&k) else { continue };
+            let (folder, rel) = k.split_once('/').unwrap_or_default();
+            e.path = rel.to_string();
+            groups.entry(format!("{folder}/")).or_default().push(e);
+        }
+        for (folder, entries) in groups {
+            let at = spool.push(&entries)?;
+            self.folders.entry(folder).or_default().push(at);
+        }
+        Ok(())
+    }
+
+    /// The files of a spooled folder, with their whole paths, sorted.
+    fn folder_entries(&self, folder: &str) -> io::Result<Vec<Entry>> {
+        let (Some(spool), Some(at)) = (&self.spool, self.folders.get(folder)) else { return Ok(Vec::new()) };
+        let mut all = Vec::new();
+        for a in at {
+            let entries: Vec<Entry> = spool.get(*a)?;
+            all.extend(entries.into_iter().map(|e| Entry { path: format!("{folder}{}", e.path), ..e }));
+        }
+        all.sort();
+        Ok(all)
+    }
+
+    /// Whether this run wrote (or kept) the file at `rel`. Quick for paths asked folder by folder.
+    pub fn holds(&self, rel: &str) -> io::Result<bool> {
+        if self.entries.contains_key(rel) {
+            return Ok(true);
+        }
+        let Some((folder, _)) = rel.split_once('/') else { return Ok(false) };
+        let folder = format!("{folder}/");
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.as_ref().is_none_or(|(f, _)| *f != folder) {
+            let paths = self.folder_entries(&folder)?.into_iter().map(|e| e.path).collect();
+            *last = Some((folder, paths));
+        }
+        Ok(last.as_ref().is_some_and(|(_, paths)| paths.contains(rel)))
+    }
+
+    /// Writes `manifest.json` (sorted, no wall-clock time), streaming every file's entry and
+    /// every project's record (`projects`, in input order), and says how many files it lists.
+    /// A signature of an earlier manifest no longer applies and is removed.
     pub fn finish(
-        self,
+        &mut self,
         as_of: &str,
         options: Option<String>,
         fonts: Vec<FontEntry>,
-        projects: Vec<ProjectRecord>,
-    ) -> io::Result<Manifest> {
+        projects: &mut dyn Iterator<Item = io::Result<ProjectRecord>>,
+    ) -> io::Result<usize> {
+        self.spool_folders()?;
         let mut fonts = fonts;
         fonts.sort();
         fonts.dedup();
-        let manifest = Manifest {
-            generator: concat!("dossier ", env!("CARGO_PKG_VERSION")).to_string(),
-            as_of: as_of.to_string(),
+        let count = std::cell::Cell::new(0);
+        let manifest = Streamed {
+            generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
+            as_of,
             options,
-            files: self.entries.into_values().collect(),
+            files: Files { out: self, count: &count },
             fonts,
-            projects,
+            projects: Records(std::cell::RefCell::new(projects)),
         };
-        manifest.write(&self.root)?;
+        write_atomic_with(&self.root.join(MANIFEST), |w| {
+            serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::other)?;
+            w.write_all(b"\n")
+        })?;
         match fs::remove_file(self.root.join(MANIFEST_SIGNATURE)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        Ok(manifest)
+        Ok(count.get())
+    }
+}
+
+/// [`Manifest`] as [`OutDir::finish`] writes it: the same JSON, its lists streamed.
+#[derive(Serialize)]
+struct Streamed<'a> {
+    generator: &'a str,
+    as_of: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<String>,
+    files: Files<'a>,
+    fonts: Vec<FontEntry>,
+    projects: Records<'a>,
+}
+
+/// Every file of an [`OutDir`], sorted by path: the files outside folders merged with each
+/// spooled folder's files.
+struct Files<'a> {
+    out: &'a OutDir,
+    count: &'a std::cell::Cell<usize>,
+}
+
+impl Serialize for Files<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        let mut n = 0;
+        let mut top = self.out.entries.values().peekable();
+        for folder in self.out.folders.keys() {
+            while let Some(e) = top.next_if(|e| e.path.as_str() < folder.as_str()) {
+                seq.serialize_element(e)?;
+                n += 1;
+            }
+            for e in self.out.folder_entries(folder).map_err(S::Error::custom)? {
+                seq.serialize_element(&e)?;
+                n += 1;
+            }
+        }
+        for e in top {
+            seq.serialize_element(e)?;
+            n += 1;
+        }
+        self.count.set(n);
+        seq.end()
+    }
+}
+
+struct Records<'a>(std::cell::RefCell<&'a mut dyn Iterator<Item = io::Result<ProjectRecord>>>);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        let mut records = self.0.borrow_mut();
+        for r in &mut *records {
+            seq.serialize_element(&r.map_err(S::Error::custom)?)?;
+        }
+        seq.end()
     }
 }
 
@@ -444,9 +595,12 @@ pub struct Pruned {
 /// earlier build listed in its manifest (`earlier`) that this build did not write (`now`) is
 /// removed, with the folders that leaves empty; files neither listed are never touched, only
 /// reported. Paths are relative, with `/`.
-pub fn prune(root: &Path, earlier: &BTreeSet<String>, now: &BTreeSet<String>) -> io::Result<Pruned> {
+pub fn prune(root: &Path, earlier: &BTreeSet<String>, now: &OutDir) -> io::Result<Pruned> {
     let mut pruned = Pruned::default();
-    for rel in earlier.difference(now) {
+    for rel in earlier {
+        if now.holds(rel)? {
+            continue;
+        }
         let Ok(path) = checked_rel(rel).map(|r| root.join(r)) else { continue };
         match fs::remove_file(&path) {
             Ok(()) => pruned.removed.push(rel.clone()),
@@ -462,12 +616,12 @@ pub fn prune(root: &Path, earlier: &BTreeSet<String>, now: &BTreeSet<String>) ->
             dir = d.parent();
         }
     }
-    let mut found = Vec::new();
-    list_files(root, root, &mut found)?;
-    pruned.foreign = found
-        .into_iter()
-        .filter(|f| f != MANIFEST && f != MANIFEST_SIGNATURE && !now.contains(f) && !is_temporary(f))
-        .collect();
+    visit_files(root, root, &mut |f| {
+        if f != MANIFEST && f != MANIFEST_SIGNATURE && !is_temporary(&f) && !now.holds(&f)? {
+            pruned.foreign.push(f);
+        }
+        Ok(())
+    })?;
     Ok(pruned)
 }
 
@@ -541,6 +695,14 @@ pub fn verify(dir: &Path) -> Result<Verification, String> {
 /// Every file under `dir`, as paths relative to `root` with `/`, sorted by name per folder;
 /// dossier's working state at the top of `root` ([`WORK_DIR`]) left out.
 pub(crate) fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()> {
+    visit_files(root, dir, &mut |f| {
+        out.push(f);
+        Ok(())
+    })
+}
+
+/// Calls `visit` with every file under `dir` as [`list_files`] lists it, in the same order.
+fn visit_files(root: &Path, dir: &Path, visit: &mut dyn FnMut(String) -> io::Result<()>) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
@@ -549,10 +711,10 @@ pub(crate) fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::
             if dir == root && e.file_name() == WORK_DIR {
                 continue;
             }
-            list_files(root, &p, out)?;
+            visit_files(root, &p, visit)?;
         } else {
             let rel = p.strip_prefix(root).unwrap_or(&p);
-            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            visit(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))?;
         }
     }
     Ok(())
@@ -619,7 +781,7 @@ mod tests {
         out.write("p/a.html", b"aaaa").unwrap();
         out.write("p/b.html", b"bbbb").unwrap();
         out.write("c.html", b"cccc").unwrap();
-        out.finish("2024-10-20", None, vec![], vec![]).unwrap();
+        out.finish("2024-10-20", None, vec![], &mut std::iter::empty()).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
         // A flipped byte, a deleted file, a stray file.
         fs::write(dir.path().join("p/a.html"), b"aaab").unwrap();

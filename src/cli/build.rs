@@ -23,6 +23,7 @@ use crate::render::pdf::{PdfOptions, PdfRenderer, fonts_embedded_by};
 use crate::render::xlsx::XlsxRenderer;
 use crate::report::index::{IndexDoc, IndexProject, IndexView, Link, problem_counts};
 use crate::report::{self, DocMeta, ProjectSummary};
+use crate::spool::{At, Spool};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -105,6 +106,14 @@ struct Ready<'a> {
 /// A kept project, should it be rendered after all: where its record is, the project, and
 /// for a stub of the check cache the input to check again and the project's id.
 type KeptProject<'a> = (usize, Project, Option<(&'a ProjectInput, String)>);
+
+/// A project of the batch in the summary and index: where its row is in the spool, its
+/// place in the batch, and whether it was built.
+struct Row {
+    here: usize,
+    at: At,
+    built: bool,
+}
 
 /// One project after checking and rendering, before its files are written.
 struct Built {
@@ -221,18 +230,25 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut unwritten = std::collections::HashSet::new();
     let mut folders = Folders::default();
     let mut ids = BatchIds::default();
-    let mut summaries: Vec<ProjectSummary> = Vec::new();
-    let mut index_projects: Vec<IndexProject> = Vec::new();
-    let mut skipped = Vec::new();
-    // Where each built project's entries are: (index entry, summary row), by place in the batch.
-    let mut places: std::collections::HashMap<usize, (usize, usize)> = Default::default();
-    // Every project's record for the manifest, by place in the batch (folders set at the end:
-    // a later project sharing a name can still move a folder).
-    let mut records: Vec<(usize, ProjectRecord)> = Vec::with_capacity(inputs.len());
+    // What the batch files need of each project goes to disk at the end of its chunk: its
+    // summary row and index entry, its record for the manifest (folders set at the end: a
+    // later project sharing a name can still move a folder), its files (`out`).
+    let mut spool = Spool::new()?;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut records: Vec<(usize, At)> = Vec::with_capacity(inputs.len());
+    // Warnings a later project's id clash adds to an earlier project's index entry.
+    let mut late_warnings: HashMap<usize, usize> = HashMap::new();
+    // The fonts of the files the folder holds: every written or kept project's.
+    let mut fonts: BTreeSet<String> = BTreeSet::new();
     let mut projects = 0usize;
 
     for chunk in inputs.chunks(CHUNK) {
         release_free_memory();
+        // This chunk's projects for the batch files (place, summary row, index entry) and
+        // their records, until they go to the spool.
+        let mut entries: Vec<(usize, ProjectSummary, IndexProject)> = Vec::new();
+        let mut places: HashMap<usize, usize> = HashMap::new();
+        let mut chunk_records: Vec<(usize, ProjectRecord)> = Vec::new();
         let built: Vec<Vec<Built>> = pool.install(|| chunk.par_iter().map(|input| build_one(input, &job)).collect());
         progress.recount(chunk.len(), built.iter().map(Vec::len).sum());
         // Names are given in input order, and decided by content (a clash renames both
@@ -259,11 +275,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 for (earlier, d) in ids.check(here, &mut b.checked, &ctx) {
                     tally.add(d.severity);
                     progress.write(&mut text, |text| write_late(text, &d, ctx.lang, &style))?;
-                    if let Some((i, _)) = places.get(&earlier) {
-                        let e = &mut index_projects[*i];
-                        e.warnings += 1;
-                        e.problems = problem_counts(ctx.lang, e.errors, e.warnings);
-                    }
+                    *late_warnings.entry(earlier).or_default() += 1;
                 }
                 let record = b.record;
                 let t = Tally::of(&b.checked.diags);
@@ -283,9 +295,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     failed += 1;
                     let s = report::not_built(&b.checked.project, &b.checked.diags, &ctx);
                     entry.first = s.problems.clone();
-                    summaries.push(s);
-                    skipped.push(entry);
-                    records.push((here, record));
+                    entries.push((here, s, entry));
+                    chunk_records.push((here, record));
                     progress.inc(1);
                     continue;
                 }
@@ -297,10 +308,12 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 if b.docs.is_ok() {
                     for (member, old, new) in folders.claim(here, &output::safe_name(&b.id), &b.checked.project.source)
                     {
-                        // A project of an earlier chunk moves: its folder on disk and every link to it.
+                        // A project of an earlier chunk moves: its folder on disk and every link
+                        // to it (those of this chunk are made after, those spooled when read).
                         out.rename_dir(&old, &new)?;
-                        if let Some((i, si)) = places.get(&member) {
-                            relink(&mut index_projects[*i], &mut summaries[*si], &old, &new);
+                        if let Some(i) = places.get(&member) {
+                            let (_, summary, entry) = &mut entries[*i];
+                            relink(entry, summary, &old, &new);
                         }
                     }
                 }
@@ -310,23 +323,22 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                         broken += 1;
                         progress.suspend(|| eprintln!("dossier: {}: {e}", b.checked.project.source));
                         unwritten.insert(here);
-                        records.push((here, record));
+                        chunk_records.push((here, record));
                         progress.inc(1);
                         continue;
                     }
                 };
                 entry.docs = docs.iter().map(|d| IndexDoc { title: d.title.clone(), links: Vec::new() }).collect();
-                places.insert(here, (index_projects.len(), summaries.len()));
+                places.insert(here, entries.len());
                 let mut s = b.summary.take().unwrap_or_else(|| report::project_summary(&b.checked.project, &ctx));
                 s.warnings = t.warnings as u32;
-                summaries.push(s);
-                index_projects.push(entry);
+                entries.push((here, s, entry));
                 // A project whose earlier files are kept brings itself along, in case it must be
                 // rendered after all (its folder changed and the old one cannot move).
                 // (A project from the check cache is only a stub: its input is checked again then.)
                 let again = b.cached.then(|| (input, b.id.clone()));
-                let kept_project = b.reused.as_ref().map(|_| (records.len(), b.checked.project, again));
-                records.push((here, record));
+                let kept_project = b.reused.as_ref().map(|_| (chunk_records.len(), b.checked.project, again));
+                chunk_records.push((here, record));
                 ready.push(Ready { here, docs, reused: b.reused, kept_project });
             }
         }
@@ -358,7 +370,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     let meta = DocMeta::new(&project, &ctx);
                     let (again, fonts) =
                         fonts_embedded_by(|| render(&project, &meta, &ctx, &renderers, pdf.as_ref(), true));
-                    records[at].1.fonts = fonts;
+                    chunk_records[at].1.fonts = fonts;
                     match again {
                         Ok(d) => docs = d,
                         Err(e) => {
@@ -371,13 +383,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                     }
                 }
             }
-            let (i, si) = places[&here];
-            summaries[si].link = Some(format!("{folder}/"));
+            let (_, summary, entry) = &mut entries[places[&here]];
+            summary.link = Some(format!("{folder}/"));
             let mut files = Vec::new();
             for (k, RenderedDoc { stem, number, files: formats, .. }) in docs.into_iter().enumerate() {
                 for (format, bytes) in formats {
                     let rel = format!("{folder}/{}", output::file_name(&stem, format));
-                    index_projects[i].docs[k].links.push(Link { format: format.to_uppercase(), href: rel.clone() });
+                    entry.docs[k].links.push(Link { format: format.to_uppercase(), href: rel.clone() });
                     files.push((rel, number.clone(), bytes));
                 }
             }
@@ -408,7 +420,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 broken += 1;
                 let error = WriteError::describe(e, ctx.lang);
                 let msg = NOT_WRITTEN.fill(ctx.lang, &[("error", &error)]);
-                let source = &index_projects[places[&here].0].source;
+                let source = &entries[places[&here]].2.source;
                 progress.suspend(|| eprintln!("dossier: {source}: {msg}"));
                 for entry in results.iter().flatten() {
                     let _ = std::fs::remove_file(out.root().join(&entry.path));
@@ -421,24 +433,51 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
                 out.record(entry);
             }
         }
+        // The chunk's rows go to disk; the projects whose files could not all be written are
+        // left out of the index and summary.
+        for (here, summary, entry) in entries {
+            if !unwritten.contains(&here) {
+                let built = summary.built;
+                rows.push(Row { here, at: spool.push(&(summary, entry))?, built });
+            }
+        }
+        for (here, record) in chunk_records {
+            if !folders.folder(here).is_empty() && !unwritten.contains(&here) {
+                fonts.extend(record.fonts.iter().cloned());
+            }
+            records.push((here, spool.push(&record)?));
+        }
+        out.spool_folders()?;
     }
     progress.set_stage(progress::WRITING_BATCH);
-    if !unwritten.is_empty() {
-        let gone: std::collections::HashSet<(usize, usize)> =
-            unwritten.iter().filter_map(|h| places.get(h).copied()).collect();
-        let (index_gone, summary_gone): (std::collections::HashSet<usize>, std::collections::HashSet<usize>) =
-            gone.into_iter().unzip();
-        index_projects =
-            index_projects.into_iter().enumerate().filter(|(i, _)| !index_gone.contains(i)).map(|(_, e)| e).collect();
-        summaries =
-            summaries.into_iter().enumerate().filter(|(i, _)| !summary_gone.contains(i)).map(|(_, s)| s).collect();
+    // The rows back from the spool, as they are now: links to folders moved since, warnings
+    // added by later projects.
+    let row = |r: &Row| -> io::Result<(ProjectSummary, IndexProject)> {
+        let (mut summary, mut entry): (ProjectSummary, IndexProject) = spool.get(r.at)?;
+        if let Some(old) = summary.link.clone() {
+            let new = folders.folder(r.here);
+            let old = old.trim_end_matches('/');
+            if old != new {
+                relink(&mut entry, &mut summary, old, new);
+            }
+        }
+        if let Some(n) = late_warnings.get(&r.here) {
+            entry.warnings += n;
+            entry.problems = problem_counts(ctx.lang, entry.errors, entry.warnings);
+        }
+        Ok((summary, entry))
+    };
+    let (mut summaries, mut index_projects, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+    for r in &rows {
+        let (summary, entry) = row(r)?;
+        summaries.push(summary);
+        if r.built { index_projects.push(entry) } else { skipped.push(entry) }
     }
 
     let localized = |e: io::Error| io::Error::new(e.kind(), WriteError::describe(&e, ctx.lang));
     let batch_meta = DocMeta::batch(&ctx);
     let summary_view = report::summary(&summaries, &ctx);
     let mut summary_links = Vec::new();
-    let mut fonts: BTreeSet<String> = BTreeSet::new();
     for r in &renderers {
         let (bytes, used) = fonts_embedded_by(|| r.render_summary(&summary_view, &batch_meta));
         fonts.extend(used);
@@ -452,16 +491,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let index_bytes = html.render_index(&index, &batch_meta).map_err(|e| io::Error::other(format!("index: {e:#}")))?;
     out.write("index.html", &index_bytes).map_err(localized)?;
     let dir = out.root().display().to_string();
-    let records: Vec<ProjectRecord> = records
-        .into_iter()
-        .map(|(n, mut r)| {
-            r.folder = Some(folders.folder(n)).filter(|f| !f.is_empty() && !unwritten.contains(&n)).map(str::to_string);
-            r
-        })
-        .collect();
-    // The fonts of the files the folder holds: the summary's and every written or kept
-    // project's, as the renderer or the earlier manifest describes them.
-    fonts.extend(records.iter().filter(|r| r.folder.is_some()).flat_map(|r| r.fonts.iter().cloned()));
+    let mut records = records.iter().map(|(n, at)| {
+        let mut r: ProjectRecord = spool.get(*at)?;
+        r.folder = Some(folders.folder(*n)).filter(|f| !f.is_empty() && !unwritten.contains(n)).map(str::to_string);
+        Ok(r)
+    });
+    // The fonts of the files the folder holds, as the renderer or the earlier manifest
+    // describes them.
     let known: HashMap<String, FontEntry> = earlier
         .fonts
         .iter()
@@ -475,12 +511,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         .collect();
     let fonts = fonts.iter().filter_map(|f| known.get(f).cloned()).collect();
     let as_of = ctx.as_of.format("%Y-%m-%d").to_string();
-    let manifest = out.finish(&as_of, Some(options), fonts, records).map_err(localized)?;
+    let listed = out.finish(&as_of, Some(options), fonts, &mut records).map_err(localized)?;
     if let Some(w) = writer {
         let _ = w.finish();
     }
-    let pruned = output::prune(&root, &earlier.files, &manifest.files.iter().map(|f| f.path.clone()).collect())
-        .map_err(localized)?;
+    let pruned = output::prune(&root, &earlier.files, &out).map_err(localized)?;
     progress.finish();
     for f in &pruned.foreign {
         let msg = FOREIGN.fill(ctx.lang, &[("path", &root.join(f).display().to_string())]);
@@ -491,7 +526,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let line = WROTE.fill(
         ctx.lang,
         &[
-            ("files", &(manifest.files.len() + 1).to_string()),
+            ("files", &(listed + 1).to_string()),
             ("dir", &dir),
             ("built", &(projects - failed - notes_only - broken).to_string()),
             ("skipped", &failed.to_string()),

@@ -345,20 +345,7 @@ struct Spill {
 
 impl Spill {
     fn new() -> io::Result<Spill> {
-        let path =
-            std::env::temp_dir().join(format!("dossier-{}-{:?}.json", std::process::id(), std::thread::current().id()));
-        let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path);
-        let file = match file {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                std::fs::remove_file(&path)?;
-                std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?
-            }
-            Err(e) => return Err(e),
-        };
-        // Unlinked at once on Unix: nothing is left behind, even if the run is killed.
-        let _ = std::fs::remove_file(&path);
-        Ok(Spill { file: io::BufWriter::new(file), count: 0 })
+        Ok(Spill { file: io::BufWriter::new(crate::spool::temp_file("check")?), count: 0 })
     }
 
     fn push(&mut self, v: &serde_json::Value) -> io::Result<()> {

@@ -26,19 +26,19 @@ pub struct IndexColumns {
 }
 
 /// A link to one file: its format (`HTML`) and relative address.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Link {
     pub format: String,
     pub href: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct IndexDoc {
     pub title: String,
     pub links: Vec<Link>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct IndexProject {
     pub id: String,
     pub name: String,

@@ -30,6 +30,7 @@ pub use risks::{RiskMatrix, RiskRow, RisksView};
 pub use signoff::SignoffView;
 pub use summary::{
     DeptRow, DeptStat, Problem, ProjectSummary, SummaryRow, SummaryView, not_built, project_summary, summary,
+    summary_rank,
 };
 
 /// One document of a project: its file stem (`plan`, `minutes-2023-09-15`), title, number

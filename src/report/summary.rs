@@ -312,6 +312,32 @@ fn rate_tone(r: &Rate) -> &'static str {
     }
 }
 
+/// A project's tone in the summary: bad when it was not built, has overdue tasks or open high
+/// risks; warn under 80 % on time.
+fn tone(p: &ProjectSummary) -> &'static str {
+    if !p.built || p.overdue > 0 || p.open_high_risks > 0 {
+        "bad"
+    } else if p.on_time.ratio.is_some_and(|r| r < 0.8) {
+        "warn"
+    } else {
+        "ok"
+    }
+}
+
+fn rank(built: bool, tone: &str) -> u8 {
+    match (built, tone) {
+        (false, _) => 0,
+        (_, "bad") => 1,
+        (_, "warn") => 2,
+        _ => 3,
+    }
+}
+
+/// Where a project's row goes in the summary: those not built first, then by their problems.
+pub fn summary_rank(p: &ProjectSummary) -> u8 {
+    rank(p.built, tone(p))
+}
+
 /// The portfolio summary of a batch: every project, those not built first (SPEC §4), then
 /// the others by their problems, each group in the order given.
 pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
@@ -331,13 +357,7 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
             blocked: p.blocked,
             open_high_risks: p.open_high_risks,
             actions: p.actions.into(),
-            tone: if !p.built || p.overdue > 0 || p.open_high_risks > 0 {
-                "bad"
-            } else if p.on_time.ratio.is_some_and(|r| r < 0.8) {
-                "warn"
-            } else {
-                "ok"
-            },
+            tone: tone(p),
             on_time_tone: rate_tone(&p.on_time),
             built: p.built,
             counts: if p.errors + p.warnings > 0 {
@@ -348,13 +368,7 @@ pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
             problems: p.problems.clone(),
         })
         .collect();
-    let rank = |r: &SummaryRow| match (r.built, r.tone) {
-        (false, _) => 0,
-        (_, "bad") => 1,
-        (_, "warn") => 2,
-        _ => 3,
-    };
-    rows.sort_by_key(rank);
+    rows.sort_by_key(|r| rank(r.built, r.tone));
 
     let built: Vec<&ProjectSummary> = projects.iter().filter(|p| p.built).collect();
     let skipped = projects.len() - built.len();
