@@ -309,6 +309,9 @@ pub struct Manifest {
     /// with the same value skips projects whose inputs are unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
+    /// The language of the documents' labels (`--lang`): a visible signature's wording follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     pub files: Vec<Entry>,
     #[serde(default)]
     pub fonts: Vec<FontEntry>,
@@ -409,6 +412,7 @@ impl OutDir {
         self,
         as_of: &str,
         options: Option<String>,
+        lang: Option<String>,
         fonts: Vec<FontEntry>,
         projects: Vec<ProjectRecord>,
     ) -> io::Result<Manifest> {
@@ -419,6 +423,7 @@ impl OutDir {
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")).to_string(),
             as_of: as_of.to_string(),
             options,
+            lang,
             files: self.entries.into_values().collect(),
             fonts,
             projects,

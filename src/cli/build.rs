@@ -475,7 +475,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         .collect();
     let fonts = fonts.iter().filter_map(|f| known.get(f).cloned()).collect();
     let as_of = ctx.as_of.format("%Y-%m-%d").to_string();
-    let manifest = out.finish(&as_of, Some(options), fonts, records).map_err(localized)?;
+    let manifest =
+        out.finish(&as_of, Some(options), Some(ctx.lang.code().to_string()), fonts, records).map_err(localized)?;
     if let Some(w) = writer {
         let _ = w.finish();
     }
