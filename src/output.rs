@@ -624,7 +624,7 @@ mod tests {
         out.write("p/a.html", b"aaaa").unwrap();
         out.write("p/b.html", b"bbbb").unwrap();
         out.write("c.html", b"cccc").unwrap();
-        out.finish("2024-10-20", None, vec![], vec![]).unwrap();
+        out.finish("2024-10-20", None, None, vec![], vec![]).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
         // A flipped byte, a deleted file, a stray file.
         fs::write(dir.path().join("p/a.html"), b"aaab").unwrap();

@@ -653,7 +653,7 @@ fn visible_signatures_land_in_the_signers_rows_and_every_client_accepts_them() {
     assert!(text(&o).contains("the signature box of “产品部” (signoff/产品部) is already signed"), "{}", text(&o));
 
     let w = words(dir, &signoff);
-    let find = |s: &str| w.iter().filter(|x| x.0 == s).last().unwrap_or_else(|| panic!("no {s} in {w:?}")).clone();
+    let find = |s: &str| w.iter().rfind(|x| x.0 == s).unwrap_or_else(|| panic!("no {s} in {w:?}")).clone();
     let (column, rows) = (find("签字"), ["产品部", "销售部", "设计部", "渠道商A公司"].map(find));
     for (name, row) in [("王芳", 0), ("bob", 1)] {
         let n = find(name);
