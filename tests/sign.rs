@@ -97,6 +97,12 @@ impl Drop for Tsa {
 }
 
 fn tsa(dir: &Path) -> Tsa {
+    tsa_over(dir, false)
+}
+
+/// The authority of [`tsa`], over HTTPS with `https`: its server certificate (for 127.0.0.1)
+/// is issued by the test CA, which a client must be told to trust.
+fn tsa_over(dir: &Path, https: bool) -> Tsa {
     fs::write(
         dir.join("tsa.cnf"),
         "[tsa]\ndefault_tsa = tsa_config\n[tsa_config]\nserial = ./tsaserial\nsigner_digest = sha256\n\
@@ -120,18 +126,38 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *a): pass
 s = http.server.HTTPServer(('127.0.0.1', 0), H)
+if len(sys.argv) > 1:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain('srv.pem', 'srv.key')
+    s.socket = ctx.wrap_socket(s.socket, server_side=True)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", server])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
+    if https {
+        fs::write(
+            dir.join("srv.cnf"),
+            "[srv]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
+        )
+        .unwrap();
+        sh(
+            dir,
+            "set -e
+             openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj '/CN=127.0.0.1' 2>/dev/null
+             openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 30 -extfile srv.cnf -extensions srv 2>/dev/null",
+        );
+    }
+    let mut args = vec!["-c", server];
+    if https {
+        args.push("https");
+    }
+    let mut child =
+        Command::new("python3").args(&args).current_dir(dir).stdout(Stdio::piped()).spawn().expect("python3 runs");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    Tsa { child, url: format!("http://127.0.0.1:{}/", line.trim()) }
+    let scheme = if https { "https" } else { "http" };
+    Tsa { child, url: format!("{scheme}://127.0.0.1:{}/", line.trim()) }
 }
 
 /// The seed sample built as PDF/A into `dir/out`.
@@ -323,6 +349,32 @@ fn a_time_stamp_authority_makes_pades_b_t() {
     );
     external_checks(dir, &[out.join("2024-MKT-001/plan.pdf")], 1, true);
     assert!(cms_verify(dir, &out));
+}
+
+#[test]
+fn a_time_stamp_authority_over_https_is_trusted_through_ssl_cert_file() {
+    if !cjk_font() || !have("openssl") || !have("python3") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    pki(dir);
+    let out = build(dir);
+    let server = tsa_over(dir, true);
+    let args = ["sign", "out", "plan", "--key", "eve.key", "--cert", "eve.pem", "--tsa", &server.url, "--lang", "en"];
+    // The authority's certificate comes from a private CA: refused, with the fix, nothing written.
+    let o = dossier_in(dir, &args, &[("SSL_CERT_FILE", "alice.pem")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&format!("the time-stamp authority {}", server.url)), "{}", text(&o));
+    assert!(text(&o).contains("SSL_CERT_FILE"), "{}", text(&o));
+    assert!(!out.join("manifest.json.p7s").exists());
+    let o = dossier_in(dir, &args, &[("SSL_CERT_FILE", "ca.pem")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = dossier_in(dir, &["verify", "out", "--trust", "ca.pem", "--lang", "en"], &[]);
+    let t = text(&v);
+    assert_eq!(v.status.code(), Some(0), "{t}");
+    assert!(t.contains("field Signature1: eve") && t.contains("time-stamped") && t.contains("by tsa"), "{t}");
+    external_checks(dir, &[out.join("2024-MKT-001/plan.pdf")], 1, true);
 }
 
 #[test]

@@ -31,8 +31,9 @@ pub struct SignArgs {
     /// A file whose first line is the password of the PKCS#12 file (or of an encrypted key).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// An RFC 3161 time-stamp authority (http://…): time-stamps every signature (PAdES B-T)
-    /// and the manifest's signature.
+    /// An RFC 3161 time-stamp authority (http://… or https://…; HTTPS trusts the system's
+    /// certificates, or the PEM file SSL_CERT_FILE names): time-stamps every signature (PAdES
+    /// B-T) and the manifest's signature.
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
     /// Draw the signature (signer, "digitally signed", time) in the document's own signature
