@@ -97,9 +97,11 @@ pub fn write_bag(dir: &Path, bag: &Path, add: &[PathBuf], lang: Lang) -> Result<
         }
         payload.push(Payload { from, to: format!("{PAYLOAD_OUTPUT}/{rel}") });
     }
-    for (n, p) in manifest.projects.iter().enumerate() {
+    for p in &manifest.projects {
         let Some(folder) = &p.folder else { continue };
-        let _ = n;
+        // Two inputs of one name (the folder's `mapping.yaml` and a `--map mapping.yaml`)
+        // both go in: the second as `2-mapping.yaml`.
+        let mut names = BTreeSet::new();
         for input in &p.inputs {
             let from = PathBuf::from(&input.path);
             let (_, found) = output::sha256_file(&from).map_err(|_| Failure {
@@ -113,8 +115,15 @@ pub fn write_bag(dir: &Path, bag: &Path, add: &[PathBuf], lang: Lang) -> Result<
                         .fill(lang, &[("file", &input.path), ("found", &found), ("expected", &input.sha256)]),
                 });
             }
-            let name = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            payload.push(Payload { from, to: format!("data/inputs/{folder}/{}", output::safe_name(&name)) });
+            let name =
+                output::safe_name(&from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+            let mut unique = name.clone();
+            let mut i = 1;
+            while !names.insert(unique.clone()) {
+                i += 1;
+                unique = format!("{i}-{name}");
+            }
+            payload.push(Payload { from, to: format!("data/inputs/{folder}/{unique}") });
         }
     }
     let mut scan_names = BTreeSet::new();

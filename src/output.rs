@@ -322,6 +322,9 @@ pub struct Manifest {
     /// with the same value skips projects whose inputs are unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
+    /// The language of the documents' labels (`--lang`): a visible signature's wording follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     pub files: Vec<Entry>,
     #[serde(default)]
     pub fonts: Vec<FontEntry>,
@@ -497,6 +500,7 @@ impl OutDir {
         &mut self,
         as_of: &str,
         options: Option<String>,
+        lang: Option<String>,
         fonts: Vec<FontEntry>,
         projects: &mut dyn Iterator<Item = io::Result<ProjectRecord>>,
     ) -> io::Result<usize> {
@@ -509,6 +513,7 @@ impl OutDir {
             generator: concat!("dossier ", env!("CARGO_PKG_VERSION")),
             as_of,
             options,
+            lang,
             files: Files { out: self, count: &count },
             fonts,
             projects: Records(std::cell::RefCell::new(projects)),
@@ -532,6 +537,8 @@ struct Streamed<'a> {
     as_of: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
     files: Files<'a>,
     fonts: Vec<FontEntry>,
     projects: Records<'a>,
@@ -781,7 +788,7 @@ mod tests {
         out.write("p/a.html", b"aaaa").unwrap();
         out.write("p/b.html", b"bbbb").unwrap();
         out.write("c.html", b"cccc").unwrap();
-        out.finish("2024-10-20", None, vec![], &mut std::iter::empty()).unwrap();
+        out.finish("2024-10-20", None, None, vec![], &mut std::iter::empty()).unwrap();
         assert!(verify(dir.path()).unwrap().ok());
         // A flipped byte, a deleted file, a stray file.
         fs::write(dir.path().join("p/a.html"), b"aaab").unwrap();

@@ -433,3 +433,49 @@ fn stale_outputs_are_removed_and_foreign_files_kept() {
     let v = dossier(&["verify", out.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
 }
+
+/// The `--map` file shapes what every project reads: the manifest records it among each
+/// project's inputs (path, size, SHA-256), a rebuild with it unchanged keeps every project, and
+/// `dossier archive` packs it with the other inputs — beside a project's own mapping file of the
+/// same name, not over it.
+#[test]
+fn the_map_file_is_an_input_of_every_project_and_goes_into_the_package() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let batch = sample_batch(dir.path());
+    let map = dir.path().join("mapping.yaml");
+    let yaml = "sheets:\n  \"Unused sheet\":\n    kind: risks\n";
+    fs::write(&map, yaml).unwrap();
+    let own = batch.join("en-website-relaunch/mapping.yaml");
+    fs::write(&own, "sheets:\n  \"Another unused sheet\":\n    kind: tasks\n").unwrap();
+    let out = dir.path().join("out");
+    let m = map.to_str().unwrap();
+    build_into(&batch, &out, &["--map", m]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let sha: String = sha2::Sha256::digest(yaml).iter().map(|b| format!("{b:02x}")).collect();
+    let projects = manifest["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 3);
+    for p in projects {
+        let inputs = p["inputs"].as_array().unwrap();
+        let rec = inputs.iter().find(|i| i["path"] == m).unwrap_or_else(|| panic!("no --map among {inputs:?}"));
+        assert_eq!((rec["size"].as_u64(), rec["sha256"].as_str()), (Some(yaml.len() as u64), Some(sha.as_str())));
+    }
+    let again = build_into(&batch, &out, &["--map", m]);
+    assert!(again.contains("其中 3 个项目自上次生成以来没有变化"), "{again}");
+
+    let bag = dir.path().join("bag");
+    let o = dossier(&["archive", out.to_str().unwrap(), "-o", bag.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for p in projects {
+        let folder = p["folder"].as_str().unwrap();
+        let packed = bag.join("data/inputs").join(folder);
+        let names: Vec<String> =
+            fs::read_dir(&packed).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let copies: Vec<&String> = names.iter().filter(|n| n.ends_with("mapping.yaml")).collect();
+        let with_own = p["source"].as_str().unwrap().contains("en-website-relaunch");
+        assert_eq!(copies.len(), if with_own { 2 } else { 1 }, "{folder}: {names:?}");
+        let last = if with_own { "2-mapping.yaml" } else { "mapping.yaml" };
+        assert_eq!(fs::read_to_string(packed.join(last)).unwrap(), yaml, "{folder}: the --map file comes last");
+    }
+}

@@ -97,6 +97,12 @@ impl Drop for Tsa {
 }
 
 fn tsa(dir: &Path) -> Tsa {
+    tsa_over(dir, false)
+}
+
+/// The authority of [`tsa`], over HTTPS with `https`: its server certificate (for 127.0.0.1)
+/// is issued by the test CA, which a client must be told to trust.
+fn tsa_over(dir: &Path, https: bool) -> Tsa {
     fs::write(
         dir.join("tsa.cnf"),
         "[tsa]\ndefault_tsa = tsa_config\n[tsa_config]\nserial = ./tsaserial\nsigner_digest = sha256\n\
@@ -120,18 +126,38 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *a): pass
 s = http.server.HTTPServer(('127.0.0.1', 0), H)
+if len(sys.argv) > 1:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain('srv.pem', 'srv.key')
+    s.socket = ctx.wrap_socket(s.socket, server_side=True)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", server])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
+    if https {
+        fs::write(
+            dir.join("srv.cnf"),
+            "[srv]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
+        )
+        .unwrap();
+        sh(
+            dir,
+            "set -e
+             openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj '/CN=127.0.0.1' 2>/dev/null
+             openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 30 -extfile srv.cnf -extensions srv 2>/dev/null",
+        );
+    }
+    let mut args = vec!["-c", server];
+    if https {
+        args.push("https");
+    }
+    let mut child =
+        Command::new("python3").args(&args).current_dir(dir).stdout(Stdio::piped()).spawn().expect("python3 runs");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    Tsa { child, url: format!("http://127.0.0.1:{}/", line.trim()) }
+    let scheme = if https { "https" } else { "http" };
+    Tsa { child, url: format!("{scheme}://127.0.0.1:{}/", line.trim()) }
 }
 
 /// The seed sample built as PDF/A into `dir/out`.
@@ -323,6 +349,32 @@ fn a_time_stamp_authority_makes_pades_b_t() {
     );
     external_checks(dir, &[out.join("2024-MKT-001/plan.pdf")], 1, true);
     assert!(cms_verify(dir, &out));
+}
+
+#[test]
+fn a_time_stamp_authority_over_https_is_trusted_through_ssl_cert_file() {
+    if !cjk_font() || !have("openssl") || !have("python3") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    pki(dir);
+    let out = build(dir);
+    let server = tsa_over(dir, true);
+    let args = ["sign", "out", "plan", "--key", "eve.key", "--cert", "eve.pem", "--tsa", &server.url, "--lang", "en"];
+    // The authority's certificate comes from a private CA: refused, with the fix, nothing written.
+    let o = dossier_in(dir, &args, &[("SSL_CERT_FILE", "alice.pem")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&format!("the time-stamp authority {}", server.url)), "{}", text(&o));
+    assert!(text(&o).contains("SSL_CERT_FILE"), "{}", text(&o));
+    assert!(!out.join("manifest.json.p7s").exists());
+    let o = dossier_in(dir, &args, &[("SSL_CERT_FILE", "ca.pem")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = dossier_in(dir, &["verify", "out", "--trust", "ca.pem", "--lang", "en"], &[]);
+    let t = text(&v);
+    assert_eq!(v.status.code(), Some(0), "{t}");
+    assert!(t.contains("field Signature1: eve") && t.contains("time-stamped") && t.contains("by tsa"), "{t}");
+    external_checks(dir, &[out.join("2024-MKT-001/plan.pdf")], 1, true);
 }
 
 #[test]
@@ -562,5 +614,145 @@ fn a_kangxi_radical_in_a_title_copies_out_as_the_unified_ideograph() {
         args.extend(pdfs(&dir.join("out")).iter().map(|f| f.to_string_lossy().into_owned()));
         let o = Command::new("python3").args(&args).output().unwrap();
         assert!(text(&o).contains("'files_with_issues': 0"), "{}", text(&o));
+    }
+}
+
+/// The words of `pdftotext -bbox` on page 1: (text, xMin, yMin), y from the top.
+fn words(dir: &Path, pdf: &Path) -> Vec<(String, f32, f32)> {
+    let o = run(dir, "pdftotext", &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"]);
+    let t = String::from_utf8_lossy(&o.stdout).into_owned();
+    let attr = |line: &str, key: &str| -> f32 {
+        let at = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    t.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| {
+            let text = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            (text, attr(l, "xMin"), attr(l, "yMin"))
+        })
+        .collect()
+}
+
+#[test]
+fn visible_signatures_land_in_the_signers_rows_and_every_client_accepts_them() {
+    if !cjk_font() || !have("openssl") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    pki(dir);
+    // Carol signs for 产品部 (her certificate's OU); Bob's certificate says Marketing.
+    sh(
+        dir,
+        "set -e
+         openssl req -newkey rsa:2048 -nodes -keyout carol.key -out carol.csr -utf8 -subj '/CN=王芳/OU=产品部/O=PMO' 2>/dev/null
+         openssl x509 -req -in carol.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out carol.pem -days 365 -extfile ext.cnf -extensions signer 2>/dev/null",
+    );
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/seed-2024-MKT-001");
+    let o = dossier_in(
+        dir,
+        &[
+            "build",
+            samples.to_str().unwrap(),
+            "-o",
+            "out",
+            "--to",
+            "pdf",
+            "--pdfa",
+            "--as-of",
+            "2024-10-20",
+            "--lang",
+            "zh-CN",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = dir.join("out");
+    let signoff = out.join("2024-MKT-001/signoff.pdf");
+    let sign = |args: &[&str]| {
+        let mut a = vec!["sign", "out"];
+        a.extend_from_slice(args);
+        a.extend_from_slice(&["--lang", "en"]);
+        dossier_in(dir, &a, &[])
+    };
+
+    // Wrong boxes are refused before anything is written, with the boxes there are and the fix.
+    let before = fs::read(&signoff).unwrap();
+    let o = sign(&["signoff", "--key", "bob.key", "--cert", "bob.pem", "--visible"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("signoff.pdf: no signature box belongs to “Marketing / PMO / bob”"), "{t}");
+    assert!(t.contains("产品部, 销售部, 设计部, 渠道商A公司") && t.contains("--department"), "{t}");
+    let o = sign(&["plan", "--key", "carol.key", "--cert", "carol.pem", "--visible"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("plan.pdf: this document has no signature box"), "{}", text(&o));
+    let o = sign(&["--key", "bob.key", "--cert", "bob.pem", "--visible", "--department", "财务部"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("out: no document has a signature box of “财务部”"), "{}", text(&o));
+    assert_eq!(fs::read(&signoff).unwrap(), before);
+    assert!(!out.join("manifest.json.p7s").exists());
+
+    // Carol from her certificate, Bob for 销售部 by --department: each in the row of that department.
+    let o = sign(&["signoff", "--key", "carol.key", "--cert", "carol.pem", "--visible"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("drawn in the signature box signoff/产品部 on page 1"), "{}", text(&o));
+    let o = sign(&["signoff", "--key", "bob.key", "--cert", "bob.pem", "--visible", "--department", "销售"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("drawn in the signature box signoff/销售部 on page 1"), "{}", text(&o));
+    let o = sign(&["signoff", "--key", "alice.key", "--cert", "alice.pem", "--visible", "--department", "产品部"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("the signature box of “产品部” (signoff/产品部) is already signed"), "{}", text(&o));
+
+    let w = words(dir, &signoff);
+    let find = |s: &str| w.iter().rfind(|x| x.0 == s).unwrap_or_else(|| panic!("no {s} in {w:?}")).clone();
+    let (column, rows) = (find("签字"), ["产品部", "销售部", "设计部", "渠道商A公司"].map(find));
+    for (name, row) in [("王芳", 0), ("bob", 1)] {
+        let n = find(name);
+        assert!(n.1 >= column.1 - 0.5, "{name} is not in the signature column: {n:?} {column:?}");
+        assert!(
+            n.2 >= rows[row].2 - 2.0 && n.2 < rows[row + 1].2,
+            "{name} is not in the row of {:?}: {n:?}",
+            rows[row]
+        );
+    }
+    assert_eq!(w.iter().filter(|x| x.0 == "数字签名").count(), 2, "the wording follows the build's --lang: {w:?}");
+    // The rows not signed stay empty.
+    assert!(!w.iter().any(|x| x.1 >= column.1 - 0.5 && x.2 > rows[2].2 - 2.0 && x.2 < rows[3].2 + 30.0));
+
+    external_checks(dir, std::slice::from_ref(&signoff), 2, false);
+
+    // The other boxes are ordinary empty signature fields: pyHanko fills one too (and stamps
+    // itself into the document information, which PDF/A-1 alone would mind).
+    if have("pyhanko") {
+        let o = run(
+            dir,
+            "pyhanko",
+            &[
+                "sign",
+                "addsig",
+                "--field",
+                "signoff/设计部",
+                "pemder",
+                "--key",
+                "alice.key",
+                "--cert",
+                "alice.pem",
+                "--no-pass",
+                signoff.to_str().unwrap(),
+                "signed.pdf",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        fs::copy(dir.join("signed.pdf"), &signoff).unwrap();
+    }
+    let n = if have("pyhanko") { 3 } else { 2 };
+    let v = dossier_in(dir, &["verify", "out", "--trust", "ca.pem", "--lang", "en"], &[]);
+    let t = text(&v);
+    assert_eq!(v.status.code(), Some(0), "{t}");
+    assert!(t.contains(&format!("signoff.pdf: the file as built plus {n} valid signature(s)")), "{t}");
+    assert!(t.contains("field signoff/产品部: 王芳") && t.contains("field signoff/销售部: bob"), "{t}");
+    if n == 3 {
+        assert!(t.contains("field signoff/设计部: alice"), "{t}");
     }
 }

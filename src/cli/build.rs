@@ -214,8 +214,17 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let cache = if args.force { CheckCache::default() } else { CheckCache::open(&root, &options) };
     // A cache that cannot be written only makes the next build slower.
     let mut writer = CacheWriter::create(&root, &options).ok();
-    let job =
-        Job { ctx: &ctx, renderers: &renderers, pdf: pdf.as_ref(), earlier: &earlier, cache: &cache, root: &root };
+    // The `--map` file shapes what every project reads: an input of each, hashed once.
+    let map = args.common.map.as_ref().and_then(|m| InputFile::hash_all(std::slice::from_ref(m)).pop());
+    let job = Job {
+        ctx: &ctx,
+        renderers: &renderers,
+        pdf: pdf.as_ref(),
+        earlier: &earlier,
+        cache: &cache,
+        root: &root,
+        map: map.as_ref(),
+    };
     // Projects whose files were kept from the earlier build.
     let mut kept = 0usize;
 
@@ -511,7 +520,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         .collect();
     let fonts = fonts.iter().filter_map(|f| known.get(f).cloned()).collect();
     let as_of = ctx.as_of.format("%Y-%m-%d").to_string();
-    let listed = out.finish(&as_of, Some(options), fonts, &mut records).map_err(localized)?;
+    let lang = Some(ctx.lang.code().to_string());
+    let listed = out.finish(&as_of, Some(options), lang, fonts, &mut records).map_err(localized)?;
     if let Some(w) = writer {
         let _ = w.finish();
     }
@@ -551,9 +561,10 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
 /// Checks one project input and, for each of its projects without errors, renders the
 /// documents in every format, and with PDF the project dossier (every document in one file).
 fn build_one(input: &ProjectInput, job: &Job<'_>) -> Vec<Built> {
-    // The folder's own mapping file shapes what is read: it is an input too.
+    // The folder's own mapping file and the `--map` file shape what is read: inputs too.
     let files: Vec<PathBuf> = input.files.iter().chain(&input.mapping).cloned().collect();
-    let hashed = InputFile::hash_all(&files);
+    let mut hashed = InputFile::hash_all(&files);
+    hashed.extend(job.map.filter(|m| !hashed.iter().any(|h| h.path == m.path)).cloned());
     let key = cache::key(&hashed);
     if let Some(kept) = job.cache.get(&key).and_then(|projects| from_cache(projects, &hashed, &key, job)) {
         return kept;
@@ -583,6 +594,8 @@ struct Job<'a> {
     earlier: &'a Earlier,
     cache: &'a CheckCache,
     root: &'a Path,
+    /// The `--map` file, hashed.
+    map: Option<&'a InputFile>,
 }
 
 /// An input's projects as the check cache has them, when every one of them can keep its

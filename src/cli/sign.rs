@@ -31,14 +31,24 @@ pub struct SignArgs {
     /// A file whose first line is the password of the PKCS#12 file (or of an encrypted key).
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// An RFC 3161 time-stamp authority (http://…): time-stamps every signature (PAdES B-T)
-    /// and the manifest's signature.
+    /// An RFC 3161 time-stamp authority (http://… or https://…; HTTPS trusts the system's
+    /// certificates, or the PEM file SSL_CERT_FILE names): time-stamps every signature (PAdES
+    /// B-T) and the manifest's signature.
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
-    /// Draw the signature in the document's own signature box (not implemented yet: refused
-    /// with an error; signatures are invisible).
+    /// Draw the signature (signer, "digitally signed", time) in the document's own signature
+    /// box: the sign-off grid row of the signer's department, the host box of minutes. The
+    /// department is --department, else the certificate's OU, O or CN.
     #[arg(long)]
     pub visible: bool,
+    /// With --visible: the department (or, for a host box without one, the person) whose box
+    /// the signature goes in, e.g. 产品部.
+    #[arg(long, value_name = "NAME", requires = "visible")]
+    pub department: Option<String>,
+    /// With --visible: a font for the signature's text, tried before the bundled and system
+    /// fonts (repeatable).
+    #[arg(long, value_name = "FILE", requires = "visible")]
+    pub font: Vec<PathBuf>,
     /// Language of messages: zh-CN, zh-TW or en.
     #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = super::parse_lang)]
     pub lang: Lang,
@@ -138,6 +148,12 @@ const SIGNED: L10n = L10n::new(
     "已簽章：{file}（簽章欄位 {field}，簽章人 {signer}）",
     "signed: {file} (field {field}, signer {signer})",
 );
+const VISIBLE: L10n = L10n::new(
+    "  签名显示在第 {page} 页的签名框 {field} 中",
+    "  簽章顯示在第 {page} 頁的簽章框 {field} 中",
+    "  drawn in the signature box {field} on page {page}",
+);
+const INVISIBLE: L10n = L10n::new("  签名不可见：{why}", "  簽章不可見：{why}", "  invisible: {why}");
 const MANIFEST_SIGNED: L10n = L10n::new(
     "已签名：manifest.json（签名在 manifest.json.p7s，签名人 {signer}，时间 {at}）",
     "已簽章：manifest.json（簽章在 manifest.json.p7s，簽章人 {signer}，時間 {at}）",
@@ -153,7 +169,15 @@ pub fn sign(args: SignArgs) -> io::Result<ExitCode> {
         Ok(s) => s,
         Err(f) => return fail(f),
     };
-    let opts = SignOptions { docs: &args.docs, tsa: args.tsa.as_deref(), visible: args.visible, at, lang: args.lang };
+    let opts = SignOptions {
+        docs: &args.docs,
+        tsa: args.tsa.as_deref(),
+        visible: args.visible,
+        department: args.department.as_deref(),
+        fonts: &args.font,
+        at,
+        lang: args.lang,
+    };
     let report = match sign::sign_output(&args.dir, &signer, &opts) {
         Ok(r) => r,
         Err(f) => return fail(f),
@@ -161,8 +185,15 @@ pub fn sign(args: SignArgs) -> io::Result<ExitCode> {
     let lang = args.lang;
     let mut out = io::stdout().lock();
     let name = signer.name();
-    for (file, field) in &report.signed {
-        writeln!(out, "{}", SIGNED.fill(lang, &[("file", file), ("field", field), ("signer", &name)]))?;
+    for s in &report.signed {
+        writeln!(out, "{}", SIGNED.fill(lang, &[("file", &s.path), ("field", &s.field), ("signer", &name)]))?;
+        match &s.placed {
+            Some(Ok(page)) => {
+                writeln!(out, "{}", VISIBLE.fill(lang, &[("field", &s.field), ("page", &page.to_string())]))?
+            }
+            Some(Err(why)) => writeln!(out, "{}", INVISIBLE.fill(lang, &[("why", why)]))?,
+            None => {}
+        }
     }
     writeln!(out, "{}", MANIFEST_SIGNED.fill(lang, &[("signer", &name), ("at", &time(at))]))?;
     Ok(ExitCode::SUCCESS)

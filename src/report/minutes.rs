@@ -101,6 +101,9 @@ pub struct ActionRow {
 pub struct HostSign {
     pub role: String,
     pub name: String,
+    /// Whose box it is: the host's department, else the host's name (a digital signature's
+    /// place, `dossier sign --visible`).
+    pub department: String,
     pub decision: Option<Badge>,
     pub date: String,
     pub comment: String,
@@ -299,10 +302,12 @@ fn host_sign(m: &Record, signoffs: &[Record], lang: Lang) -> HostSign {
     };
     let role = format::label("meeting", "host", lang);
     let name = format::text(m, "host", lang);
+    let department = dept.or(person).map_or_else(|| name.clone(), |d| d.trim().to_string());
     match found {
         Some(s) => HostSign {
             role,
             name,
+            department,
             decision: badge(s, "decision", lang),
             date: format::text(s, "date", lang),
             comment: format::text(s, "comment", lang),
@@ -310,7 +315,8 @@ fn host_sign(m: &Record, signoffs: &[Record], lang: Lang) -> HostSign {
             labels,
         },
         None => {
-            HostSign { role, name, decision: None, date: String::new(), comment: String::new(), signed: false, labels }
+            let (date, comment) = (String::new(), String::new());
+            HostSign { role, name, department, decision: None, date, comment, signed: false, labels }
         }
     }
 }

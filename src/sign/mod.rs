@@ -15,7 +15,7 @@ pub mod tsa;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -24,6 +24,8 @@ use x509_cert::Certificate;
 use self::keys::Signer;
 use crate::model::{L10n, Lang};
 use crate::output::{self, MANIFEST, MANIFEST_SIGNATURE, Manifest, Revision};
+use crate::render::pdf::fonts::FontChain;
+use crate::render::pdf::stamp::{self, Stamp, StampError};
 
 /// The signing time: `SOURCE_DATE_EPOCH` when set, else now.
 pub fn signing_time() -> Result<DateTime<Utc>, String> {
@@ -38,16 +40,30 @@ pub struct SignOptions<'a> {
     /// Documents to sign (`signoff`, `signoff.pdf`, `2024-MKT-001/signoff.pdf`); empty: every PDF.
     pub docs: &'a [String],
     pub tsa: Option<&'a str>,
+    /// Draw each signature in the document's own box of the signer's department.
     pub visible: bool,
+    /// `--department`: whose box to sign in, instead of the certificate's OU, O or CN.
+    pub department: Option<&'a str>,
+    /// `--font`: fonts tried first for a visible signature's text.
+    pub fonts: &'a [PathBuf],
     pub at: DateTime<Utc>,
     pub lang: Lang,
+}
+
+/// One PDF `dossier sign` signed.
+#[derive(Debug)]
+pub struct Signed {
+    pub path: String,
+    pub field: String,
+    /// With `--visible`: the page (from 1) of the box the signature is drawn in, or why it is
+    /// invisible in this document.
+    pub placed: Option<Result<usize, String>>,
 }
 
 /// What a run of `dossier sign` did.
 #[derive(Debug, Default)]
 pub struct SignReport {
-    /// (PDF path, field name)
-    pub signed: Vec<(String, String)>,
+    pub signed: Vec<Signed>,
 }
 
 /// A problem that stops `sign` or `verify`: exit 1 for a file that fails its check, 2 for
@@ -83,11 +99,42 @@ const NO_PDF: L10n = L10n::new(
     "{dir}：manifest.json 中沒有 PDF 檔案；請用 --to pdf 產生後再簽章",
     "{dir}: manifest.json lists no PDF; build with --to pdf, then sign",
 );
-const NO_VISIBLE: L10n = L10n::new(
-    "--visible：在文档自己的签名框中绘制签名尚未实现；请去掉 --visible（签名不可见，但同样有效）",
-    "--visible：在文件自己的簽章框中繪製簽章尚未實作；請去掉 --visible（簽章不可見，但同樣有效）",
-    "--visible: drawing the signature in the document's own signature box is not implemented yet; sign without --visible (the signature is invisible and just as valid)",
+const NO_BOX: L10n = L10n::new(
+    "{file}：这份文档没有签名框，--visible 无处绘制签名；签署这份文档时去掉 --visible（签名不可见，但同样有效），或只签署有签名框的文档（如 signoff、minutes-…、retrospective）",
+    "{file}：這份文件沒有簽章框，--visible 無處繪製簽章；簽署這份文件時去掉 --visible（簽章不可見，但同樣有效），或只簽署有簽章框的文件（如 signoff、minutes-…、retrospective）",
+    "{file}: this document has no signature box, so --visible has nowhere to draw the signature; sign it without --visible (the signature is invisible and just as valid), or sign only documents with signature boxes (signoff, minutes-…, retrospective)",
 );
+const NO_MATCH: L10n = L10n::new(
+    "{file}：没有“{who}”的签名框；这份文档的签名框属于：{known}。用 --department 指定签名人所属的部门（如 --department {first}）",
+    "{file}：沒有「{who}」的簽章框；這份文件的簽章框屬於：{known}。用 --department 指定簽章人所屬的部門（如 --department {first}）",
+    "{file}: no signature box belongs to “{who}”; this document's boxes belong to: {known}. Say which department the signer signs for with --department (e.g. --department {first})",
+);
+const NO_MATCH_ANY: L10n = L10n::new(
+    "{dir}：没有任何文档有“{who}”的签名框；各文档的签名框属于：{known}。用 --department 指定签名人所属的部门，或去掉 --visible",
+    "{dir}：沒有任何文件有「{who}」的簽章框；各文件的簽章框屬於：{known}。用 --department 指定簽章人所屬的部門，或去掉 --visible",
+    "{dir}: no document has a signature box of “{who}”; the documents' boxes belong to: {known}. Say which department the signer signs for with --department, or sign without --visible",
+);
+const ALREADY_SIGNED: L10n = L10n::new(
+    "{file}：“{who}”的签名框（{field}）已经签过名；每个签名框只能签一次。请用 --department 选另一个签名框，或去掉 --visible",
+    "{file}：「{who}」的簽章框（{field}）已經簽過章；每個簽章框只能簽一次。請用 --department 選另一個簽章框，或去掉 --visible",
+    "{file}: the signature box of “{who}” ({field}) is already signed; a box takes one signature. Choose another box with --department, or sign without --visible",
+);
+const NO_GLYPH: L10n = L10n::new(
+    "{file}：签名外观中的字符“{char}”（U+{code}）没有字体可以显示；用 --font 指定含有这个字符的字体，或安装 fonts-noto-cjk（apt-get install fonts-noto-cjk）",
+    "{file}：簽章外觀中的字元「{char}」（U+{code}）沒有字型可以顯示；用 --font 指定含有這個字元的字型，或安裝 fonts-noto-cjk（apt-get install fonts-noto-cjk）",
+    "{file}: no font draws the character “{char}” (U+{code}) of the signature's appearance; pass --font with a font that has it, or install fonts-noto-cjk (apt-get install fonts-noto-cjk)",
+);
+const INVISIBLE_NO_BOX: L10n =
+    L10n::new("这份文档没有签名框", "這份文件沒有簽章框", "this document has no signature box");
+const INVISIBLE_NO_MATCH: L10n = L10n::new(
+    "没有“{who}”的签名框（有：{known}）",
+    "沒有「{who}」的簽章框（有：{known}）",
+    "no box of “{who}” (there are: {known})",
+);
+const INVISIBLE_TAKEN: L10n =
+    L10n::new("“{who}”的签名框已经签过名", "「{who}」的簽章框已經簽過章", "the box of “{who}” is already signed");
+/// The words of a visible signature, in the language of the document's labels.
+const DIGITALLY_SIGNED: L10n = L10n::new("数字签名", "數位簽章", "Digitally signed");
 const WRITE: L10n =
     L10n::new("{file}：无法写入（{detail}）", "{file}：無法寫入（{detail}）", "{file}: cannot write it ({detail})");
 const SIGN_FAILED: L10n =
@@ -97,9 +144,6 @@ const SIGN_FAILED: L10n =
 /// is made in memory first and then written atomically: a failure leaves the folder as it was.
 pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<SignReport, Failure> {
     let lang = opts.lang;
-    if opts.visible {
-        return Err(Failure::usage(NO_VISIBLE.get(lang).to_string()));
-    }
     let mut manifest = Manifest::read(dir).map_err(Failure::usage)?;
     let pdfs: Vec<usize> =
         manifest.files.iter().enumerate().filter(|(_, e)| e.path.ends_with(".pdf")).map(|(i, _)| i).collect();
@@ -143,6 +187,14 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
         + if opts.tsa.is_some() { 12 * 1024 } else { 0 };
     let mut report = SignReport::default();
     let mut pending: Vec<(usize, Vec<u8>, Revision)> = Vec::new();
+    // Whose box a visible signature goes in, and what it says in the documents' language.
+    let wants = if opts.visible { box_wanted(signer, opts.department) } else { Vec::new() };
+    let who = wants.iter().map(|w| w.0.as_str()).collect::<Vec<_>>().join(" / ");
+    let doc_lang = manifest.lang.as_deref().and_then(Lang::parse).unwrap_or(lang);
+    let chain = std::cell::OnceCell::new();
+    let when = opts.at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let explicit = !opts.docs.is_empty();
+    let mut everyone = std::collections::BTreeSet::new();
     for &i in &chosen {
         let entry = &manifest.files[i];
         let path = dir.join(&entry.path);
@@ -155,6 +207,49 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
             let detail = format!("size {}, expected {size}", data.len());
             return Err(Failure::check(CHANGED_BEFORE_SIGNING.fill(lang, &[("file", &file), ("detail", &detail)])));
         }
+        let mut placed = None;
+        let mut target = None;
+        if opts.visible {
+            let boxes = pdf::sign_boxes(&data)
+                .map_err(|e| Failure::check(SIGN_FAILED.fill(lang, &[("file", &file), ("detail", &e)])))?;
+            let open: Vec<&pdf::SignBox> = boxes.iter().filter(|b| !b.signed).collect();
+            let mut known: Vec<&str> = open.iter().map(|b| box_owner(&b.name)).collect();
+            known.dedup();
+            everyone.extend(known.iter().map(|k| k.to_string()));
+            let found = wants.iter().find_map(|(want, loose)| {
+                boxes.iter().filter(|b| owner_is(box_owner(&b.name), want, *loose)).min_by_key(|b| b.signed)
+            });
+            let first = known.first().copied().unwrap_or_default();
+            let not_placed = match found {
+                Some(b) if !b.signed => {
+                    target = Some(b.clone());
+                    placed = Some(Ok(b.page + 1));
+                    None
+                }
+                Some(b) if explicit => {
+                    let args = [("file", file.as_str()), ("who", box_owner(&b.name)), ("field", &b.name)];
+                    return Err(Failure::usage(ALREADY_SIGNED.fill(lang, &args)));
+                }
+                Some(b) => Some(INVISIBLE_TAKEN.fill(lang, &[("who", box_owner(&b.name))])),
+                None if boxes.is_empty() && explicit => {
+                    return Err(Failure::usage(NO_BOX.fill(lang, &[("file", &file)])));
+                }
+                None if boxes.is_empty() => Some(INVISIBLE_NO_BOX.get(lang).to_string()),
+                None if explicit => {
+                    let args = [
+                        ("file", file.as_str()),
+                        ("who", &who),
+                        ("known", &known.join(list_sep(lang))),
+                        ("first", first),
+                    ];
+                    return Err(Failure::usage(NO_MATCH.fill(lang, &args)));
+                }
+                None => Some(INVISIBLE_NO_MATCH.fill(lang, &[("who", &who), ("known", &known.join(list_sep(lang)))])),
+            };
+            if let Some(why) = not_placed {
+                placed = Some(Err(why));
+            }
+        }
         let info = pdf::SigInfo { name: name.clone(), reason: None, time: time.clone() };
         let mut tsa_time = None;
         let mut sign = |covered: &[u8]| -> Result<Vec<u8>, String> {
@@ -165,8 +260,29 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
             }
             Ok(der)
         };
-        let (bytes, field) = pdf::append_signature(&data, &info, reserve, &mut sign)
-            .map_err(|e| Failure::check(SIGN_FAILED.fill(lang, &[("file", &file), ("detail", &e)])))?;
+        let mut missing = None;
+        let mut appearance = |first: usize, w: f32, h: f32| -> Result<Vec<(usize, Vec<u8>)>, String> {
+            let face = if doc_lang == Lang::ZhTw { Lang::ZhTw } else { Lang::ZhCn };
+            let chain = chain.get_or_init(|| FontChain::resolve(opts.fonts, face));
+            let stamp = Stamp { name: &name, wording: DIGITALLY_SIGNED.get(doc_lang), when: &when };
+            stamp::appearance(chain, &stamp, w, h, first).map_err(|e| match e {
+                StampError::Missing(c) => {
+                    missing = Some(c);
+                    format!("U+{:04X}", c as u32)
+                }
+                StampError::Pdf(e) => e,
+            })
+        };
+        let visible = target.as_ref().map(|b| pdf::Visible { field: b.object, appearance: &mut appearance });
+        let made = pdf::append_signature(&data, &info, reserve, visible, &mut sign);
+        if let Some(c) = missing {
+            let code = format!("{:04X}", c as u32);
+            return Err(Failure::usage(
+                NO_GLYPH.fill(lang, &[("file", &file), ("char", &c.to_string()), ("code", &code)]),
+            ));
+        }
+        let (bytes, field) =
+            made.map_err(|e| Failure::check(SIGN_FAILED.fill(lang, &[("file", &file), ("detail", &e)])))?;
         let rev = Revision {
             size: bytes.len() as u64,
             sha256: output::sha256_hex(&bytes),
@@ -175,8 +291,16 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
             timestamp: tsa_time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             field: field.clone(),
         };
-        report.signed.push((entry.path.clone(), field));
+        report.signed.push(Signed { path: entry.path.clone(), field, placed });
         pending.push((i, bytes, rev));
+    }
+    // Signing every PDF, documents without the signer's box are signed invisibly; but when no
+    // document at all has it, the department is most likely wrong.
+    if opts.visible && !explicit && !report.signed.iter().any(|s| matches!(s.placed, Some(Ok(_)))) {
+        let known: Vec<&str> = everyone.iter().map(String::as_str).collect();
+        let args = [("dir", dir.display().to_string()), ("who", who.clone()), ("known", known.join(list_sep(lang)))];
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        return Err(Failure::usage(NO_MATCH_ANY.fill(lang, &args)));
     }
     // The manifest's signature is made before anything is written, so a failing time-stamp
     // authority leaves the folder untouched.
@@ -198,6 +322,53 @@ pub fn sign_output(dir: &Path, signer: &Signer, opts: &SignOptions) -> Result<Si
     write(MANIFEST, &manifest_bytes)?;
     write(MANIFEST_SIGNATURE, &p7s)?;
     Ok(report)
+}
+
+/// Whose box a visible signature goes in, in order of preference, each with whether a box
+/// may match loosely (`市场` finds `市场部`): `--department`; else the certificate's
+/// organisational unit, organisation and common name (a minutes' host box without a
+/// department belongs to the host's name).
+fn box_wanted(signer: &Signer, department: Option<&str>) -> Vec<(String, bool)> {
+    if let Some(d) = department {
+        return vec![(d.trim().to_string(), true)];
+    }
+    let subject = signer.cert.tbs_certificate().subject();
+    let text = |v: der::Result<Option<x509_cert::ext::pkix::name::DirectoryString>>| {
+        v.ok().flatten().map(String::from).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    };
+    let mut out = Vec::new();
+    if let Some(ou) = text(subject.organization_unit()) {
+        out.push((ou, true));
+    }
+    if let Some(o) = text(subject.organization()) {
+        out.push((o, false));
+    }
+    if let Some(cn) = text(subject.common_name()) {
+        out.push((cn, false));
+    }
+    out
+}
+
+/// The separator of a list of names in a message.
+fn list_sep(lang: Lang) -> &'static str {
+    if lang == Lang::En { ", " } else { "、" }
+}
+
+/// Whose box a signature field is: its name after the document's stem (`signoff/产品部` →
+/// `产品部`), without the `#2` of a second box of the same department.
+fn box_owner(field: &str) -> &str {
+    let owner = field.split_once('/').map_or(field, |(_, o)| o);
+    match owner.rsplit_once('#') {
+        Some((o, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => o,
+        _ => owner,
+    }
+}
+
+/// Whether a box's owner is `want`, compared as the schema compares labels (full and half
+/// width, traditional and simplified, case); loosely, either may contain the other.
+fn owner_is(owner: &str, want: &str, loose: bool) -> bool {
+    let (o, w) = (crate::schema::normalize(owner), crate::schema::normalize(want));
+    !o.is_empty() && !w.is_empty() && (o == w || (loose && (o.contains(&w) || w.contains(&o))))
 }
 
 trait DerLen {

@@ -676,14 +676,83 @@ const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 /// Makes the CMS signature of the bytes a signature covers.
 pub type SignBytes<'a> = dyn FnMut(&[u8]) -> Result<Vec<u8>, String> + 'a;
 
-/// Appends a signature revision to `data`: an invisible signature field on the first page,
-/// the signature dictionary with a `/Contents` hole of `reserve` bytes, and the updated
-/// catalog, AcroForm and page. `sign` receives the bytes the signature covers and returns the
-/// DER of the CMS signature. Returns the new file and the field's name.
+/// Makes the objects of a visible signature's appearance: given the first free object number
+/// and the box's width and height, the objects numbered from there (the form XObject first),
+/// each as the bytes between `n 0 obj` and `endobj`.
+pub type MakeAppearance<'a> = dyn FnMut(usize, f32, f32) -> Result<Vec<(usize, Vec<u8>)>, String> + 'a;
+
+/// A visible signature: the empty signature field it fills and the maker of its appearance.
+pub struct Visible<'a, 'b> {
+    pub field: u32,
+    pub appearance: &'b mut MakeAppearance<'a>,
+}
+
+/// An empty or signed signature field with a box on a page: a place to sign in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignBox {
+    /// The field's name (`signoff/产品部`).
+    pub name: String,
+    pub object: u32,
+    /// The page, from 0.
+    pub page: usize,
+    /// `[x0 y0 x1 y1]` in the page's user space.
+    pub rect: [f32; 4],
+    pub signed: bool,
+}
+
+/// The signature fields of a PDF that have a box on a page (invisible signatures have none),
+/// in page order, top to bottom.
+pub fn sign_boxes(data: &[u8]) -> Result<Vec<SignBox>, String> {
+    let doc = Doc::parse(data)?;
+    let upto = doc.sections.len();
+    let trailer = &doc.sections[upto - 1].trailer;
+    let Some(catalog) = get(trailer, "Root").and_then(|r| doc.dict_in(r, upto)) else {
+        return Err("the catalog cannot be read".into());
+    };
+    let pages = doc.pages_in(upto);
+    let Some(form) = get(&catalog, "AcroForm").and_then(|f| doc.dict_in(f, upto)) else { return Ok(Vec::new()) };
+    let fields = get(&form, "Fields").and_then(|f| doc.array_in(f, upto)).unwrap_or_default();
+    let mut out = Vec::new();
+    for f in &fields {
+        let Obj::Ref(n, _) = f else { continue };
+        let Some(d) = doc.dict_in(f, upto) else { continue };
+        if get(&d, "FT").and_then(Obj::name) != Some("Sig") {
+            continue;
+        }
+        let rect: Vec<f32> = match get(&d, "Rect").and_then(|r| doc.array_in(r, upto)) {
+            Some(a) => a.iter().filter_map(|v| if let Obj::Num(x) = v { x.parse().ok() } else { None }).collect(),
+            None => continue,
+        };
+        let [a, b, c, e] = rect[..] else { continue };
+        let rect = [a.min(c), b.min(e), a.max(c), b.max(e)];
+        if rect[2] - rect[0] < 1.0 || rect[3] - rect[1] < 1.0 {
+            continue;
+        }
+        let page = match get(&d, "P") {
+            Some(Obj::Ref(p, _)) => pages.iter().position(|x| x == p),
+            _ => None,
+        };
+        let Some(page) = page else { continue };
+        let name = match get(&d, "T") {
+            Some(Obj::Str(t)) => text_of(t),
+            _ => continue,
+        };
+        out.push(SignBox { name, object: *n, page, rect, signed: get(&d, "V").is_some() });
+    }
+    out.sort_by(|a, b| a.page.cmp(&b.page).then(b.rect[3].total_cmp(&a.rect[3])).then(a.rect[0].total_cmp(&b.rect[0])));
+    Ok(out)
+}
+
+/// Appends a signature revision to `data`: a signature field on the first page, invisible, or
+/// with `visible` the document's own empty field filled with an appearance; the signature
+/// dictionary with a `/Contents` hole of `reserve` bytes, and the updated catalog, AcroForm
+/// and page. `sign` receives the bytes the signature covers and returns the DER of the CMS
+/// signature. Returns the new file and the field's name.
 pub fn append_signature(
     data: &[u8],
     info: &SigInfo,
     reserve: usize,
+    visible: Option<Visible>,
     sign: &mut SignBytes,
 ) -> Result<(Vec<u8>, String), String> {
     let doc = Doc::parse(data)?;
@@ -722,7 +791,43 @@ pub fn append_signature(
             taken.insert(String::from_utf8_lossy(t).into_owned());
         }
     }
-    let field_name = (1..).map(|i| format!("Signature{i}")).find(|n| !taken.contains(n)).unwrap_or_default();
+    let mut field_name = (1..).map(|i| format!("Signature{i}")).find(|n| !taken.contains(n)).unwrap_or_default();
+
+    if let Some(v) = visible {
+        // The document's own field: it gets the signature and its appearance; the page and
+        // the list of fields already hold it.
+        let gen_ = last_gen(&doc, v.field);
+        let mut widget = doc.dict_in(&Obj::Ref(v.field, gen_), upto).ok_or("the signature field cannot be read")?;
+        if get(&widget, "FT").and_then(Obj::name) != Some("Sig") || get(&widget, "V").is_some() {
+            return Err(format!("object {} is not an empty signature field", v.field));
+        }
+        if let Some(Obj::Str(t)) = get(&widget, "T") {
+            field_name = text_of(t);
+        }
+        let rect: Vec<f32> = match get(&widget, "Rect") {
+            Some(Obj::Array(a)) => {
+                a.iter().filter_map(|x| if let Obj::Num(n) = x { n.parse().ok() } else { None }).collect()
+            }
+            _ => Vec::new(),
+        };
+        let [a, b, c, d] = rect[..] else { return Err("the signature field has no /Rect".into()) };
+        let sig = alloc();
+        let first = next as usize;
+        let made = (v.appearance)(first, (c - a).abs(), (d - b).abs())?;
+        let form_xobject = made.first().map(|o| o.0).ok_or("no appearance")?;
+        next = made.iter().map(|o| o.0 as u32 + 1).max().unwrap_or(next).max(next);
+        for (n, body) in made {
+            objects.push((n as u32, 0, body));
+        }
+        set(&mut widget, "V", Obj::Ref(sig, 0));
+        set(&mut widget, "AP", Obj::Dict(vec![("N".into(), Obj::Ref(form_xobject as u32, 0))]));
+        let mut s = String::new();
+        write_dict(&widget, &mut s);
+        objects.push((v.field, gen_, s.into_bytes()));
+        set(&mut form, "SigFlags", Obj::Num("3".into()));
+        push_form(&mut objects, &mut catalog, form, form_ref, root_ref, &mut next);
+        return finish_revision(data, last, objects, sig, next, root_ref, info, reserve, sign, field_name);
+    }
 
     let sig = alloc();
     let widget = alloc();
@@ -752,6 +857,23 @@ pub fn append_signature(
     fields.push(Obj::Ref(widget, 0));
     set(&mut form, "Fields", Obj::Array(fields));
     set(&mut form, "SigFlags", Obj::Num("3".into()));
+    push_form(&mut objects, &mut catalog, form, form_ref, root_ref, &mut next);
+    finish_revision(data, last, objects, sig, next, root_ref, info, reserve, sign, field_name)
+}
+
+/// The objects of a revision being written: (number, generation, bytes between `obj` and `endobj`).
+type Objects = Vec<(u32, u16, Vec<u8>)>;
+
+/// The AcroForm as it now is: its own object rewritten, or, when the catalog held it inline,
+/// a new object the catalog then points to.
+fn push_form(
+    objects: &mut Objects,
+    catalog: &mut Dict,
+    form: Dict,
+    form_ref: Option<(u32, u16)>,
+    root_ref: (u32, u16),
+    next: &mut u32,
+) {
     match form_ref {
         Some((n, g)) => {
             let mut s = String::new();
@@ -759,18 +881,34 @@ pub fn append_signature(
             objects.push((n, g, s.into_bytes()));
         }
         None => {
-            let n = next;
-            next += 1;
+            let n = *next;
+            *next += 1;
             let mut s = String::new();
             write_dict(&form, &mut s);
             objects.push((n, 0, s.into_bytes()));
-            set(&mut catalog, "AcroForm", Obj::Ref(n, 0));
+            set(catalog, "AcroForm", Obj::Ref(n, 0));
             let mut s = String::new();
-            write_dict(&catalog, &mut s);
+            write_dict(catalog, &mut s);
             objects.push((root_ref.0, root_ref.1, s.into_bytes()));
         }
     }
+}
 
+/// Writes the signature dictionary `sig` and the revision holding `objects`, then signs it.
+#[allow(clippy::too_many_arguments)]
+fn finish_revision(
+    data: &[u8],
+    last: &Section,
+    mut objects: Objects,
+    sig: u32,
+    next: u32,
+    root_ref: (u32, u16),
+    info: &SigInfo,
+    reserve: usize,
+    sign: &mut SignBytes,
+    field_name: String,
+) -> Result<(Vec<u8>, String), String> {
+    let trailer = &last.trailer;
     // The signature dictionary, with room for the signature.
     let mut sig_dict = String::from("<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ");
     sig_dict.push_str(BYTE_RANGE_PLACEHOLDER);

@@ -1,7 +1,6 @@
-//! RFC 3161 time-stamps: the request, a small blocking HTTP/1.1 POST over `std::net`, and the
-//! response. Plain `http://` only: a time-stamp token is itself signed by the authority, so a
-//! TLS stack would add weight to every build and nothing to the proof (public authorities
-//! such as `http://timestamp.digicert.com` serve plain HTTP for this reason).
+//! RFC 3161 time-stamps: the request, a small blocking HTTP/1.1 POST over `std::net` — plain
+//! `http://`, or `https://` through rustls with the system's trusted certificates
+//! (`SSL_CERT_FILE` / `SSL_CERT_DIR` name others, e.g. a company CA) — and the response.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -54,9 +53,9 @@ impl TstInfo {
 }
 
 const FAILED: L10n = L10n::new(
-    "时间戳服务 {url} 失败：{detail}。请检查 --tsa 地址（需为 http://），或去掉 --tsa 只做不带时间戳的签名",
-    "時間戳服務 {url} 失敗：{detail}。請檢查 --tsa 位址（需為 http://），或去掉 --tsa 只做不帶時間戳的簽章",
-    "the time-stamp authority {url} failed: {detail}; check the --tsa address (it must be http://), or sign without --tsa",
+    "时间戳服务 {url} 失败：{detail}。请检查 --tsa 地址（http:// 或 https://），或去掉 --tsa 只做不带时间戳的签名",
+    "時間戳服務 {url} 失敗：{detail}。請檢查 --tsa 位址（http:// 或 https://），或去掉 --tsa 只做不帶時間戳的簽章",
+    "the time-stamp authority {url} failed: {detail}; check the --tsa address (http:// or https://), or sign without --tsa",
 );
 
 /// A time-stamp token (a CMS ContentInfo, DER) for data whose SHA-256 is `digest`.
@@ -110,33 +109,49 @@ pub fn timestamp(url: &str, digest: &[u8], lang: Lang) -> Result<Vec<u8>, String
     Ok(token)
 }
 
-/// POSTs `body` to a plain-HTTP URL and returns the response body (status 200 only).
+/// POSTs `body` to an `http://` or `https://` URL and returns the response body (status 200 only).
 fn post(url: &str, content_type: &str, body: &[u8]) -> Result<Vec<u8>, String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| format!("`{url}` is not an http:// address (https is not supported)"))?;
+    let (tls, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(r), _) => (true, r),
+        (None, Some(r)) => (false, r),
+        _ => return Err(format!("`{url}` is not an http:// or https:// address")),
+    };
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let host_port = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
+    let host = match authority.rsplit_once(':') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':') => h,
+        _ => authority,
+    };
+    let host_port = if host.len() < authority.len() {
+        authority.to_string()
+    } else {
+        format!("{authority}:{}", if tls { 443 } else { 80 })
+    };
     let addr = host_port
         .to_socket_addrs()
         .map_err(|e| format!("{authority}: {e}"))?
         .next()
         .ok_or_else(|| format!("{authority}: no address"))?;
     let timeout = Duration::from_secs(30);
-    let mut s = TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{authority}: {e}"))?;
-    s.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
-    s.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    let mut tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{authority}: {e}"))?;
+    tcp.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nUser-Agent: dossier/{}\r\nConnection: close\r\n\r\n",
         body.len(),
         env!("CARGO_PKG_VERSION")
     );
-    s.write_all(head.as_bytes()).and_then(|_| s.write_all(body)).map_err(|e| e.to_string())?;
-    let mut resp = Vec::new();
-    s.take(16 * 1024 * 1024).read_to_end(&mut resp).map_err(|e| e.to_string())?;
+    let resp = if tls {
+        let name = rustls::pki_types::ServerName::try_from(host.trim_matches(['[', ']']).to_string())
+            .map_err(|e| format!("{host}: {e}"))?;
+        let conn = rustls::ClientConnection::new(tls_config()?, name).map_err(|e| e.to_string())?;
+        let mut s = rustls::StreamOwned::new(conn, tcp);
+        exchange(&mut s, head.as_bytes(), body).map_err(|e| tls_error(e, authority))?
+    } else {
+        exchange(&mut tcp, head.as_bytes(), body).map_err(|e| e.to_string())?
+    };
     let split = resp.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no HTTP response")?;
     let head = String::from_utf8_lossy(&resp[..split]).to_string();
     let mut body = resp[split + 4..].to_vec();
@@ -159,6 +174,63 @@ fn post(url: &str, content_type: &str, body: &[u8]) -> Result<Vec<u8>, String> {
         body.truncate(n);
     }
     Ok(body)
+}
+
+/// Sends a request and reads the whole response. A TLS server that closes without saying so
+/// (no close_notify, as many do after `Connection: close`) ends the response too: its length
+/// is checked against `Content-Length` afterwards.
+fn exchange(s: &mut (impl Read + Write), head: &[u8], body: &[u8]) -> std::io::Result<Vec<u8>> {
+    s.write_all(head)?;
+    s.write_all(body)?;
+    s.flush()?;
+    let mut resp = Vec::new();
+    match s.take(16 * 1024 * 1024).read_to_end(&mut resp) {
+        Ok(_) => Ok(resp),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !resp.is_empty() => Ok(resp),
+        Err(e) => Err(e),
+    }
+}
+
+/// What went wrong over TLS, with the fix when the authority's certificate is not trusted.
+fn tls_error(e: std::io::Error, authority: &str) -> String {
+    let cert = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<rustls::Error>())
+        .is_some_and(|r| matches!(r, rustls::Error::InvalidCertificate(_)));
+    if cert {
+        format!(
+            "{authority}: its TLS certificate is not trusted ({e}); if a private CA issued it, set SSL_CERT_FILE to a PEM file holding that CA's certificate"
+        )
+    } else {
+        format!("{authority}: {e}")
+    }
+}
+
+/// TLS with the ring provider and the system's trusted certificates (or `SSL_CERT_FILE` /
+/// `SSL_CERT_DIR`), loaded once.
+fn tls_config() -> Result<std::sync::Arc<rustls::ClientConfig>, String> {
+    static CONFIG: std::sync::OnceLock<Result<std::sync::Arc<rustls::ClientConfig>, String>> =
+        std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let mut roots = rustls::RootCertStore::empty();
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 {
+                let why = found.errors.first().map(|e| e.to_string()).unwrap_or_default();
+                return Err(format!(
+                    "no trusted certificates found on this system ({why}); set SSL_CERT_FILE to a PEM file of CA certificates"
+                ));
+            }
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            Ok(std::sync::Arc::new(config))
+        })
+        .clone()
 }
 
 fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
@@ -192,7 +264,10 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_http_is_spoken() {
-        assert!(post("https://tsa.example/", "x", b"").unwrap_err().contains("https"));
+    fn http_and_https_are_spoken_and_nothing_else() {
+        assert!(post("ftp://tsa.example/", "x", b"").unwrap_err().contains("not an http:// or https:// address"));
+        // Nothing listens on port 1: an https address fails to connect, it is not "unsupported".
+        let e = post("https://127.0.0.1:1/", "x", b"").unwrap_err();
+        assert!(e.starts_with("127.0.0.1:1: ") && !e.contains("not an http"), "{e}");
     }
 }

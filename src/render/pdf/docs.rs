@@ -97,11 +97,11 @@ pub fn subtitle(meta: &DocMeta) -> String {
 pub fn document(flow: &mut Flow, doc: &Document, meta: &DocMeta, lang: Lang, g: &Geometry) {
     title_block(flow, &doc.title, &subtitle(meta));
     match &doc.view {
-        DocView::Signoff(v) => signoff(flow, v, meta),
+        DocView::Signoff(v) => signoff(flow, v, meta, &doc.stem),
         DocView::Plan(v) => plan(flow, v, meta, g),
         DocView::Risks(v) => risks(flow, v),
-        DocView::Minutes(v) => minutes(flow, v, meta),
-        DocView::Retrospective(v) => retro(flow, v, meta, lang),
+        DocView::Minutes(v) => minutes(flow, v, meta, &doc.stem),
+        DocView::Retrospective(v) => retro(flow, v, meta, lang, &doc.stem),
         DocView::Actions(v) => actions(flow, v),
     }
 }
@@ -122,14 +122,24 @@ fn form(flow: &mut Flow, rows: &[Row], status: Option<&Badge>) {
     flow.form(&cells, 9.0);
 }
 
-fn signoff(flow: &mut Flow, v: &SignoffView, meta: &DocMeta) {
+fn signoff(flow: &mut Flow, v: &SignoffView, meta: &DocMeta, stem: &str) {
     flow.heading(&v.form_caption, 0);
     form(flow, &v.form, v.status.as_ref());
-    sign_grid(flow, &v.grid, meta);
+    sign_grid(flow, &v.grid, meta, stem);
 }
 
-/// The signature grid: a box to sign on paper in every row, kept on one page with its title.
-pub fn sign_grid(flow: &mut Flow, g: &SignGrid, _meta: &DocMeta) {
+/// The box to sign in for `who` (a department, else a person) in the document `stem`: an
+/// empty signature field named `stem/who` (a field name holds no period: it separates the
+/// parts of a field's full name, PDF 12.7.3.2), shown as `签字：who`.
+fn sign_box(stem: &str, who: &str, label: &str, meta: &DocMeta) -> Cell {
+    let who = who.trim().replace(['.', '/'], "·");
+    Cell::sign_box(&format!("{stem}/{who}"), &format!("{label}{}{who}", meta.ui.colon))
+}
+
+/// The signature grid: a box to sign on paper in every row, kept on one page with its title;
+/// each box is also an empty signature field of the row's department, for `dossier sign
+/// --visible`.
+pub fn sign_grid(flow: &mut Flow, g: &SignGrid, meta: &DocMeta, stem: &str) {
     let c = &g.columns;
     let mut t = Table::new(vec![
         Column::new(&c.department).row_header(),
@@ -142,8 +152,10 @@ pub fn sign_grid(flow: &mut Flow, g: &SignGrid, _meta: &DocMeta) {
     t.keep = true;
     t.size = 9.0;
     let s = Style::new(9.0, INK);
-    for r in &g.rows {
+    for (i, r) in g.rows.iter().enumerate() {
         let name = Cell::text(&r.name, s).and(Rich::new(&r.role, Style::new(7.5, MUTED)));
+        let who = [r.department.trim(), r.name.trim()].into_iter().find(|w| !w.is_empty());
+        let who = who.map_or_else(|| (i + 1).to_string(), str::to_string);
         t.rows.push(TableRow {
             cells: vec![
                 Cell::text(&r.department, s.bold()),
@@ -151,7 +163,7 @@ pub fn sign_grid(flow: &mut Flow, g: &SignGrid, _meta: &DocMeta) {
                 badge_cell(r.decision.as_ref()),
                 Cell::text(&r.date, s),
                 Cell::text(&r.comment, s),
-                Cell::default(),
+                sign_box(stem, &who, &c.signature, meta),
             ],
             fill: None,
             min_height: 38.0,
@@ -395,7 +407,7 @@ fn simple_table(flow: &mut Flow, columns: Vec<Column>, rows: Vec<Vec<Cell>>) {
     flow.table(&t);
 }
 
-fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
+fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta, stem: &str) {
     let l = &v.labels;
     let s = cell_style();
     flow.heading(&v.info_caption, 0);
@@ -488,7 +500,12 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
         decision = decision.and(Rich::new(&h.comment, Style::new(8.0, MUTED)));
     }
     t.rows.push(TableRow {
-        cells: vec![Cell::text(&h.name, s9.bold()), decision, Cell::text(&h.date, s9), Cell::default()],
+        cells: vec![
+            Cell::text(&h.name, s9.bold()),
+            decision,
+            Cell::text(&h.date, s9),
+            sign_box(stem, &h.department, &h.labels.signature, meta),
+        ],
         fill: None,
         min_height: 40.0,
     });
@@ -500,7 +517,7 @@ fn minutes(flow: &mut Flow, v: &MinutesView, meta: &DocMeta) {
     });
 }
 
-fn retro(flow: &mut Flow, v: &RetroView, meta: &DocMeta, lang: Lang) {
+fn retro(flow: &mut Flow, v: &RetroView, meta: &DocMeta, lang: Lang, stem: &str) {
     let l = &v.labels;
     flow.heading(&v.info_caption, 0);
     form(flow, &v.info, None);
@@ -558,7 +575,7 @@ fn retro(flow: &mut Flow, v: &RetroView, meta: &DocMeta, lang: Lang) {
             flow.list(items, false, body());
         }
     }
-    sign_grid(flow, &v.grid, meta);
+    sign_grid(flow, &v.grid, meta, stem);
 }
 
 /// The portfolio summary: cards, one row per project, departments by overdue tasks.

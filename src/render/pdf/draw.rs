@@ -83,13 +83,24 @@ pub enum Op {
         page: usize,
         to_y: f32,
     },
+    /// A box to sign in (draws nothing): the writer makes it an empty signature field named
+    /// `name` (`signoff/产品部`), which `dossier sign --visible` fills later.
+    SignBox {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        name: String,
+        /// What a viewer shows over the field (`签字：产品部`).
+        tooltip: String,
+    },
 }
 
 impl Op {
     /// Moves the op by (dx, dy).
     pub fn translate(&mut self, dx: f32, dy: f32) {
         match self {
-            Op::Text { x, y, .. } | Op::Rect { x, y, .. } | Op::Link { x, y, .. } => {
+            Op::Text { x, y, .. } | Op::Rect { x, y, .. } | Op::Link { x, y, .. } | Op::SignBox { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }
@@ -115,7 +126,9 @@ impl Op {
                 let w: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size / 1000.0;
                 (*x, y - size * 0.88, x + w, y + size * 0.12)
             }
-            Op::Rect { x, y, w, h, .. } | Op::Link { x, y, w, h, .. } => (*x, *y, x + w, y + h),
+            Op::Rect { x, y, w, h, .. } | Op::Link { x, y, w, h, .. } | Op::SignBox { x, y, w, h, .. } => {
+                (*x, *y, x + w, y + h)
+            }
             Op::Line { x1, y1, x2, y2, .. } => (x1.min(*x2), y1.min(*y2), x1.max(*x2), y1.max(*y2)),
             Op::Poly { points, .. } => {
                 points.iter().fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |(l, t, r, b), (x, y)| {

@@ -579,15 +579,22 @@ pub struct Cell {
     pub parts: Vec<Rich>,
     /// Indent of the first part (tree levels).
     pub indent: f32,
+    /// A box to sign in: the cell becomes an empty signature field (name, tooltip).
+    pub sign_box: Option<(String, String)>,
 }
 
 impl Cell {
     pub fn text(s: &str, style: Style) -> Cell {
-        if s.is_empty() { Cell::default() } else { Cell { parts: vec![Rich::new(s, style)], indent: 0.0 } }
+        if s.is_empty() { Cell::default() } else { Cell::rich(Rich::new(s, style)) }
     }
 
     pub fn rich(r: Rich) -> Cell {
-        Cell { parts: vec![r], indent: 0.0 }
+        Cell { parts: vec![r], ..Cell::default() }
+    }
+
+    /// An empty cell to sign in, as the signature field `name` ([`Op::SignBox`]).
+    pub fn sign_box(name: &str, tooltip: &str) -> Cell {
+        Cell { sign_box: Some((name.to_string(), tooltip.to_string())), ..Cell::default() }
     }
 
     pub fn and(mut self, r: Rich) -> Cell {
@@ -1088,6 +1095,21 @@ impl<'s, 'a> Flow<'s, 'a> {
                         };
                     draw_line(line, x, y, &mut ops);
                     y += line.height;
+                }
+            }
+            // A box to sign in covers its whole cell, once the row is complete.
+            if last {
+                for (c, cell) in row.cells.iter().enumerate().take(widths.len()) {
+                    if let Some((name, tooltip)) = &cell.sign_box {
+                        ops.push(Op::SignBox {
+                            x: xs[c],
+                            y: 0.0,
+                            w: widths[c],
+                            h: row_h,
+                            name: name.clone(),
+                            tooltip: tooltip.clone(),
+                        });
+                    }
                 }
             }
             // Grid: the row's top and bottom rules and the column rules.

@@ -17,6 +17,7 @@ pub mod draw;
 pub mod fonts;
 pub mod hashes;
 pub mod layout;
+pub mod stamp;
 pub mod writer;
 
 use std::collections::BTreeMap;

@@ -636,7 +636,7 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                 paint(&mut out, fill.is_some(), stroke.is_some());
             }
             // Links are annotations of the page, not content.
-            Op::Link { .. } => {}
+            Op::Link { .. } | Op::SignBox { .. } => {}
         }
     }
     out.push_str("Q\n");
@@ -644,7 +644,52 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
 }
 
 /// The link annotations of a page (`/Annots`), to the pages and places its links name.
-fn links(w: &mut Writer, page: &Page, page_ids: &[usize], heights: &[f32]) -> Option<String> {
+/// The signature fields of a file: their objects and names (each name once in a file).
+#[derive(Default)]
+struct Fields {
+    ids: Vec<usize>,
+    names: std::collections::BTreeSet<String>,
+}
+
+/// The empty signature fields of a page's boxes to sign in ([`Op::SignBox`]): each a widget
+/// that is its own field, printable, with an empty appearance (PDF/A-2 wants one for every
+/// widget), for `dossier sign --visible` or any other signing tool to fill.
+fn sign_boxes(w: &mut Writer, page: &Page, page_id: usize, fields: &mut Fields) -> Vec<String> {
+    let mut annots = Vec::new();
+    for op in &page.ops {
+        let Op::SignBox { x, y, w: bw, h, name, tooltip } = op else { continue };
+        // The same department twice in one file (a recorded sign-off nobody expected): `#2`.
+        let mut unique = name.clone();
+        let mut n = 1;
+        while !fields.names.insert(unique.clone()) {
+            n += 1;
+            unique = format!("{name}#{n}");
+        }
+        let (id, ap) = (w.alloc(), w.alloc());
+        let (x0, y0, x1, y1) = (*x, page.height - y - h, x + bw, page.height - y);
+        w.stream(
+            ap,
+            &Stream::new(&format!(" /Type /XObject /Subtype /Form /BBox [0 0 {} {}]", num(*bw), num(*h)), b"", false),
+        );
+        w.obj(
+            id,
+            &format!(
+                "<< /Type /Annot /Subtype /Widget /FT /Sig /T {} /TU {} /F 4 /Rect [{} {} {} {}] /P {page_id} 0 R /AP << /N {ap} 0 R >> >>",
+                text_string(&unique),
+                text_string(tooltip),
+                num(x0),
+                num(y0),
+                num(x1),
+                num(y1),
+            ),
+        );
+        fields.ids.push(id);
+        annots.push(format!("{id} 0 R"));
+    }
+    annots
+}
+
+fn links(w: &mut Writer, page: &Page, page_ids: &[usize], heights: &[f32]) -> Vec<String> {
     let mut annots = Vec::new();
     for op in &page.ops {
         let Op::Link { x, y, w: lw, h, page: to, to_y } = op else { continue };
@@ -665,7 +710,7 @@ fn links(w: &mut Writer, page: &Page, page_ids: &[usize], heights: &[f32]) -> Op
         );
         annots.push(format!("{id} 0 R"));
     }
-    (!annots.is_empty()).then(|| format!(" /Annots [{}]", annots.join(" ")))
+    annots
 }
 
 /// The outline tree as nested items: (bookmark index, children).
@@ -870,6 +915,7 @@ pub fn write(pages: &[PageOut], marks: &[Bookmark], fonts: &Fonts, meta: &Meta) 
     // Page objects are numbered first, so that links can name any page.
     let page_ids: Vec<usize> = pages.iter().map(|_| w.alloc()).collect();
     let heights: Vec<f32> = pages.iter().map(|p| p.page.height).collect();
+    let mut fields = Fields::default();
     for (p, pid) in pages.iter().zip(&page_ids) {
         let body = w.alloc();
         w.stream(body, p.body);
@@ -881,7 +927,9 @@ pub fn write(pages: &[PageOut], marks: &[Bookmark], fonts: &Fonts, meta: &Meta) 
             }
             None => format!("{body} 0 R"),
         };
-        let annots = links(&mut w, p.page, &page_ids, &heights).unwrap_or_default();
+        let mut annots = links(&mut w, p.page, &page_ids, &heights);
+        annots.extend(sign_boxes(&mut w, p.page, *pid, &mut fields));
+        let annots = if annots.is_empty() { String::new() } else { format!(" /Annots [{}]", annots.join(" ")) };
         w.obj(
             *pid,
             &format!(
@@ -916,6 +964,13 @@ pub fn write(pages: &[PageOut], marks: &[Bookmark], fonts: &Fonts, meta: &Meta) 
     if let Some(o) = outlines {
         let _ = write!(cat, " /Outlines {o} 0 R /PageMode /UseOutlines");
     }
+    if !fields.ids.is_empty() {
+        // Its own object: signing it later rewrites this dictionary, not the catalog.
+        let form = w.alloc();
+        let list: Vec<String> = fields.ids.iter().map(|f| format!("{f} 0 R")).collect();
+        w.obj(form, &format!("<< /Fields [{}] >>", list.join(" ")));
+        let _ = write!(cat, " /AcroForm {form} 0 R");
+    }
     if meta.pdfa {
         let (md, icc) = (w.alloc(), w.alloc());
         // PDF/A: the XMP packet stays uncompressed so archive tools can read it.
@@ -942,6 +997,42 @@ pub fn write(pages: &[PageOut], marks: &[Bookmark], fonts: &Fonts, meta: &Meta) 
         w.offsets.len()
     );
     w.buf
+}
+
+/// A form XObject drawing `ops` in a box `width` × `height` (origin top-left, as on a page),
+/// with the fonts it uses subset and embedded: the objects an incremental update adds for a
+/// signature's appearance, numbered from `first` (the form first), each as the bytes between
+/// `n 0 obj` and `endobj`.
+pub fn form_objects(
+    ops: &[Op],
+    width: f32,
+    height: f32,
+    chain: &FontChain,
+    first: usize,
+) -> anyhow::Result<Vec<(usize, Vec<u8>)>> {
+    let fonts = Fonts::subset(chain, ops.iter())?;
+    let mut w = Writer { buf: Vec::new(), offsets: vec![0; first] };
+    let form = w.alloc();
+    let font_res = fonts.write(&mut w);
+    let body = content(ops, height, &fonts);
+    let dict = format!(
+        " /Type /XObject /Subtype /Form /BBox [0 0 {} {}] /Resources << /Font << {font_res} >> /ProcSet [/PDF /Text] >>{}",
+        num(width),
+        num(height),
+        body.dict
+    );
+    w.stream(form, &Stream { dict, data: body.data });
+    let mut at: Vec<(usize, usize)> = (first..w.offsets.len()).map(|id| (w.offsets[id], id)).collect();
+    at.sort_unstable();
+    let mut out = Vec::with_capacity(at.len());
+    for (k, (start, id)) in at.iter().enumerate() {
+        let end = at.get(k + 1).map_or(w.buf.len(), |n| n.0);
+        let head = format!("{id} 0 obj\n").len();
+        let tail = "\nendobj\n".len();
+        out.push((*id, w.buf[start + head..end - tail].to_vec()));
+    }
+    out.sort_unstable_by_key(|o| o.0);
+    Ok(out)
 }
 
 /// The sRGB profile as a stream, made once per process.
