@@ -407,6 +407,47 @@ impl OutDir {
         })
     }
 
+    /// [`OutDir::write_unrecorded`] of what `write` writes, for files too large to hold.
+    pub fn write_unrecorded_with(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<Entry> {
+        /// Counts and hashes what passes through.
+        struct Hashing<'a> {
+            inner: &'a mut dyn Write,
+            hasher: Sha256,
+            size: u64,
+        }
+        impl Write for Hashing<'_> {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                let n = self.inner.write(buf)?;
+                self.hasher.update(&buf[..n]);
+                self.size += n as u64;
+                Ok(n)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                self.inner.flush()
+            }
+        }
+        let path = self.root.join(checked_rel(rel)?);
+        let mut done = None;
+        write_atomic_with(&path, |w| {
+            let mut h = Hashing { inner: w, hasher: Sha256::new(), size: 0 };
+            write(&mut h)?;
+            done = Some((h.size, h.hasher.finalize()));
+            Ok(())
+        })?;
+        let (size, digest) = done.ok_or_else(|| io::Error::other("nothing written"))?;
+        Ok(Entry {
+            path: rel.to_string(),
+            size,
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            number: None,
+            revisions: Vec::new(),
+        })
+    }
+
     /// Renames a folder of the output (and the files recorded under it); a folder not written
     /// yet is only renamed in the record. A leftover folder of an earlier run under the new
     /// name is replaced.

@@ -108,12 +108,17 @@ struct Ready<'a> {
 type KeptProject<'a> = (usize, Project, Option<(&'a ProjectInput, String)>);
 
 /// A project of the batch in the summary and index: where its row is in the spool, its
-/// place in the batch, and whether it was built.
+/// place in the batch, its rank in the summary ([`report::summary_rank`]), and whether it was
+/// built.
 struct Row {
     here: usize,
     at: At,
+    rank: u8,
     built: bool,
 }
+
+/// Rows handed to the HTML renderer at once.
+const SLICE: usize = 256;
 
 /// One project after checking and rendering, before its files are written.
 struct Built {
@@ -247,6 +252,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let mut records: Vec<(usize, At)> = Vec::with_capacity(inputs.len());
     // Warnings a later project's id clash adds to an earlier project's index entry.
     let mut late_warnings: HashMap<usize, usize> = HashMap::new();
+    let mut totals = report::Totals::default();
     // The fonts of the files the folder holds: every written or kept project's.
     let mut fonts: BTreeSet<String> = BTreeSet::new();
     let mut projects = 0usize;
@@ -446,8 +452,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         // left out of the index and summary.
         for (here, summary, entry) in entries {
             if !unwritten.contains(&here) {
-                let built = summary.built;
-                rows.push(Row { here, at: spool.push(&(summary, entry))?, built });
+                totals.add(&summary);
+                let (built, rank) = (summary.built, report::summary_rank(&summary));
+                rows.push(Row { here, at: spool.push(&(summary, entry))?, rank, built });
             }
         }
         for (here, record) in chunk_records {
@@ -476,29 +483,54 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         }
         Ok((summary, entry))
     };
-    let (mut summaries, mut index_projects, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
-    for r in &rows {
-        let (summary, entry) = row(r)?;
-        summaries.push(summary);
-        if r.built { index_projects.push(entry) } else { skipped.push(entry) }
-    }
+    // The summary's rows by rank, the index's by whether they were built, a slice at a time.
+    let ranked = || (0..4).flat_map(|rank| rows.iter().filter(move |r| r.rank == rank));
+    let summary_rows = |f: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>| -> anyhow::Result<()> {
+        slices(ranked(), |r| Ok(report::summary_row(&row(r)?.0, ctx.lang)), f)
+    };
+    let (rows, row) = (&rows, &row);
+    let index_rows = |built: bool| {
+        move |f: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>| -> anyhow::Result<()> {
+            slices(rows.iter().filter(|r| r.built == built), |r| Ok(row(r)?.1), f)
+        }
+    };
+    let (skipped_rows, built_rows) = (index_rows(false), index_rows(true));
 
     let localized = |e: io::Error| io::Error::new(e.kind(), WriteError::describe(&e, ctx.lang));
     let batch_meta = DocMeta::batch(&ctx);
-    let summary_view = report::summary(&summaries, &ctx);
+    let summary_view = totals.view(&ctx);
     let mut summary_links = Vec::new();
+    // PDF and XLSX lay the summary out whole; HTML is written a slice of rows at a time.
+    let mut whole: Option<report::SummaryView> = None;
     for r in &renderers {
-        let (bytes, used) = fonts_embedded_by(|| r.render_summary(&summary_view, &batch_meta));
-        fonts.extend(used);
-        let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
         let rel = format!("summary.{}", r.format());
-        let e = out.write_unrecorded(&rel, &bytes).map_err(localized)?.numbered(Some(summary_view.number.clone()));
-        out.record(e);
+        let e = if r.format() == "html" {
+            out.write_unrecorded_with(&rel, &mut |w| {
+                html.write_summary(&summary_view, &summary_rows, &batch_meta, w)
+                    .map_err(|e| io::Error::other(format!("summary: {e:#}")))
+            })
+        } else {
+            if whole.is_none() {
+                let all = ranked().map(|r| Ok(report::summary_row(&row(r)?.0, ctx.lang))).collect::<io::Result<_>>()?;
+                whole = Some(report::SummaryView { rows: all, ..summary_view.clone() });
+            }
+            let view = whole.as_ref().unwrap_or(&summary_view);
+            let (bytes, used) = fonts_embedded_by(|| r.render_summary(view, &batch_meta));
+            fonts.extend(used);
+            let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
+            out.write_unrecorded(&rel, &bytes)
+        };
+        out.record(e.map_err(localized)?.numbered(Some(summary_view.number.clone())));
         summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
     }
-    let index = IndexView::new(ctx.lang, summary_links, index_projects, skipped);
-    let index_bytes = html.render_index(&index, &batch_meta).map_err(|e| io::Error::other(format!("index: {e:#}")))?;
-    out.write("index.html", &index_bytes).map_err(localized)?;
+    drop(whole);
+    let mut index = IndexView::new(ctx.lang, summary_links, Vec::new(), Vec::new());
+    index.skipped_count = rows.iter().filter(|r| !r.built).count();
+    let e = out.write_unrecorded_with("index.html", &mut |w| {
+        html.write_index(&index, &skipped_rows, &built_rows, &batch_meta, w)
+            .map_err(|e| io::Error::other(format!("index: {e:#}")))
+    });
+    out.record(e.map_err(localized)?);
     let dir = out.root().display().to_string();
     let mut records = records.iter().map(|(n, at)| {
         let mut r: ProjectRecord = spool.get(*at)?;
@@ -556,6 +588,26 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Hands `rows`, made by `make`, to `f` as JSON arrays of up to [`SLICE`] rows.
+fn slices<'r, T: serde::Serialize>(
+    rows: impl Iterator<Item = &'r Row>,
+    make: impl Fn(&Row) -> io::Result<T>,
+    f: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut slice = Vec::with_capacity(SLICE);
+    for r in rows {
+        slice.push(make(r)?);
+        if slice.len() == SLICE {
+            f(serde_json::to_value(&slice)?)?;
+            slice.clear();
+        }
+    }
+    if !slice.is_empty() {
+        f(serde_json::to_value(&slice)?)?;
+    }
+    Ok(())
 }
 
 /// Checks one project input and, for each of its projects without errors, renders the

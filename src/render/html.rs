@@ -27,11 +27,22 @@ pub static TEMPLATES: &[(&str, &str)] = &[
     ("retrospective.html", include_str!("../../templates/retrospective.html")),
     ("actions.html", include_str!("../../templates/actions.html")),
     ("summary.html", include_str!("../../templates/summary.html")),
+    ("summary_rows.html", include_str!("../../templates/summary_rows.html")),
     ("index.html", include_str!("../../templates/index.html")),
+    ("index_rows.html", include_str!("../../templates/index_rows.html")),
 ];
 
 /// The built-in templates `index.html` needs; the others lay out documents and the summary.
-const INDEX_TEMPLATES: &[&str] = &["base.html", "style.css", "macros.html", "index.html"];
+const INDEX_TEMPLATES: &[&str] = &["base.html", "style.css", "macros.html", "index.html", "index_rows.html"];
+
+/// Rows handed out a slice at a time, as Tera values: a page of any length is written without
+/// holding them all.
+pub type Slices<'a> = &'a dyn Fn(&mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>) -> anyhow::Result<()>;
+
+/// What a streamed page holds where a part's rows go.
+fn mark(part: &str) -> String {
+    format!("\u{1}dossier:{part}\u{1}")
+}
 
 /// Renders documents with Tera.
 pub struct HtmlRenderer {
@@ -86,6 +97,23 @@ impl HtmlRenderer {
 
     /// `index.html` of an output folder.
     pub fn render_index(&self, index: &IndexView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let skipped = serde_json::to_value(&index.skipped)?;
+        let projects = serde_json::to_value(&index.projects)?;
+        self.write_index(index, &|f| f(skipped.clone()), &|f| f(projects.clone()), meta, &mut out)?;
+        Ok(out)
+    }
+
+    /// `index.html` with the rows of projects not built (`skipped`) and of the others
+    /// (`projects`) given a slice at a time; `index` holds neither.
+    pub fn write_index(
+        &self,
+        index: &IndexView,
+        skipped: Slices,
+        projects: Slices,
+        meta: &DocMeta,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
         #[derive(Serialize)]
         struct IndexPage<'a> {
             meta: &'a DocMeta,
@@ -99,7 +127,85 @@ impl HtmlRenderer {
         let print = Print::new(meta, &index.title, "", false);
         let page =
             IndexPage { meta, kind: "index", title: &index.title, stem: "index", number: "", view: index, print };
-        self.page("index.html", &page)
+        self.stream("index.html", "index_rows.html", &page, &[("skipped", skipped), ("projects", projects)], out)
+    }
+
+    /// The portfolio summary with its project rows given a slice at a time (`summary` holds none).
+    pub fn write_summary(
+        &self,
+        summary: &SummaryView,
+        rows: Slices,
+        meta: &DocMeta,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        let print = Print::new(meta, &summary.title, &summary.number, true);
+        let page = SummaryPage {
+            meta,
+            kind: "summary",
+            title: &summary.title,
+            stem: "summary",
+            number: &summary.number,
+            view: summary,
+            print,
+        };
+        self.stream("summary.html", "summary_rows.html", &page, &[("rows", rows)], out)
+    }
+
+    /// Writes `template` with `page`, each of `parts` (named like the field of the page's view
+    /// that would hold its rows) rendered by `rows_template` a slice at a time where the
+    /// template says `{{ parts.NAME | safe }}`. A template of `--templates` that loops over the
+    /// view's field itself instead is given the rows whole.
+    fn stream(
+        &self,
+        template: &str,
+        rows_template: &str,
+        page: &impl Serialize,
+        parts: &[(&str, Slices)],
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        use serde_json::{Value, json};
+        let mut value = serde_json::to_value(page).context("the view does not serialize")?;
+        value["parts"] = parts.iter().map(|(name, _)| (name.to_string(), Value::String(mark(name)))).collect();
+        let html = self.render_value(template, value.clone())?;
+        let mut pieces = Vec::new();
+        let mut rest = html.as_str();
+        for (name, _) in parts {
+            let Some((head, tail)) = rest.split_once(&mark(name)) else { break };
+            pieces.push(head);
+            rest = tail;
+        }
+        if pieces.len() == parts.len() {
+            for ((name, slices), head) in parts.iter().zip(pieces) {
+                out.write_all(head.as_bytes())?;
+                slices(&mut |rows| {
+                    let html = self.render_value(rows_template, json!({ "part": name, "rows": rows }))?;
+                    out.write_all(html.as_bytes())?;
+                    Ok(())
+                })?;
+            }
+            out.write_all(rest.as_bytes())?;
+            return Ok(());
+        }
+        for (name, slices) in parts {
+            let mut all = Vec::new();
+            slices(&mut |rows| {
+                if let Value::Array(rows) = rows {
+                    all.extend(rows);
+                }
+                Ok(())
+            })?;
+            let all = Value::Array(all);
+            let html = self.render_value(rows_template, json!({ "part": name, "rows": all }))?;
+            value["parts"][name] = Value::String(html);
+            value["view"][name] = all;
+        }
+        out.write_all(self.render_value(template, value)?.as_bytes())?;
+        Ok(())
+    }
+
+    fn render_value(&self, template: &str, value: serde_json::Value) -> anyhow::Result<String> {
+        let ctx = Context::from_value(value).context("the view does not serialize")?;
+        self.tera.render(template, &ctx).with_context(|| format!("rendering {template}"))
     }
 
     fn page(&self, template: &str, page: &impl Serialize) -> anyhow::Result<Vec<u8>> {
@@ -247,17 +353,11 @@ impl Renderer for HtmlRenderer {
     }
 
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
-        let print = Print::new(meta, &summary.title, &summary.number, true);
-        let page = SummaryPage {
-            meta,
-            kind: "summary",
-            title: &summary.title,
-            stem: "summary",
-            number: &summary.number,
-            view: summary,
-            print,
-        };
-        self.page("summary.html", &page)
+        let mut out = Vec::new();
+        let rows = serde_json::to_value(&summary.rows)?;
+        let view = SummaryView { rows: Vec::new(), ..summary.clone() };
+        self.write_summary(&view, &|f| f(rows.clone()), meta, &mut out)?;
+        Ok(out)
     }
 }
 

@@ -15,6 +15,8 @@ pub struct IndexView {
     pub projects: Vec<IndexProject>,
     pub skipped_caption: String,
     pub skipped: Vec<IndexProject>,
+    /// Projects not built: `skipped` may be left empty, their rows given apart.
+    pub skipped_count: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -78,6 +80,7 @@ impl IndexView {
             },
             projects,
             skipped_caption: SKIPPED.get(lang).into(),
+            skipped_count: skipped.len(),
             skipped,
         }
     }

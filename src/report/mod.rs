@@ -29,8 +29,8 @@ pub use retro::{MetricRow, RetroView};
 pub use risks::{RiskMatrix, RiskRow, RisksView};
 pub use signoff::SignoffView;
 pub use summary::{
-    DeptRow, DeptStat, Problem, ProjectSummary, SummaryRow, SummaryView, not_built, project_summary, summary,
-    summary_rank,
+    DeptRow, DeptStat, Problem, ProjectSummary, SummaryRow, SummaryView, Totals, not_built, project_summary, summary,
+    summary_rank, summary_row,
 };
 
 /// One document of a project: its file stem (`plan`, `minutes-2023-09-15`), title, number

@@ -338,137 +338,172 @@ pub fn summary_rank(p: &ProjectSummary) -> u8 {
     rank(p.built, tone(p))
 }
 
+/// One project's row in the summary.
+pub fn summary_row(p: &ProjectSummary, lang: crate::model::Lang) -> SummaryRow {
+    SummaryRow {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        link: p.link.clone(),
+        status: p.status.clone(),
+        tasks_done: p.tasks_done,
+        tasks_total: p.tasks_total,
+        tasks: if p.built { format!("{} / {}", p.tasks_done, p.tasks_total) } else { String::new() },
+        on_time: p.on_time.into(),
+        overdue: p.overdue,
+        blocked: p.blocked,
+        open_high_risks: p.open_high_risks,
+        actions: p.actions.into(),
+        tone: tone(p),
+        on_time_tone: rate_tone(&p.on_time),
+        built: p.built,
+        counts: if p.errors + p.warnings > 0 {
+            COUNTS.fill(lang, &[("e", &p.errors.to_string()), ("w", &p.warnings.to_string())])
+        } else {
+            String::new()
+        },
+        problems: p.problems.clone(),
+    }
+}
+
 /// The portfolio summary of a batch: every project, those not built first (SPEC §4), then
 /// the others by their problems, each group in the order given.
 pub fn summary(projects: &[ProjectSummary], ctx: &Ctx) -> SummaryView {
-    let lang = ctx.lang;
-    let mut rows: Vec<SummaryRow> = projects
-        .iter()
-        .map(|p| SummaryRow {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            link: p.link.clone(),
-            status: p.status.clone(),
-            tasks_done: p.tasks_done,
-            tasks_total: p.tasks_total,
-            tasks: if p.built { format!("{} / {}", p.tasks_done, p.tasks_total) } else { String::new() },
-            on_time: p.on_time.into(),
-            overdue: p.overdue,
-            blocked: p.blocked,
-            open_high_risks: p.open_high_risks,
-            actions: p.actions.into(),
-            tone: tone(p),
-            on_time_tone: rate_tone(&p.on_time),
-            built: p.built,
-            counts: if p.errors + p.warnings > 0 {
-                COUNTS.fill(lang, &[("e", &p.errors.to_string()), ("w", &p.warnings.to_string())])
-            } else {
-                String::new()
-            },
-            problems: p.problems.clone(),
-        })
-        .collect();
+    let mut totals = Totals::default();
+    projects.iter().for_each(|p| totals.add(p));
+    let mut rows: Vec<SummaryRow> = projects.iter().map(|p| summary_row(p, ctx.lang)).collect();
     rows.sort_by_key(|r| rank(r.built, r.tone));
+    SummaryView { rows, ..totals.view(ctx) }
+}
 
-    let built: Vec<&ProjectSummary> = projects.iter().filter(|p| p.built).collect();
-    let skipped = projects.len() - built.len();
-    let mut depts: BTreeMap<&str, DeptStat> = BTreeMap::new();
-    for d in built.iter().flat_map(|p| &p.departments) {
-        let e = depts.entry(&d.department).or_default();
-        e.tasks += d.tasks;
-        e.done += d.done;
-        e.overdue += d.overdue;
-        e.on_time = e.on_time + d.on_time;
+/// What the summary adds up over a batch, a project at a time: for a batch too large to hold,
+/// whose rows are handed to the renderers apart ([`summary_row`], in [`summary_rank`] order).
+#[derive(Debug, Default)]
+pub struct Totals {
+    projects: usize,
+    built: usize,
+    depts: BTreeMap<String, DeptStat>,
+    tasks_done: u32,
+    tasks_total: u32,
+    overdue: u32,
+    high: u32,
+    on_time: Rate,
+    actions: Rate,
+}
+
+impl Totals {
+    pub fn add(&mut self, p: &ProjectSummary) {
+        self.projects += 1;
+        if !p.built {
+            return;
+        }
+        self.built += 1;
+        for d in &p.departments {
+            let e = self.depts.entry(d.department.clone()).or_default();
+            e.tasks += d.tasks;
+            e.done += d.done;
+            e.overdue += d.overdue;
+            e.on_time = e.on_time + d.on_time;
+        }
+        self.tasks_done += p.tasks_done;
+        self.tasks_total += p.tasks_total;
+        self.overdue += p.overdue;
+        self.high += p.open_high_risks;
+        self.on_time = self.on_time + p.on_time;
+        self.actions = self.actions + p.actions;
     }
-    let mut depts: Vec<(&str, DeptStat)> = depts.into_iter().collect();
-    depts.sort_by(|(an, a), (bn, b)| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then_with(|| match (a.on_time.ratio, b.on_time.ratio) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
-            .then_with(|| an.cmp(bn))
-    });
-    let departments = depts
-        .into_iter()
-        .enumerate()
-        .map(|(i, (name, d))| DeptRow {
-            rank: i + 1,
-            department: if name.is_empty() { NO_DEPT.get(lang).into() } else { name.to_string() },
-            tasks: d.tasks,
-            done: d.done,
-            on_time: d.on_time.into(),
-            overdue: d.overdue,
-            tone: if d.overdue > 0 { "bad" } else { "ok" },
-            on_time_tone: rate_tone(&d.on_time),
-        })
-        .collect();
 
-    let sum = |f: fn(&ProjectSummary) -> u32| built.iter().map(|p| f(p)).sum::<u32>();
-    let total_on_time = built.iter().fold(Rate::default(), |acc, p| acc + p.on_time);
-    let total_actions = built.iter().fold(Rate::default(), |acc, p| acc + p.actions);
-    let (overdue, high) = (sum(|p| p.overdue), sum(|p| p.open_high_risks));
-    let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-    let card = |key, label: L10n, value: String, tone, note: String| Kpi {
-        key,
-        label: label.get(lang).into(),
-        value,
-        tone,
-        note,
-    };
-    let counts = [("built", built.len().to_string()), ("skipped", skipped.to_string())];
-    let counts: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (projects_tone, projects_note) =
-        if skipped > 0 { ("bad", BUILT_NOTE.fill(lang, &counts)) } else { ("info", String::new()) };
-    let cards = vec![
-        card("projects", PROJECTS, projects.len().to_string(), projects_tone, projects_note),
-        card("tasks", TASKS, format!("{} / {}", sum(|p| p.tasks_done), sum(|p| p.tasks_total)), "info", String::new()),
-        card(
-            "on_time",
-            ON_TIME,
-            total_on_time.text(),
-            rate_tone(&total_on_time),
-            format!("{} / {}", total_on_time.done, total_on_time.of),
-        ),
-        card("overdue", OVERDUE, overdue.to_string(), alarm(overdue), String::new()),
-        card("open_high_risks", HIGH_RISKS, high.to_string(), alarm(high), String::new()),
-        card(
-            "actions",
-            ACTIONS,
-            total_actions.text(),
-            rate_tone(&total_actions),
-            format!("{} / {}", total_actions.done, total_actions.of),
-        ),
-    ];
-    SummaryView {
-        title: TITLE.get(lang).into(),
-        number: NUMBER.fill(lang, &[("date", &super::format::date(Some(ctx.as_of)))]),
-        cards,
-        projects_caption: PROJECTS.get(lang).into(),
-        projects_note: if skipped > 0 { PROJECTS_NOTE.get(lang).into() } else { String::new() },
-        departments_caption: DEPARTMENTS.get(lang).into(),
-        departments_note: DEPT_NOTE.get(lang).into(),
-        departments_scope: if skipped > 0 { SCOPE_SKIPPED.fill(lang, &counts) } else { SCOPE.fill(lang, &counts) },
-        columns: SummaryColumns {
-            id: ID.get(lang).into(),
-            name: NAME.get(lang).into(),
-            status: STATUS.get(lang).into(),
-            tasks: TASKS.get(lang).into(),
-            on_time: ON_TIME.get(lang).into(),
-            overdue: OVERDUE.get(lang).into(),
-            blocked: BLOCKED.get(lang).into(),
-            open_high_risks: HIGH_RISKS.get(lang).into(),
-            actions: ACTIONS.get(lang).into(),
-            rank: RANK.get(lang).into(),
-            department: DEPARTMENT.get(lang).into(),
-            task_count: TASK_COUNT.get(lang).into(),
-            done: DONE.get(lang).into(),
-        },
-        rows,
-        departments,
+    /// The summary without its project rows.
+    pub fn view(self, ctx: &Ctx) -> SummaryView {
+        let lang = ctx.lang;
+        let skipped = self.projects - self.built;
+        let mut depts: Vec<(String, DeptStat)> = self.depts.into_iter().collect();
+        depts.sort_by(|(an, a), (bn, b)| {
+            b.overdue
+                .cmp(&a.overdue)
+                .then_with(|| match (a.on_time.ratio, b.on_time.ratio) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| an.cmp(bn))
+        });
+        let departments = depts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, d))| DeptRow {
+                rank: i + 1,
+                department: if name.is_empty() { NO_DEPT.get(lang).into() } else { name },
+                tasks: d.tasks,
+                done: d.done,
+                on_time: d.on_time.into(),
+                overdue: d.overdue,
+                tone: if d.overdue > 0 { "bad" } else { "ok" },
+                on_time_tone: rate_tone(&d.on_time),
+            })
+            .collect();
+
+        let (total_on_time, total_actions) = (self.on_time, self.actions);
+        let (overdue, high) = (self.overdue, self.high);
+        let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
+        let card = |key, label: L10n, value: String, tone, note: String| Kpi {
+            key,
+            label: label.get(lang).into(),
+            value,
+            tone,
+            note,
+        };
+        let counts = [("built", self.built.to_string()), ("skipped", skipped.to_string())];
+        let counts: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (projects_tone, projects_note) =
+            if skipped > 0 { ("bad", BUILT_NOTE.fill(lang, &counts)) } else { ("info", String::new()) };
+        let cards = vec![
+            card("projects", PROJECTS, self.projects.to_string(), projects_tone, projects_note),
+            card("tasks", TASKS, format!("{} / {}", self.tasks_done, self.tasks_total), "info", String::new()),
+            card(
+                "on_time",
+                ON_TIME,
+                total_on_time.text(),
+                rate_tone(&total_on_time),
+                format!("{} / {}", total_on_time.done, total_on_time.of),
+            ),
+            card("overdue", OVERDUE, overdue.to_string(), alarm(overdue), String::new()),
+            card("open_high_risks", HIGH_RISKS, high.to_string(), alarm(high), String::new()),
+            card(
+                "actions",
+                ACTIONS,
+                total_actions.text(),
+                rate_tone(&total_actions),
+                format!("{} / {}", total_actions.done, total_actions.of),
+            ),
+        ];
+        SummaryView {
+            title: TITLE.get(lang).into(),
+            number: NUMBER.fill(lang, &[("date", &super::format::date(Some(ctx.as_of)))]),
+            cards,
+            projects_caption: PROJECTS.get(lang).into(),
+            projects_note: if skipped > 0 { PROJECTS_NOTE.get(lang).into() } else { String::new() },
+            departments_caption: DEPARTMENTS.get(lang).into(),
+            departments_note: DEPT_NOTE.get(lang).into(),
+            departments_scope: if skipped > 0 { SCOPE_SKIPPED.fill(lang, &counts) } else { SCOPE.fill(lang, &counts) },
+            columns: SummaryColumns {
+                id: ID.get(lang).into(),
+                name: NAME.get(lang).into(),
+                status: STATUS.get(lang).into(),
+                tasks: TASKS.get(lang).into(),
+                on_time: ON_TIME.get(lang).into(),
+                overdue: OVERDUE.get(lang).into(),
+                blocked: BLOCKED.get(lang).into(),
+                open_high_risks: HIGH_RISKS.get(lang).into(),
+                actions: ACTIONS.get(lang).into(),
+                rank: RANK.get(lang).into(),
+                department: DEPARTMENT.get(lang).into(),
+                task_count: TASK_COUNT.get(lang).into(),
+                done: DONE.get(lang).into(),
+            },
+            rows: Vec::new(),
+            departments,
+        }
     }
 }
 
