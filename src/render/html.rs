@@ -867,6 +867,35 @@ mod tests {
     }
 
     #[test]
+    fn rows_given_a_slice_at_a_time_make_the_same_page_and_old_templates_still_get_them_whole() {
+        let c = ctx(Lang::ZhCn);
+        let p = seed_project();
+        let mut second = project_summary(&p, &c);
+        second.id = "2024-OPS-999".into();
+        let s = summary(&[project_summary(&p, &c), second], &c);
+        let r = HtmlRenderer::new(None).unwrap();
+        let whole = r.render_summary(&s, &DocMeta::batch(&c)).unwrap();
+        // One row per slice, as a large batch hands them over.
+        let rows: Vec<serde_json::Value> = s.rows.iter().map(|row| serde_json::to_value([row]).unwrap()).collect();
+        let view = SummaryView { rows: Vec::new(), ..s.clone() };
+        let mut sliced = Vec::new();
+        let each =
+            |f: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>| rows.iter().try_for_each(|v| f(v.clone()));
+        r.write_summary(&view, &each, &DocMeta::batch(&c), &mut sliced).unwrap();
+        assert_eq!(String::from_utf8(sliced).unwrap(), String::from_utf8(whole).unwrap());
+
+        // A summary.html of `--templates` written before the rows had their own template loops
+        // over view.rows: it is given every row.
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("summary.html"), "{% for r in view.rows %}<p>{{ r.id }}</p>{% endfor %}").unwrap();
+        let r = HtmlRenderer::new(Some(dir.path())).unwrap();
+        let mut old = Vec::new();
+        r.write_summary(&view, &each, &DocMeta::batch(&c), &mut old).unwrap();
+        let old = String::from_utf8(old).unwrap();
+        assert!(old.contains(&format!("<p>{}</p>", s.rows[0].id)) && old.contains("<p>2024-OPS-999</p>"), "{old}");
+    }
+
+    #[test]
     fn a_broken_user_template_names_itself() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("plan.html"), "{% if %}").unwrap();
