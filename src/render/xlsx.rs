@@ -948,7 +948,7 @@ const EXTRA_COL_PX: u32 = 64;
 const DEFAULT_ROW_PX: u32 = 20;
 /// Pixels a task takes in the chart, and what a chart takes besides its tasks (title, axis).
 const GANTT_ROW_PX: u32 = 20;
-const GANTT_PAD_PX: u32 = 90;
+const GANTT_PAD_PX: u32 = 60;
 /// Fewest tasks worth a chart of their own below the figures on the first page.
 const GANTT_MIN_ROWS: u32 = 8;
 
@@ -1104,7 +1104,8 @@ fn gantt(
             .set_values((sheet.as_str(), a, 2, b, 2))
             .set_points(&points[first as usize..(first + k) as usize])
             .set_gap(40);
-        chart.title().set_name(&title);
+        // The caption row above names it: no title inside the chart to say it twice.
+        chart.title().set_hidden();
         chart.legend().set_hidden();
         // In a bar chart the categories run up the y axis: reversed, the first task is on top
         // and the date axis above the bars.
