@@ -1026,7 +1026,7 @@ fn gantt(
     let mut points = Vec::new();
     for (i, row) in g.rows.iter().enumerate() {
         let r = head + 1 + i as u32;
-        ws.write_string_with_format(r, 0, &gantt_label(row), &book.st.text)?;
+        ws.write_string_with_format(r, 0, gantt_label(row), &book.st.text)?;
         // Serials from the dates themselves: day offsets added to a serial would be a day off
         // across Excel's phantom 1900-02-29.
         let serial = |offset: i64| {

@@ -1044,6 +1044,40 @@ mod tests {
     }
 
     #[test]
+    fn check_boxes_are_drawn_as_shapes_over_invisible_text() {
+        // The bundled fonts have no ☐ ☑ ☒: each is a stroked square (a tick, a cross) drawn
+        // over the white square's glyph, invisible and mapped to the check box's character.
+        let chain = FontChain::bundled_only(crate::model::Lang::ZhCn);
+        let mut sh = super::super::layout::Shaper::new(&chain);
+        let glyphs = sh.glyphs("☐ 待办 ☑ 已办 ☒");
+        assert!(sh.missing.is_none(), "every check box has a place: {:?}", sh.missing);
+        let carrier = chain.find('□').unwrap();
+        assert!(glyphs.iter().filter(|g| is_check_box(g.ch)).all(|g| (g.font, g.gid) == carrier));
+        let text = Op::Text { x: 10.0, y: 20.0, size: 10.0, color: Rgb::BLACK, bold: false, glyphs };
+        let fonts = Fonts::subset(&chain, std::iter::once(&text)).unwrap();
+        let stream = draw(std::slice::from_ref(&text), 100.0, &fonts.embedded);
+        // Invisible for the boxes, visible again for the words between them.
+        assert_eq!(stream.matches("3 Tr").count(), 3, "{stream}");
+        assert_eq!(stream.matches("0 Tr").count(), 2, "{stream}");
+        // Three squares, one tick (three points), a cross (two strokes).
+        assert_eq!(stream.matches(" re\nS").count(), 3, "{stream}");
+        assert_eq!(stream.matches(" l\nS").count(), 3, "{stream}");
+        // Copy and search give the check boxes back.
+        let raw = String::from_utf8_lossy(&write(
+            &[PageOut {
+                page: &Page { width: 100.0, height: 100.0, ops: vec![text.clone()] },
+                body: &content(&[text], 100.0, &fonts),
+                decoration: None,
+            }],
+            &[],
+            &fonts,
+            &Meta::default(),
+        ))
+        .into_owned();
+        assert!(raw.contains("/F0_1 "), "□ and the check boxes each have their own code");
+    }
+
+    #[test]
     fn a_glyph_drawn_for_two_characters_gets_a_code_for_each() {
         // `人` and the Kangxi radical `⼈` share a glyph; each keeps its own text (PDF/A-2u).
         let Some(chain) = super::super::fonts::tests::test_chain(crate::model::Lang::ZhCn) else { return };
