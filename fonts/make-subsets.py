@@ -59,7 +59,7 @@ def characters(script):
         (0x2200, 0x22FF),  # mathematical operators: ≤ ≥ × ÷
         (0x2460, 0x24FF),  # enclosed numbers: ① ②
         (0x2500, 0x25FF),  # box drawing, shapes: ■ □ ▲ ● ○ ◆
-        (0x2600, 0x26FF),  # symbols: ★ ☐ ☑
+        (0x2600, 0x26FF),  # symbols: ★ (Noto Sans CJK has no ☐ ☑ ☒: the PDF writer draws them)
         (0x2700, 0x27BF),  # dingbats: ✓ ✗
         (0x3000, 0x303F),  # CJK punctuation: 、 。 《 》 「 」
         (0x3200, 0x32FF),  # enclosed CJK: ㈠ ㊣

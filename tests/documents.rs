@@ -71,7 +71,8 @@ fn id_of(i: usize) -> String {
 }
 
 /// The long case: one project of 90 tasks over five months, 18 departments to sign, 24
-/// risks, a meeting with 12 agenda items and 10 actions (every third without an id).
+/// risks, a meeting with 12 agenda items, 10 actions (every third without an id) and a
+/// summary ending in a task list.
 fn long_case(root: &Path) -> PathBuf {
     let dir = root.join("long-plan");
     fs::create_dir_all(&dir).unwrap();
@@ -159,7 +160,7 @@ fn long_case(root: &Path) -> PathBuf {
     fs::write(
         dir.join("会议纪要.md"),
         format!(
-            "---\nkind: meeting\ntitle: 门店数字化升级阶段复盘会\ntype: 阶段性复盘会\nstart: 2024-08-05T14:00\nend: 2024-08-05T17:00\nhost: 运营部/周八\nrecorder: 行政部/吴九\nagenda_sent_at: 2024-08-01T10:00\nminutes_sent_at: 2024-08-06T10:00\nagenda:\n{agenda}actions:\n{actions}---\n## 讨论内容摘要\n\n{}\n",
+            "---\nkind: meeting\ntitle: 门店数字化升级阶段复盘会\ntype: 阶段性复盘会\nstart: 2024-08-05T14:00\nend: 2024-08-05T17:00\nhost: 运营部/周八\nrecorder: 行政部/吴九\nagenda_sent_at: 2024-08-01T10:00\nminutes_sent_at: 2024-08-06T10:00\nagenda:\n{agenda}actions:\n{actions}---\n## 讨论内容摘要\n\n{}\n\n- [x] 排期冲突已上报\n- [ ] 预算调整待批\n",
             "各部门汇报了本阶段进展，重点讨论门店网络改造的排期冲突与预算调整。".repeat(12)
         ),
     )
@@ -273,6 +274,10 @@ fn pdf_pages_count_right_keep_headings_with_content_and_never_split_what_must_no
     // Actions without an id are numbered; agenda minutes carry their unit.
     let m = squeeze(&minutes.concat());
     assert!(m.contains("#1") && m.contains("#4") && m.contains("10分钟"), "{m}");
+    // Task items are check boxes that copy out as ☑ and ☐ (drawn as shapes: the bundled
+    // fonts have no glyph for them), not the squares □ ▣ standing in for them.
+    assert!(m.contains("☑排期冲突已上报") && m.contains("☐预算调整待批"), "{m}");
+    assert!(!m.contains('▣') && !m.contains('□'), "{m}");
 }
 
 #[test]
@@ -306,6 +311,18 @@ fn the_gantt_reaches_today_says_overdue_and_the_documents_carry_their_numbers() 
     {
         assert!(cover.contains(s), "cover lacks {s}:\n{cover}");
     }
+    // No period in the records: the cover says it is to be filled in, not a blank box.
+    assert!(cover.contains("保管期限（待填写）"), "{cover}");
+    // The requirement's retention field fills it.
+    let kept = tmp.path().join("kept");
+    fs::create_dir_all(&kept).unwrap();
+    let req = fs::read_to_string(src.join("requirement.md")).unwrap();
+    fs::write(kept.join("requirement.md"), req.replace("status: 执行中\n", "status: 执行中\nretention: 30年\n"))
+        .unwrap();
+    let o = build(&kept, &tmp.path().join("kept-out"), &["--to", "pdf"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let cover = squeeze(&pages(&tmp.path().join("kept-out/2024-OPS-090/dossier.pdf"))[0]);
+    assert!(cover.contains("保管期限30年") && !cover.contains("待填写"), "{cover}");
     let bytes = fs::read(&dossier).unwrap();
     let links = bytes.windows(14).filter(|w| w == b"/Subtype /Link").count();
     assert!(links >= 4, "contents entries are links: {links}");
@@ -431,11 +448,14 @@ for path in sys.argv[1:]:
             "widths": [d.width for d in ws.column_dimensions.values() if d.width],
             "border": ws.cell(row=2, column=1).border.left.style,
             "header": ws.oddHeader.right.text or "",
+            "scale": ps.scale, "breaks": [b.id for b in ws.row_breaks.brk], "charts": len(ws._charts),
+            "units": [[c.value, c.number_format] for row in ws.iter_rows() for c in row
+                      if isinstance(c.value, (int, float)) and "分钟" in c.number_format],
         }
 print(json.dumps(out, ensure_ascii=False))
 "#;
     let dir = out.join("2024-OPS-090");
-    let files = [dir.join("signoff.xlsx"), dir.join("plan.xlsx")];
+    let files = [dir.join("signoff.xlsx"), dir.join("plan.xlsx"), dir.join("minutes-2024-08-05.xlsx")];
     let mut args = vec!["-c", script];
     let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     args.extend(paths.iter().map(String::as_str));
@@ -459,6 +479,52 @@ print(json.dumps(out, ensure_ascii=False))
     assert!(!area.is_empty(), "{overview}");
     let last_row: u32 = area.rsplit('$').next().unwrap().parse().unwrap();
     assert!(last_row < 200, "the chart data (90 rows under the chart) is outside the print area: {area}");
+    // The 90-task Gantt prints in pages of rows: one chart a page, at 100 % (fitting to the
+    // page would make Excel ignore the page breaks), a break before every chart but the first.
+    let charts = overview["charts"].as_u64().unwrap();
+    assert!(charts >= 4, "{overview}");
+    assert_eq!(overview["breaks"].as_array().unwrap().len() as u64, charts - 1, "{overview}");
+    assert!(overview["fit"] != true && (overview["scale"].is_null() || overview["scale"] == 100), "{overview}");
+    // Agenda minutes are numbers shown with their unit.
+    let units = j["minutes-2024-08-05.xlsx:会议纪要与行动项表"]["units"].as_array().unwrap().clone();
+    assert_eq!(units.len(), 12, "{units:?}");
+    assert!(units.iter().all(|u| u[1] == "0\" 分钟\""), "{units:?}");
+}
+
+/// The plan workbook as printed (LibreOffice to PDF): every Gantt page shows its caption, its
+/// date axis and whole tasks; every task is labelled once; the figures share the first page.
+#[test]
+fn the_plan_workbooks_gantt_prints_in_pages_of_rows_each_with_its_axis() {
+    if !have("soffice", &["--version"]) || !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = long_case(tmp.path());
+    let out = tmp.path().join("out");
+    let o = build(&src, &out, &["--to", "xlsx"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let pdf_dir = tmp.path().join("pdf");
+    let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo").display());
+    let xlsx = out.join("2024-OPS-090/plan.xlsx");
+    let args =
+        ["--headless", &profile, "--convert-to", "pdf", "--outdir", pdf_dir.to_str().unwrap(), xlsx.to_str().unwrap()];
+    run("soffice", &args);
+    let pages = pages(&pdf_dir.join("plan.pdf"));
+    let gantt: Vec<(usize, String)> =
+        pages.iter().map(|p| squeeze(p)).enumerate().filter(|(_, p)| p.contains("甘特图（第")).collect();
+    assert!(gantt.len() >= 4 && gantt[0].0 == 0, "the first chart shares the figures' page: {}", gantt.len());
+    assert!(gantt[0].1.contains("进度概览"));
+    let mut labelled = vec![0; 90];
+    for (i, p) in &gantt {
+        assert_eq!(p.matches("甘特图（第").count(), 1, "page {}: one chart a page", i + 1);
+        for month in ["2024-05", "2024-08", "2024-11"] {
+            assert!(p.contains(month), "page {}: the axis ({month}) is missing:\n{p}", i + 1);
+        }
+        for (n, count) in labelled.iter_mut().enumerate() {
+            *count += p.matches(&format!("需求调研与访谈（第{}批）", n + 1)).count();
+        }
+    }
+    assert!(labelled.iter().all(|c| *c == 1), "every task labelled once: {labelled:?}");
 }
 
 /// Two clean projects sharing a requirement id are both built, each into a folder named by

@@ -7,9 +7,9 @@
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartPatternFill, ChartPatternFillType, ChartPoint, ChartSolidFill, ChartType,
-    Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, utility::column_number_to_name,
+    Chart, ChartFont, ChartFormat, ChartLine, ChartPatternFill, ChartPatternFillType, ChartPoint, ChartSolidFill,
+    ChartType, Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, utility::column_number_to_name,
 };
 
 use super::{DocMeta, Renderer};
@@ -140,6 +140,8 @@ enum V {
     Num(f64, &'static str),
     /// A ratio (0.8 for 80 %) shown with the given number of decimals.
     Pct(f64, u8),
+    /// A whole number shown with its unit by its number format (`0" 分钟"`): still a number.
+    Unit(i64, &'static str),
 }
 
 impl V {
@@ -184,6 +186,7 @@ impl V {
             V::Date(_) => 10.0,
             V::DateTime(_) => 16.0,
             V::Int(n) => n.to_string().len() as f64,
+            V::Unit(n, fmt) => n.to_string().len() as f64 + display_width(fmt) - 3.0,
             V::Num(v, _) => format!("{v:.0}").len() as f64 * 1.35,
             V::Pct(..) => 6.0,
         }
@@ -450,7 +453,7 @@ impl Styles {
         match v {
             V::Date(_) => &self.date,
             V::DateTime(_) => &self.datetime,
-            V::Int(_) => &self.int,
+            V::Int(_) | V::Unit(..) => &self.int,
             V::Pct(_, 0) => &self.pct0,
             V::Pct(..) => &self.pct1,
             V::Num(..) if ty == Ty::Num => &self.num,
@@ -761,6 +764,9 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, v: &V, fmt: &Format) -> anyhow::Resul
         V::Int(n) => {
             ws.write_number_with_format(r, c, *n as f64, fmt)?;
         }
+        V::Unit(n, unit) => {
+            ws.write_number_with_format(r, c, *n as f64, &fmt.clone().set_num_format(*unit))?;
+        }
         V::Num(x, _) | V::Pct(x, _) => {
             ws.write_number_with_format(r, c, *x, fmt)?;
         }
@@ -882,17 +888,35 @@ fn plan(book: &mut Book, v: &PlanView) -> anyhow::Result<()> {
         ov.set_row_height(r, LINE_HEIGHT * 2.0)?;
         r += 2;
     }
-    let mut label_w = display_width(&v.labels.kpis);
+    // Column A holds the KPI labels and the chart data's task labels (the chart's categories).
+    let task_w =
+        v.gantt.as_ref().map_or(0.0, |g| g.rows.iter().map(|r| display_width(&gantt_label(r))).fold(0.0, f64::max));
+    let label_w = display_width(&v.labels.kpis).max(task_w);
+    let kpi_w = v.cards.iter().map(|k| display_width(&k.label)).fold(label_w.min(40.0), f64::max);
+    let widths = [(kpi_w + 2.0).clamp(12.0, 42.0), 12.0, 18.0];
+    for (c, w) in widths.iter().enumerate() {
+        ov.set_column_width(c as u16, *w)?;
+    }
     let mut printed = (r, 2);
     if let Some(g) = &v.gantt {
-        let (w, chart_end, chart_px) = gantt(book, &mut ov, r, g, &v.labels.gantt)?;
-        label_w = label_w.max(w);
-        printed = (chart_end, 2 + ((chart_px - 240.0).max(0.0) / 64.0).ceil() as u16);
+        // The chart and the print area are exactly GANTT_PX wide: columns past C, the last
+        // one trimmed to end where the chart does.
+        let mut cols: Vec<u32> = widths.iter().map(|w| column_px(*w)).collect();
+        while cols.iter().sum::<u32>() < GANTT_PX {
+            let px = (GANTT_PX - cols.iter().sum::<u32>()).min(EXTRA_COL_PX);
+            ov.set_column_width_pixels(cols.len() as u16, px)?;
+            cols.push(px);
+        }
+        // At 100 %, not fitted to the page: Excel and LibreOffice ignore manual page breaks
+        // on a sheet fitted to pages, and the chart is split onto pages by them.
+        ov.set_print_scale(100);
+        // What the rows above the chart take: the title row is 24 pt, the note 2 lines; a
+        // tenth more for renderers that draw rows with CJK text taller.
+        let above = (r * DEFAULT_ROW_PX + 12 + if v.labels.late_note.is_empty() { 0 } else { 23 }) * 11 / 10;
+        let chart_px = cols.iter().sum::<u32>();
+        let chart_end = gantt(book, &mut ov, r, g, &v.labels.gantt, (above, PAGE_H_PX), chart_px)?;
+        printed = (chart_end, cols.len() as u16 - 1);
     }
-    let kpi_w = v.cards.iter().map(|k| display_width(&k.label)).fold(label_w.min(40.0), f64::max);
-    ov.set_column_width(0, (kpi_w + 2.0).clamp(12.0, 42.0))?;
-    ov.set_column_width(1, 12)?;
-    ov.set_column_width(2, 18)?;
     // The figures and the chart print; the chart's data below them does not.
     ov.set_print_area(0, 0, printed.0, printed.1)?;
     ov.set_landscape();
@@ -901,38 +925,108 @@ fn plan(book: &mut Book, v: &PlanView) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The Gantt chart as a stacked bar chart (an invisible bar up to the start, then the planned
-/// span coloured by status), its data below it (outside the print area). Returns the width
-/// the data's labels need, the last row and the width in pixels the chart takes.
+/// A task's label in the chart data: id and name, cut to 36 columns.
+fn gantt_label(row: &crate::report::GanttRow) -> String {
+    shorten(format!("{} {}", row.id, row.name).trim(), 36.0)
+}
+
+/// Pixels of a column `w` characters wide (Excel's default font: 7 px a character, 5 of padding).
+fn column_px(w: f64) -> u32 {
+    (w * 7.0 + 5.0).round() as u32
+}
+
+/// The Gantt chart's width in pixels of Excel's default font (Calibri 11: 7 px a character).
+/// The printable width of a landscape A4 page with the sheets' half-inch side margins is
+/// 770 pt (1026 px); the chart takes three quarters of it at 100 %, so that it still fits
+/// where a renderer's default font is wider than Calibri and the columns with it
+/// (LibreOffice without Carlito draws them in DejaVu Sans, a third wider).
+const GANTT_PX: u32 = 760;
+/// Printable height of a landscape A4 page (595 pt less 0.75 in top and bottom: 650 px),
+/// with a little slack.
+const PAGE_H_PX: u32 = 630;
+const EXTRA_COL_PX: u32 = 64;
+const DEFAULT_ROW_PX: u32 = 20;
+/// Pixels a task takes in the chart, and what a chart takes besides its tasks (title, axis).
+const GANTT_ROW_PX: u32 = 20;
+const GANTT_PAD_PX: u32 = 60;
+/// Fewest tasks worth a chart of their own below the figures on the first page.
+const GANTT_MIN_ROWS: u32 = 8;
+
+/// The sizes of the charts a Gantt of `n` tasks is split into, and whether the first shares
+/// the first page: it fills what is left there (`first_room` px) when enough tasks fit;
+/// the others get a page of `page_px` px each, the tasks spread evenly over them. A chart
+/// takes its caption row, its own rows and a blank row.
+fn gantt_chunks(n: u32, first_room: u32, page_px: u32) -> (Vec<u32>, bool) {
+    let cap = |px: u32| px.saturating_sub(GANTT_PAD_PX + 2 * DEFAULT_ROW_PX) / GANTT_ROW_PX;
+    let first = cap(first_room);
+    if n <= first {
+        return (vec![n], true);
+    }
+    let mut out = Vec::new();
+    let mut rest = n;
+    let shared = first >= GANTT_MIN_ROWS;
+    if shared {
+        out.push(first);
+        rest -= first;
+    }
+    let pages = rest.div_ceil(cap(page_px).max(1));
+    for i in 0..pages {
+        // Even shares, the larger ones first.
+        out.push(rest / pages + u32::from(i < rest % pages));
+    }
+    (out, shared)
+}
+
+/// The Gantt chart as stacked bar charts (an invisible bar up to the start, then the planned
+/// span coloured by status), its data below them (outside the print area). A long plan is
+/// split by rows into one chart a page, each with its title and its own date axis, on the
+/// same scale: the first below the figures when enough tasks fit there, the others each on
+/// a page of its own (manual page breaks). `page` is the height the rows above the chart
+/// take and the height of a printed page, in pixels. Returns the chart's last row.
 fn gantt(
     book: &mut Book,
     ws: &mut Worksheet,
     top: u32,
     g: &crate::report::Gantt,
     caption: &str,
-) -> anyhow::Result<(f64, u32, f64)> {
+    (above, page_px): (u32, u32),
+    width_px: u32,
+) -> anyhow::Result<u32> {
     let lang = book.lang;
-    let Some(start) = parse_date(&g.start) else { return Ok((0.0, top, 0.0)) };
-    let Some(origin) = excel_date(start).map(|d| d.to_excel()) else { return Ok((0.0, top, 0.0)) };
-    ws.write_string_with_format(top, 0, caption, &book.st.caption)?;
+    let Some(start) = parse_date(&g.start) else { return Ok(top) };
+    let Some(origin) = excel_date(start).map(|d| d.to_excel()) else { return Ok(top) };
     let n = g.rows.len() as u32;
-    // Rows keep a readable height however many tasks there are (Excel allows tall charts).
-    let height = (90 + 24 * n).min(8000);
-    let chart_rows = height.div_ceil(20) + 1;
-    let data_top = top + 1 + chart_rows + 1;
+    let (chunks, shared) = gantt_chunks(n, page_px.saturating_sub(above), page_px);
+    // Rows each chart covers, and where each starts: a page break before every chart that
+    // does not share the first page, its caption row with it.
+    let rows_of = |k: u32| (GANTT_PAD_PX + GANTT_ROW_PX * k).div_ceil(DEFAULT_ROW_PX) + 1;
+    let mut breaks = Vec::new();
+    let mut at = Vec::new();
+    let mut row = top;
+    for (i, k) in chunks.iter().enumerate() {
+        if i > 0 || !shared {
+            breaks.push(row);
+        }
+        at.push(row);
+        // Rows of a set height (15 pt), so the chart, anchored to them, keeps its height in
+        // renderers that would size empty rows by their own default font.
+        for r in row..row + rows_of(*k) {
+            ws.set_row_height(r, 15)?;
+        }
+        row += rows_of(*k);
+    }
+    let chart_end = row.saturating_sub(1).max(top);
+    let data_top = row + 1;
     let sheet = sheet_name(OVERVIEW.get(lang));
     ws.write_string_with_format(data_top, 0, CHART_DATA.get(lang), &book.st.caption)?;
     let head = data_top + 1;
     for (c, h) in ["", START.get(lang), DAYS.get(lang)].iter().enumerate() {
         ws.write_string_with_format(head, c as u16, *h, &book.st.header)?;
     }
-    let mut width: f64 = 0.0;
     let mut points = Vec::new();
     for (i, row) in g.rows.iter().enumerate() {
         let r = head + 1 + i as u32;
-        let label = shorten(format!("{} {}", row.id, row.name).trim(), 36.0);
-        width = width.max(display_width(&label));
-        ws.write_string_with_format(r, 0, &label, &book.st.text)?;
+        ws.write_string_with_format(r, 0, gantt_label(row), &book.st.text)?;
         // Serials from the dates themselves: day offsets added to a serial would be a day off
         // across Excel's phantom 1900-02-29.
         let serial = |offset: i64| {
@@ -966,42 +1060,76 @@ fn gantt(
         }
         points.push(ChartPoint::new().set_format(&mut f));
     }
-    if n > 0 {
-        let last = head + n;
+    if n == 0 {
+        ws.write_string_with_format(top, 0, caption, &book.st.caption)?;
+        return Ok(top);
+    }
+    let end = start
+        .checked_add_signed(chrono::Duration::days(g.days))
+        .and_then(excel_date)
+        .map_or(origin + g.days as f64, |d| d.to_excel());
+    let (unit, fmt) = match g.days {
+        ..=124 => (7.0, "m/d"),
+        125..=800 => (30.0, "yyyy-mm"),
+        d => (((d as f64 / 10.0) / 365.0).ceil() * 365.0, "yyyy"),
+    };
+    let mut first = 0u32;
+    for (k, row) in chunks.iter().zip(&at) {
+        let (a, b) = (head + 1 + first, head + first + k);
+        // One caption per page: the chart's name, and which of the tasks it shows.
+        let title = if chunks.len() > 1 {
+            GANTT_PART.fill(
+                lang,
+                &[
+                    ("caption", caption),
+                    ("from", &(first + 1).to_string()),
+                    ("to", &(first + k).to_string()),
+                    ("n", &n.to_string()),
+                ],
+            )
+        } else {
+            caption.to_string()
+        };
+        ws.write_string_with_format(*row, 0, &title, &book.st.caption)?;
         let mut chart = Chart::new(ChartType::BarStacked);
         chart
             .add_series()
-            .set_categories((sheet.as_str(), head + 1, 0, last, 0))
-            .set_values((sheet.as_str(), head + 1, 1, last, 1))
+            .set_categories((sheet.as_str(), a, 0, b, 0))
+            .set_values((sheet.as_str(), a, 1, b, 1))
             .set_format(ChartFormat::new().set_no_fill().set_no_border());
         chart
             .add_series()
             .set_name(PLANNED_NAME.get(lang))
-            .set_categories((sheet.as_str(), head + 1, 0, last, 0))
-            .set_values((sheet.as_str(), head + 1, 2, last, 2))
-            .set_points(&points)
+            .set_categories((sheet.as_str(), a, 0, b, 0))
+            .set_values((sheet.as_str(), a, 2, b, 2))
+            .set_points(&points[first as usize..(first + k) as usize])
             .set_gap(40);
-        chart.title().set_name(caption);
+        // The caption row above names it: no title inside the chart to say it twice.
+        chart.title().set_hidden();
         chart.legend().set_hidden();
-        // In a bar chart the categories run up the y axis: reversed, the first task is on top.
-        chart.y_axis().set_reverse();
-        let axis = chart.x_axis();
-        let end = start
-            .checked_add_signed(chrono::Duration::days(g.days))
-            .and_then(excel_date)
-            .map_or(origin + g.days as f64, |d| d.to_excel());
-        axis.set_min(origin).set_max(end);
-        let (unit, fmt) = match g.days {
-            ..=124 => (7.0, "m/d"),
-            125..=800 => (30.0, "yyyy-mm"),
-            d => (((d as f64 / 10.0) / 365.0).ceil() * 365.0, "yyyy"),
-        };
-        axis.set_num_format(fmt).set_major_unit(unit);
-        chart.set_width(820).set_height(height);
-        ws.insert_chart(top + 1, 0, &chart)?;
+        // In a bar chart the categories run up the y axis: reversed, the first task is on top
+        // and the date axis above the bars.
+        // Every task labelled, in a size that fits its row.
+        chart.y_axis().set_reverse().set_label_interval(1).set_font(ChartFont::new().set_size(9));
+        // The same dates on every page, so bars line up from one page to the next.
+        chart.x_axis().set_min(origin).set_max(end).set_num_format(fmt).set_major_unit(unit);
+        chart.set_width(width_px).set_height(GANTT_PAD_PX + GANTT_ROW_PX * k);
+        ws.insert_chart(row + 1, 0, &chart)?;
+        first += k;
     }
-    Ok((width, top + chart_rows, 820.0))
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
+    Ok(chart_end)
 }
+
+const GANTT_PART: L10n = L10n::new(
+    "{caption}（第 {from}–{to} 项，共 {n} 项）",
+    "{caption}（第 {from}–{to} 項，共 {n} 項）",
+    "{caption} (tasks {from}–{to} of {n})",
+);
+/// The number format of agenda minutes: the number with its unit.
+const MINUTES: L10n = L10n::new("0\" 分钟\"", "0\" 分鐘\"", "0\" min\"");
 
 const PLANNED_NAME: L10n = L10n::new("计划", "計劃", "Planned");
 
@@ -1473,7 +1601,8 @@ fn minutes(book: &mut Book, v: &MinutesView) -> anyhow::Result<()> {
         let cols = ["topic", "goal", "minutes", "owner"].iter().map(|k| field_column("agenda_item", k, lang)).collect();
         let mut t = Table::new(cols);
         for a in &v.agenda {
-            let minutes = a.minutes_value.map_or_else(|| V::text(&a.minutes), V::Int);
+            // Numbers with their unit, as the PDF and HTML minutes show them (`15 分钟`).
+            let minutes = a.minutes_value.map_or_else(|| V::text(&a.minutes), |m| V::Unit(m, MINUTES.get(lang)));
             t.push(vec![V::text(&a.topic), V::text(&a.goal), minutes, V::text(&a.owner)], 0);
         }
         sub_table(book, &mut f, &t)?;

@@ -173,8 +173,8 @@ impl Markdown {
                         Mark::None => String::new(),
                     };
                     let check = match task {
-                        Some(true) => "▣ ",
-                        Some(false) => "□ ",
+                        Some(true) => "☑ ",
+                        Some(false) => "☐ ",
                         None => "",
                     };
                     out.push(format!("{}{marker}{check}{}", "  ".repeat(*depth), plain(spans)));
@@ -590,7 +590,7 @@ mod tests {
             "<ol start=\"3\">\n<li>甲</li>\n<li>乙<ul>\n<li>子<ul>\n<li>孙</li>\n</ul>\n</li>\n</ul>\n</li>\n<li>丙</li>\n</ol>\n\
              <ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\n已办</li>\n<li><input disabled=\"\" type=\"checkbox\"/>\n待办</li>\n</ul>\n"
         );
-        assert_eq!(md.text(), "3. 甲\n4. 乙\n  - 子\n    - 孙\n5. 丙\n- ▣ 已办\n- □ 待办");
+        assert_eq!(md.text(), "3. 甲\n4. 乙\n  - 子\n    - 孙\n5. 丙\n- ☑ 已办\n- ☐ 待办");
     }
 
     #[test]

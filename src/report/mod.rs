@@ -95,6 +95,9 @@ pub struct DocMeta {
     pub period: String,
     /// Who filed the project: the requirement's initiator, else its coordinator.
     pub filer: String,
+    /// How long the project's file is kept (the requirement's `retention`, `10年`), empty
+    /// when not given: nothing in the seeds sets a period, so none is made up.
+    pub retention: String,
     /// `zh-CN`, `zh-TW` or `en`: the language of labels and messages, for `<html lang>`.
     pub lang: &'static str,
     /// The language of the project's own text (`zh-Hans`, `zh-Hant`, `en`; [`content_lang`]):
@@ -127,6 +130,8 @@ pub struct Ui {
     pub period: String,
     pub filer: String,
     pub retention: String,
+    /// `（待填写）`: what a form shows where a value is left to be written in by hand.
+    pub to_fill: String,
     /// `第 {n} 页 / 共 {of} 页`, for page footers.
     pub page_of: String,
 }
@@ -143,6 +148,7 @@ const DEPARTMENT: L10n = L10n::new("发起部门", "發起部門", "Department")
 const PERIOD: L10n = L10n::new("项目周期", "專案週期", "Period");
 const FILER: L10n = L10n::new("填报人", "填報人", "Filed by");
 const RETENTION: L10n = L10n::new("保管期限", "保管期限", "Retention");
+const TO_FILL: L10n = L10n::new("（待填写）", "（待填寫）", "(to be filled in)");
 const PAGE_OF: L10n = L10n::new("第 {n} 页 / 共 {of} 页", "第 {n} 頁 / 共 {of} 頁", "Page {n} of {of}");
 const TASKS_TITLE: L10n = L10n::new("{first}等{n}项任务", "{first}等{n}項任務", "{first} and {more} more tasks");
 const RISKS_TITLE: L10n = L10n::new("{first}等{n}项风险", "{first}等{n}項風險", "{first} and {more} more risks");
@@ -180,12 +186,14 @@ impl DocMeta {
             .and_then(|r| ["initiator", "coordinator"].iter().find_map(|k| nonempty(Some(&format::text(r, k, lang)))))
             .map(|f| if f == "*" && !department.is_empty() { format!("{department}*") } else { f })
             .unwrap_or_default();
+        let retention = req.and_then(|r| nonempty(Some(&format::text(r, "retention", lang)))).unwrap_or_default();
         DocMeta {
             project_id,
             project_name,
             department,
             period,
             filer,
+            retention,
             content_lang: content_lang(project, ctx.lang),
             ..DocMeta::batch(ctx)
         }
@@ -200,6 +208,7 @@ impl DocMeta {
             department: String::new(),
             period: String::new(),
             filer: String::new(),
+            retention: String::new(),
             lang: lang.code(),
             content_lang: script_of(lang),
             generated: format::date(Some(ctx.as_of)),
@@ -218,6 +227,7 @@ impl DocMeta {
                 period: PERIOD.get(lang).into(),
                 filer: FILER.get(lang).into(),
                 retention: RETENTION.get(lang).into(),
+                to_fill: TO_FILL.get(lang).into(),
                 page_of: PAGE_OF.get(lang).into(),
             },
         }

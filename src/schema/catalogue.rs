@@ -282,6 +282,13 @@ pub static KINDS: &[KindDef] = &[
             f("leader", l("组长", "組長", "Lead"), Type::Party)
                 .aka(&["牵头部门", "牽頭部門", "leader", "lead department"])
                 .help(l("负责整体推进的组长或牵头部门", "負責整體推進的組長或牽頭部門", "Lead person or department")),
+            f("retention", l("保管期限", "保管期限", "Retention"), Type::Text)
+                .aka(&["保存期限", "归档期限", "歸檔期限", "档案保管期限", "檔案保管期限", "retention period"])
+                .help(l(
+                    "项目档案的保管期限（如10年、30年、永久），印在档案封面；不填则封面留待手写",
+                    "專案檔案的保管期限（如10年、30年、永久），印在檔案封面；不填則封面留待手寫",
+                    "How long the project's file is kept (e.g. 10 years, permanent), printed on the dossier's cover; left blank, the cover leaves it to be written in",
+                )),
             f("notes", l("备注", "備註", "Notes"), Type::Markdown).aka(&["說明", "remarks", "comment"]).help(l(
                 "其他说明（如特殊要求、限制条件）",
                 "其他說明（如特殊要求、限制條件）",

@@ -696,17 +696,18 @@ fn rich_of(spans: &[Span], style: Style) -> Rich {
     r
 }
 
-/// The marker drawn before a list item, with its task box if it has one (□ ▣: shapes the
-/// bundled CJK fonts have, unlike ☐ ☑).
+/// The marker drawn before a list item: its bullet or number, or for a task its box in the
+/// bullet's place (☐ ☑, which the writer draws as shapes: the bundled CJK fonts have no
+/// glyph for them).
 fn marker(mark: Mark, task: Option<bool>) -> String {
-    let mark = match mark {
-        Mark::Bullet => "•".to_string(),
-        Mark::Number(n) => format!("{n}."),
-        Mark::None => String::new(),
+    let mark = match (mark, task) {
+        (Mark::Bullet, Some(_)) | (Mark::None, _) => String::new(),
+        (Mark::Bullet, None) => "•".to_string(),
+        (Mark::Number(n), _) => format!("{n}."),
     };
     match task {
-        Some(true) => format!("{mark} ▣").trim_start().to_string(),
-        Some(false) => format!("{mark} □").trim_start().to_string(),
+        Some(true) => format!("{mark} ☑").trim_start().to_string(),
+        Some(false) => format!("{mark} ☐").trim_start().to_string(),
         None => mark,
     }
 }

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use super::draw::{Bookmark, Glyph, Op, Page, Rgb, Stroke};
-use super::fonts::{FontChain, is_invisible};
+use super::fonts::{CHECK_BOX_CARRIER, FontChain, is_check_box, is_invisible};
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -51,6 +51,8 @@ impl<'a> Shaper<'a> {
         }
         let chain = self.chain;
         let found = *self.cache[usize::from(bold)].entry(c).or_insert_with(|| {
+            // A check box takes the white square's place; the writer draws it.
+            let c = if is_check_box(c) { CHECK_BOX_CARRIER } else { c };
             let hit = if bold { chain.find_bold(c) } else { chain.find(c) };
             hit.map(|(font, gid)| {
                 let adv = chain.font(usize::from(font)).map_or(500.0, |f| f.advance(gid));
@@ -937,9 +939,11 @@ impl<'s, 'a> Flow<'s, 'a> {
     /// One list item: the marker hanging left of text that wraps under itself.
     pub fn item(&mut self, marker: &str, rich: &Rich, indent: f32) {
         let size = rich.max_size();
-        let hang = size * 1.8;
+        // The marker hangs in the margin; a wide one (`12. ☑`) widens it rather than
+        // running into the text.
+        let marker_line = break_lines(self.sh, &Rich::new(marker, Style::new(size, MUTED)), size * 8.0);
+        let hang = marker_line.first().map_or(0.0, |m| m.width + size * 0.25).max(size * 1.8);
         let lines = break_lines(self.sh, rich, self.width - indent - hang);
-        let marker_line = break_lines(self.sh, &Rich::new(marker, Style::new(size, MUTED)), hang * 4.0);
         let n = lines.len();
         for (j, line) in lines.iter().enumerate() {
             let mut ops = Vec::new();
@@ -948,7 +952,8 @@ impl<'s, 'a> Flow<'s, 'a> {
             {
                 let mut m = m.clone();
                 m.height = line.height;
-                draw_line(&m, (indent + hang - m.width - size * 0.5).max(0.0), 0.0, &mut ops);
+                let gap = (hang - m.width).min(size * 0.5);
+                draw_line(&m, (indent + hang - m.width - gap).max(0.0), 0.0, &mut ops);
             }
             draw_line(line, indent + hang, 0.0, &mut ops);
             let keep = n > 1 && (j == 0 || j + 2 == n);

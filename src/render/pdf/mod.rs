@@ -381,7 +381,8 @@ fn fit_text(sh: &mut Shaper, s: &str, max: f32, size: f32) -> String {
 
 /// The cover of a dossier: what the archive files it under (numbers, department, period,
 /// filer, retention, what it holds), all inside the printable area; what the project's
-/// records do not say (the retention period, often the filer) is left as a box to fill in.
+/// records do not say (the retention period unless the requirement gives it, sometimes the
+/// filer) says it is to be filled in, with room to write it by hand.
 fn cover(sh: &mut Shaper, meta: &DocMeta, number: &str, docs: usize, pages: usize, lang: Lang) -> Page {
     let g = Geometry::a4(false);
     let mut flow = Flow::new(sh, g.content_width());
@@ -395,14 +396,20 @@ fn cover(sh: &mut Shaper, meta: &DocMeta, number: &str, docs: usize, pages: usiz
     let rule = Op::Line { x1: 0.0, y1: 8.0, x2: 120.0, y2: 8.0, stroke: Stroke::solid(accent, 2.0) };
     flow.push(layout::Item { height: 30.0, ops: vec![rule], ..layout::Item::default() });
     let ui = &meta.ui;
-    let value = |s: &str| layout::Cell::text(s, Style::new(10.5, INK));
+    let value = |s: &str| {
+        if s.is_empty() {
+            layout::Cell::text(&meta.ui.to_fill, Style::new(9.0, MUTED))
+        } else {
+            layout::Cell::text(s, Style::new(10.5, INK))
+        }
+    };
     let rows = [
         (ui.number.as_str(), number.to_string()),
         (ui.project_id.as_str(), meta.project_id.clone()),
         (ui.department.as_str(), meta.department.clone()),
         (ui.period.as_str(), meta.period.clone()),
         (ui.filer.as_str(), meta.filer.clone()),
-        (ui.retention.as_str(), String::new()),
+        (ui.retention.as_str(), meta.retention.clone()),
         (DOCUMENTS.get(lang), docs.to_string()),
         (PAGES.get(lang), pages.to_string()),
         (ui.generated.as_str(), meta.generated.clone()),

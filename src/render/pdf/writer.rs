@@ -11,8 +11,8 @@ use std::io::Write as _;
 use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
-use super::draw::{Bookmark, Op, Page, Rgb, Stroke};
-use super::fonts::FontChain;
+use super::draw::{Bookmark, Glyph, Op, Page, Rgb, Stroke};
+use super::fonts::{FontChain, is_check_box};
 
 /// Document information (Info dictionary, and XMP for PDF/A).
 #[derive(Clone, Debug, Default)]
@@ -438,8 +438,9 @@ struct State {
     stroke: Option<Rgb>,
     width: Option<f32>,
     dash: Option<Option<(f32, f32)>>,
-    /// Text render mode 2 (fill and stroke) is on: synthetic bold.
-    bold: bool,
+    /// The text render mode: 0 fill, 2 fill and stroke (synthetic bold), 3 invisible (the
+    /// text under a check box drawn as shapes).
+    mode: u8,
 }
 
 impl State {
@@ -565,7 +566,16 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                 // Bold text drawn with a Regular face (a family without a Bold face, or a
                 // character its Bold subset lacks): the outline stroked in the text colour too.
                 let synthetic = |f: u8| *bold && fonts.get(&f).is_some_and(|ef| !ef.bold);
-                if glyphs.iter().any(|g| synthetic(g.font)) {
+                let mode_of = |g: &Glyph| {
+                    if is_check_box(g.ch) {
+                        3
+                    } else if synthetic(g.font) {
+                        2
+                    } else {
+                        0
+                    }
+                };
+                if glyphs.iter().any(|g| synthetic(g.font) && !is_check_box(g.ch)) {
                     st.stroke_color(&mut out, *c);
                     st.line_width(&mut out, size * 0.035);
                 }
@@ -580,9 +590,10 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                         continue;
                     };
                     // The render mode is graphics state: it outlives ET, so it is switched, not set.
-                    if synthetic(f) != st.bold {
-                        out.push_str(if synthetic(f) { "2 Tr\n" } else { "0 Tr\n" });
-                        st.bold = synthetic(f);
+                    let mode = mode_of(&glyphs[i]);
+                    if mode != st.mode {
+                        let _ = writeln!(out, "{mode} Tr");
+                        st.mode = mode;
                     }
                     let (layer, _) = ef.code(glyphs[i].gid, glyphs[i].ch);
                     out.push('/');
@@ -590,7 +601,7 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                     out.push(' ');
                     put(&mut out, *size);
                     out.push_str(" Tf <");
-                    while i < glyphs.len() && glyphs[i].font == f {
+                    while i < glyphs.len() && glyphs[i].font == f && mode_of(&glyphs[i]) == mode {
                         let (l, cid) = ef.code(glyphs[i].gid, glyphs[i].ch);
                         if l != layer {
                             break;
@@ -601,6 +612,14 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
                     out.push_str("> Tj\n");
                 }
                 out.push_str("ET\n");
+                // Check boxes over their invisible text.
+                let mut at = *x;
+                for g in glyphs {
+                    if is_check_box(g.ch) {
+                        check_box(&mut out, &mut st, g.ch, at, h - y, g.advance * size / 1000.0, *size, *c);
+                    }
+                    at += g.advance * size / 1000.0;
+                }
             }
             Op::Rect { x, y, w, h: rh, fill, stroke, radius } => {
                 if let Some(f) = fill {
@@ -641,6 +660,33 @@ fn draw(ops: &[Op], h: f32, fonts: &BTreeMap<u8, EmbeddedFont>) -> String {
     }
     out.push_str("Q\n");
     out
+}
+
+/// A check box ☐ ☑ ☒ drawn with lines: a square on the baseline `base` (PDF coordinates)
+/// centred in the advance `adv` from `x`, as high as CJK capitals, with a tick (☑) or a
+/// cross (☒) inside, in the text's colour.
+#[allow(clippy::too_many_arguments)]
+fn check_box(out: &mut String, st: &mut State, ch: char, x: f32, base: f32, adv: f32, size: f32, color: Rgb) {
+    let side = size * 0.72;
+    let (left, bottom) = (x + (adv - side) / 2.0, base + size * 0.02);
+    st.stroke(out, &Stroke::solid(color, size * 0.06));
+    rect_path(out, left, bottom, side, side, 0.0);
+    out.push_str("S\n");
+    let at = |fx: f32, fy: f32| (left + side * fx, bottom + side * fy);
+    let marks: &[&[(f32, f32)]] = match ch {
+        '\u{2611}' => &[&[at(0.2, 0.52), at(0.42, 0.26), at(0.82, 0.8)]],
+        '\u{2612}' => &[&[at(0.22, 0.22), at(0.78, 0.78)], &[at(0.22, 0.78), at(0.78, 0.22)]],
+        _ => &[],
+    };
+    if !marks.is_empty() {
+        st.line_width(out, size * 0.09);
+    }
+    for line in marks {
+        for (i, (px, py)) in line.iter().enumerate() {
+            point(out, *px, *py, if i == 0 { "m" } else { "l" });
+        }
+        out.push_str("S\n");
+    }
 }
 
 /// The link annotations of a page (`/Annots`), to the pages and places its links name.
@@ -1086,6 +1132,40 @@ mod tests {
         assert_eq!(u32::from_be_bytes(icc[0..4].try_into().unwrap()) as usize, icc.len());
         assert_eq!(&icc[36..40], b"acsp");
         assert_eq!(&icc[12..24], b"mntrRGB XYZ ");
+    }
+
+    #[test]
+    fn check_boxes_are_drawn_as_shapes_over_invisible_text() {
+        // The bundled fonts have no ☐ ☑ ☒: each is a stroked square (a tick, a cross) drawn
+        // over the white square's glyph, invisible and mapped to the check box's character.
+        let chain = FontChain::bundled_only(crate::model::Lang::ZhCn);
+        let mut sh = super::super::layout::Shaper::new(&chain);
+        let glyphs = sh.glyphs("☐ 待办 ☑ 已办 ☒");
+        assert!(sh.missing.is_none(), "every check box has a place: {:?}", sh.missing);
+        let carrier = chain.find('□').unwrap();
+        assert!(glyphs.iter().filter(|g| is_check_box(g.ch)).all(|g| (g.font, g.gid) == carrier));
+        let text = Op::Text { x: 10.0, y: 20.0, size: 10.0, color: Rgb::BLACK, bold: false, glyphs };
+        let fonts = Fonts::subset(&chain, std::iter::once(&text)).unwrap();
+        let stream = draw(std::slice::from_ref(&text), 100.0, &fonts.embedded);
+        // Invisible for the boxes, visible again for the words between them.
+        assert_eq!(stream.matches("3 Tr").count(), 3, "{stream}");
+        assert_eq!(stream.matches("0 Tr").count(), 2, "{stream}");
+        // Three squares, one tick (three points), a cross (two strokes).
+        assert_eq!(stream.matches(" re\nS").count(), 3, "{stream}");
+        assert_eq!(stream.matches(" l\nS").count(), 3, "{stream}");
+        // Copy and search give the check boxes back.
+        let raw = String::from_utf8_lossy(&write(
+            &[PageOut {
+                page: &Page { width: 100.0, height: 100.0, ops: vec![text.clone()] },
+                body: &content(&[text], 100.0, &fonts),
+                decoration: None,
+            }],
+            &[],
+            &fonts,
+            &Meta::default(),
+        ))
+        .into_owned();
+        assert!(raw.contains("/F0_1 "), "□ and the check boxes each have their own code");
     }
 
     #[test]
