@@ -465,6 +465,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         }
         out.spool_folders()?;
     }
+    // What the chunks freed goes back before the batch files are written.
+    release_free_memory();
     progress.set_stage(progress::WRITING_BATCH);
     // The rows back from the spool, as they are now: links to folders moved since, warnings
     // added by later projects.

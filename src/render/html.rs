@@ -153,8 +153,9 @@ impl HtmlRenderer {
 
     /// Writes `template` with `page`, each of `parts` (named like the field of the page's view
     /// that would hold its rows) rendered by `rows_template` a slice at a time where the
-    /// template says `{{ parts.NAME | safe }}`. A template of `--templates` that loops over the
-    /// view's field itself instead is given the rows whole.
+    /// template says `{{ parts.NAME | safe }}` (a part it leaves out is not rendered). A
+    /// template of `--templates` without any part, which loops over the view's fields itself,
+    /// is given the rows whole.
     fn stream(
         &self,
         template: &str,
@@ -167,15 +168,17 @@ impl HtmlRenderer {
         let mut value = serde_json::to_value(page).context("the view does not serialize")?;
         value["parts"] = parts.iter().map(|(name, _)| (name.to_string(), Value::String(mark(name)))).collect();
         let html = self.render_value(template, value.clone())?;
+        // The parts the page shows (a part may sit inside a condition), in order.
         let mut pieces = Vec::new();
         let mut rest = html.as_str();
-        for (name, _) in parts {
-            let Some((head, tail)) = rest.split_once(&mark(name)) else { break };
-            pieces.push(head);
-            rest = tail;
+        for part in parts {
+            if let Some((head, tail)) = rest.split_once(&mark(part.0)) {
+                pieces.push((part, head));
+                rest = tail;
+            }
         }
-        if pieces.len() == parts.len() {
-            for ((name, slices), head) in parts.iter().zip(pieces) {
+        if !pieces.is_empty() {
+            for ((name, slices), head) in pieces {
                 out.write_all(head.as_bytes())?;
                 slices(&mut |rows| {
                     let html = self.render_value(rows_template, json!({ "part": name, "rows": rows }))?;
@@ -883,6 +886,17 @@ mod tests {
             |f: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>| rows.iter().try_for_each(|v| f(v.clone()));
         r.write_summary(&view, &each, &DocMeta::batch(&c), &mut sliced).unwrap();
         assert_eq!(String::from_utf8(sliced).unwrap(), String::from_utf8(whole).unwrap());
+
+        // The index of a batch where every project was built leaves out the part of those not
+        // built: its rows are never asked for, and the others are still streamed.
+        let index = IndexView::new(Lang::ZhCn, Vec::new(), Vec::new(), Vec::new());
+        let none = |_: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>| -> anyhow::Result<()> {
+            anyhow::bail!("the rows of a part the page leaves out were asked for")
+        };
+        let project = serde_json::json!([{ "id": "2024-OPS-999", "name": "n", "source": "s", "docs": [], "errors": 0,
+            "warnings": 0, "problems": "", "first": [] }]);
+        let mut page = Vec::new();
+        r.write_index(&index, &none, &|f| f(project.clone()), &DocMeta::batch(&c), &mut page).unwrap();
 
         // A summary.html of `--templates` written before the rows had their own template loops
         // over view.rows: it is given every row.
