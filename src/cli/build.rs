@@ -520,7 +520,11 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             let (bytes, used) = fonts_embedded_by(|| r.render_summary(view, &batch_meta));
             fonts.extend(used);
             let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
-            out.write_unrecorded(&rel, &bytes)
+            let written = out.write_unrecorded(&rel, &bytes);
+            // The next format lays the summary out afresh in the memory this one freed.
+            drop(bytes);
+            release_free_memory();
+            written
         };
         out.record(e.map_err(localized)?.numbered(Some(summary_view.number.clone())));
         summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
