@@ -742,13 +742,14 @@ fn build_checked(input: &ProjectInput, hashed: &[InputFile], key: &str, checked:
         }
     };
     let summary = report::project_summary(&checked.project, ctx);
+    let requirement = CachedProject::requirement_of(checked.project.requirement.as_ref());
     // What a rebuild needs to skip reading and checking this input again.
     let cache_line = docs.as_ref().ok().and_then(|docs| {
         let cached = CachedProject {
             source: checked.project.source.clone(),
             id: id.clone(),
             name: name.clone(),
-            requirement: CachedProject::requirement_of(checked.project.requirement.as_ref()),
+            requirement: requirement.clone(),
             diags: checked.diags.clone(),
             summary: summary.clone(),
             docs: docs
@@ -761,6 +762,17 @@ fn build_checked(input: &ProjectInput, hashed: &[InputFile], key: &str, checked:
         };
         serde_json::to_string(&cached).ok()
     });
+    // A rendered project's records are freed here, on the thread that read them: the batch
+    // goes on with its source and requirement id, as for a project from the check cache. (A
+    // kept project's are kept, should it have to be rendered after all.)
+    let checked = match reused {
+        Some(_) => checked,
+        None => {
+            let Checked { project, diags } = checked;
+            let requirement = CachedProject::requirement_from(requirement);
+            Checked { project: Project { source: project.source, requirement, ..Project::default() }, diags }
+        }
+    };
     Built {
         checked,
         docs,

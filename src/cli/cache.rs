@@ -37,7 +37,12 @@ pub(super) struct CachedProject {
 impl CachedProject {
     /// The requirement again, with only its id (all the batch-wide check reads).
     pub fn requirement(&self) -> Option<Record> {
-        let (at, id, raw, loc) = self.requirement.clone()?;
+        CachedProject::requirement_from(self.requirement.clone())
+    }
+
+    /// The requirement from what [`CachedProject::requirement_of`] kept of it.
+    pub fn requirement_from(kept: Option<(Location, String, String, Location)>) -> Option<Record> {
+        let (at, id, raw, loc) = kept?;
         let mut r = Record::new("requirement", at);
         r.fields.insert("id", Field { value: Value::Text(id), raw, loc });
         Some(r)

@@ -495,6 +495,8 @@ impl Renderer for PdfRenderer {
         docs::summary(&mut flow, summary, meta);
         let laid = std::mem::take(&mut flow.laid);
         let (pages, marks) = paginate(&laid, &g);
+        // The pages hold their own copy: a summary of thousands of rows need not hold two.
+        drop(laid);
         check_glyphs(&sh, &summary.title, lang)?;
         let section = Section { title: summary.title.clone(), number: summary.number.clone(), pages, marks };
         self.write_one(&mut sh, &[section], meta, &summary.title, &summary.number)
