@@ -468,18 +468,21 @@ pub struct Laid {
     pub headers: Vec<Item>,
 }
 
-/// Places items on pages. Returns the pages and the bookmarks found on them.
-pub fn paginate(laid: &Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>) {
-    let (pages, marks, _) = place(laid, g);
+/// Places items on pages. Returns the pages and the bookmarks found on them. The items' ops
+/// move to the pages (a long table is not held twice).
+pub fn paginate(mut laid: Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>) {
+    let mut ops: Vec<Vec<Op>> = laid.items.iter_mut().map(|i| std::mem::take(&mut i.ops)).collect();
+    let (pages, marks, _) = place(&laid, g, |i| std::mem::take(&mut ops[i]));
     (pages, marks)
 }
 
 /// Where the next item would go on the last page (y from the page top).
 pub fn cursor(laid: &Laid, g: &Geometry) -> f32 {
-    place(laid, g).2
+    place(laid, g, |_| Vec::new()).2
 }
 
-fn place(laid: &Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>, f32) {
+/// Lays the items out on pages, each item's ops given by `ops_of` (its index).
+fn place(laid: &Laid, g: &Geometry, mut ops_of: impl FnMut(usize) -> Vec<Op>) -> (Vec<Page>, Vec<Bookmark>, f32) {
     let new_page = || Page { width: g.width, height: g.height, ops: Vec::new() };
     let mut pages = vec![new_page()];
     let mut marks = Vec::new();
@@ -546,8 +549,7 @@ fn place(laid: &Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>, f32) {
             marks.push(Bookmark { title: title.clone(), level: *level, page: page_index, y });
         }
         let page = pages.last_mut().expect("a page");
-        for op in &item.ops {
-            let mut op = op.clone();
+        for mut op in ops_of(i) {
             op.translate(g.left, y);
             page.ops.push(op);
         }
@@ -1275,7 +1277,7 @@ mod tests {
         let mut flow = Flow::new(&mut sh, g.content_width());
         let widths = flow.table(&sample_table(60));
         let laid = std::mem::take(&mut flow.laid);
-        let (pages, _) = paginate(&laid, &g);
+        let (pages, _) = paginate(laid, &g);
         assert!(pages.len() >= 3, "{} pages", pages.len());
         assert!((widths.iter().sum::<f32>() - g.content_width()).abs() < 0.5);
         check_table_page(&pages, &g, &widths);
@@ -1294,7 +1296,7 @@ mod tests {
         let mut flow = Flow::new(&mut sh, g.content_width());
         let widths = flow.table(&sample_table(5));
         let laid = std::mem::take(&mut flow.laid);
-        let (pages, _) = paginate(&laid, &g);
+        let (pages, _) = paginate(laid, &g);
         check_table_page(&pages, &g, &widths);
     }
 
@@ -1308,7 +1310,7 @@ mod tests {
         let mut flow = Flow::new(&mut sh, g.content_width());
         let widths = flow.table(&t);
         let laid = std::mem::take(&mut flow.laid);
-        let (pages, _) = paginate(&laid, &g);
+        let (pages, _) = paginate(laid, &g);
         assert!(pages.len() >= 2);
         check_table_page(&pages, &g, &widths);
     }
@@ -1332,7 +1334,7 @@ mod tests {
             f.table(&grid);
         });
         let laid = std::mem::take(&mut flow.laid);
-        let (pages, marks) = paginate(&laid, &g);
+        let (pages, marks) = paginate(laid, &g);
         let page_of =
             |s: &str| pages.iter().position(|p| p.ops.iter().any(|o| o.text().as_deref() == Some(s))).unwrap();
         assert_eq!(page_of("涉及部门评审签字"), page_of("渠道商A公司"));

@@ -103,7 +103,7 @@ impl PdfRenderer {
         let mut flow = Flow::new(sh, g.content_width());
         docs::document(&mut flow, doc, meta, lang, &g);
         let laid = std::mem::take(&mut flow.laid);
-        let (pages, marks) = paginate(&laid, &g);
+        let (pages, marks) = paginate(laid, &g);
         check_glyphs(sh, &doc.title, lang)?;
         Ok(Section { title: doc.title.clone(), number: doc.number.clone(), pages, marks })
     }
@@ -419,7 +419,7 @@ fn cover(sh: &mut Shaper, meta: &DocMeta, number: &str, docs: usize, pages: usiz
     flow.space(20.0);
     flow.para(meta.generator, Style::new(8.0, MUTED));
     let laid = std::mem::take(&mut flow.laid);
-    paginate(&laid, &g).0.into_iter().next().unwrap_or(Page { width: g.width, height: g.height, ops: Vec::new() })
+    paginate(laid, &g).0.into_iter().next().unwrap_or(Page { width: g.width, height: g.height, ops: Vec::new() })
 }
 
 /// The table of contents: one line per document (and per section) with dotted leaders to its
@@ -472,7 +472,7 @@ fn contents(sh: &mut Shaper, sections: &[Section], first_page: usize, _end: usiz
         page += s.pages.len();
     }
     let laid = std::mem::take(&mut flow.laid);
-    paginate(&laid, &g).0
+    paginate(laid, &g).0
 }
 
 impl Renderer for PdfRenderer {
@@ -494,9 +494,7 @@ impl Renderer for PdfRenderer {
         let mut flow = Flow::new(&mut sh, g.content_width());
         docs::summary(&mut flow, summary, meta);
         let laid = std::mem::take(&mut flow.laid);
-        let (pages, marks) = paginate(&laid, &g);
-        // The pages hold their own copy: a summary of thousands of rows need not hold two.
-        drop(laid);
+        let (pages, marks) = paginate(laid, &g);
         check_glyphs(&sh, &summary.title, lang)?;
         let section = Section { title: summary.title.clone(), number: summary.number.clone(), pages, marks };
         self.write_one(&mut sh, &[section], meta, &summary.title, &summary.number)
