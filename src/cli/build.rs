@@ -149,9 +149,15 @@ const WROTE: L10n = L10n::new(
 );
 
 const KEPT: L10n = L10n::new(
-    "其中 {kept} 个项目自上次生成以来没有变化，沿用原文件；删除了上次生成、这次不再生成的 {removed} 个文件",
-    "其中 {kept} 個專案自上次產生以來沒有變化，沿用原檔案；刪除了上次產生、這次不再產生的 {removed} 個檔案",
-    "{kept} of them unchanged since the last build (their files kept, not rendered again); {removed} file(s) of the last build that this one no longer writes removed",
+    "其中 {kept} 个项目自上次生成以来没有变化，沿用原文件",
+    "其中 {kept} 個專案自上次產生以來沒有變化，沿用原檔案",
+    "{kept} of them unchanged since the last build (their files kept, not rendered again)",
+);
+const SEMICOLON: L10n = L10n::new("；", "；", "; ");
+const REMOVED: L10n = L10n::new(
+    "删除了上次生成、这次不再生成的 {removed} 个文件",
+    "刪除了上次產生、這次不再產生的 {removed} 個檔案",
+    "{removed} file(s) of the last build that this one no longer writes removed",
 );
 const FOREIGN: L10n = L10n::new(
     "{path} 不是 dossier 生成的文件，保持原样（verify 会把它列为多余文件）",
@@ -581,10 +587,13 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         ],
     );
     writeln!(text, "{line}")?;
-    if kept > 0 || !pruned.removed.is_empty() {
-        let (k, r) = (kept.to_string(), pruned.removed.len().to_string());
-        let args = [("kept", k.as_str()), ("removed", r.as_str())];
-        writeln!(text, "{}", KEPT.fill(ctx.lang, &args))?;
+    // Said only when there is something to say: files kept, files removed.
+    let kept_line = (kept > 0).then(|| KEPT.fill(ctx.lang, &[("kept", &kept.to_string())]));
+    let removed = pruned.removed.len();
+    let removed_line = (removed > 0).then(|| REMOVED.fill(ctx.lang, &[("removed", &removed.to_string())]));
+    let said: Vec<String> = kept_line.into_iter().chain(removed_line).collect();
+    if !said.is_empty() {
+        writeln!(text, "{}", said.join(SEMICOLON.get(ctx.lang)))?;
     }
     text.flush()?;
     Ok(if broken > 0 {
