@@ -373,7 +373,7 @@ fn hash_file(path: &Path, alg: &str) -> io::Result<Option<String>> {
                 }
                 h.update(&buf[..n]);
             }
-            Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+            Some(output::hex(&h.finalize()))
         }};
     }
     Ok(match alg {

@@ -188,8 +188,17 @@ fn atomic(path: &Path, write: impl FnOnce(fs::File) -> io::Result<()>) -> io::Re
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(digest: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 pub fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
@@ -205,7 +214,7 @@ pub fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
         size += n as u64;
         hasher.update(&buf[..n]);
     }
-    Ok((size, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+    Ok((size, hex(&hasher.finalize())))
 }
 
 /// One file of the output, by its path relative to the output folder (with `/`). `size` and
@@ -439,13 +448,7 @@ impl OutDir {
             Ok(())
         })?;
         let (size, digest) = done.ok_or_else(|| io::Error::other("nothing written"))?;
-        Ok(Entry {
-            path: rel.to_string(),
-            size,
-            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
-            number: None,
-            revisions: Vec::new(),
-        })
+        Ok(Entry { path: rel.to_string(), size, sha256: hex(&digest), number: None, revisions: Vec::new() })
     }
 
     /// Renames a folder of the output (and the files recorded under it); a folder not written

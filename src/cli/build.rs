@@ -493,8 +493,9 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     };
     // The summary's rows by rank, the index's by whether they were built, a slice at a time.
     let ranked = || (0..4).flat_map(|rank| rows.iter().filter(move |r| r.rank == rank));
+    let summary_row = |r: &Row| Ok(report::summary_row(&row(r)?.0, ctx.lang));
     let summary_rows = |f: &mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>| -> anyhow::Result<()> {
-        slices(ranked(), |r| Ok(report::summary_row(&row(r)?.0, ctx.lang)), f)
+        slices(ranked(), summary_row, f)
     };
     let (rows, row) = (&rows, &row);
     let index_rows = |built: bool| {
@@ -519,7 +520,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             })
         } else {
             if whole.is_none() {
-                let all = ranked().map(|r| Ok(report::summary_row(&row(r)?.0, ctx.lang))).collect::<io::Result<_>>()?;
+                let all = ranked().map(summary_row).collect::<io::Result<_>>()?;
                 whole = Some(report::SummaryView { rows: all, ..summary_view.clone() });
             }
             let view = whole.as_ref().unwrap_or(&summary_view);
@@ -685,7 +686,7 @@ fn from_cache(projects: Vec<CachedProject>, hashed: &[InputFile], key: &str, job
             return None;
         }
         let record = ProjectRecord { folder: None, ..earlier.clone() };
-        let project = Project { source: p.source.clone(), requirement: p.requirement(), ..Project::default() };
+        let project = CachedProject::stub(p.source.clone(), p.requirement.clone());
         out.push(Built {
             checked: Checked { project, diags: p.diags },
             docs: Ok(docs),
@@ -776,11 +777,7 @@ fn build_checked(input: &ProjectInput, hashed: &[InputFile], key: &str, checked:
     // kept project's are kept, should it have to be rendered after all.)
     let checked = match reused {
         Some(_) => checked,
-        None => {
-            let Checked { project, diags } = checked;
-            let requirement = CachedProject::requirement_from(requirement);
-            Checked { project: Project { source: project.source, requirement, ..Project::default() }, diags }
-        }
+        None => Checked { project: CachedProject::stub(checked.project.source, requirement), diags: checked.diags },
     };
     Built {
         checked,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
-use crate::model::{Field, Location, Record, Value};
+use crate::model::{Field, Location, Project, Record, Value};
 use crate::output::{self, InputFile, WORK_DIR};
 use crate::report::ProjectSummary;
 
@@ -35,13 +35,14 @@ pub(super) struct CachedProject {
 }
 
 impl CachedProject {
-    /// The requirement again, with only its id (all the batch-wide check reads).
-    pub fn requirement(&self) -> Option<Record> {
-        CachedProject::requirement_from(self.requirement.clone())
+    /// The project as the rest of a build needs it once checked: its source, and its
+    /// requirement with only the id (all the batch-wide check reads), from what
+    /// [`CachedProject::requirement_of`] kept of it.
+    pub fn stub(source: String, kept: Option<(Location, String, String, Location)>) -> Project {
+        Project { source, requirement: CachedProject::requirement_from(kept), ..Project::default() }
     }
 
-    /// The requirement from what [`CachedProject::requirement_of`] kept of it.
-    pub fn requirement_from(kept: Option<(Location, String, String, Location)>) -> Option<Record> {
+    fn requirement_from(kept: Option<(Location, String, String, Location)>) -> Option<Record> {
         let (at, id, raw, loc) = kept?;
         let mut r = Record::new("requirement", at);
         r.fields.insert("id", Field { value: Value::Text(id), raw, loc });

@@ -98,13 +98,7 @@ pub(super) fn document(actions: &[Record], ctx: &Ctx) -> Document {
     let done = actions.iter().filter(|a| a.code("status") == Some("done")).count() as u32;
     let overdue = groups.iter().flat_map(|g| &g.rows).filter(|r| r.overdue).count() as u32;
     let rate: RateView = Rate::new(done, total).into();
-    let card = |key, label: L10n, value: String, tone, note: String| Kpi {
-        key,
-        label: label.get(lang).into(),
-        value,
-        tone,
-        note,
-    };
+    let card = |key, label, value, tone, note| Kpi::new(lang, key, label, value, tone, note);
     let cards = vec![
         card("total", ALL, total.to_string(), "info", String::new()),
         card("open", OPEN, (total - done).to_string(), if total > done { "warn" } else { "ok" }, String::new()),

@@ -528,6 +528,20 @@ pub struct Kpi {
     pub note: String,
 }
 
+impl Kpi {
+    /// A card: its key, its label in `lang`, the value, its tone and what it counts.
+    pub fn new(
+        lang: crate::model::Lang,
+        key: &'static str,
+        label: L10n,
+        value: String,
+        tone: &'static str,
+        note: String,
+    ) -> Kpi {
+        Kpi { key, label: label.get(lang).into(), value, tone, note }
+    }
+}
+
 /// A signature grid: every expected signatory, recorded sign-offs filled in, missing ones
 /// left as empty boxes to be signed on paper.
 #[derive(Clone, Debug, Serialize)]

@@ -330,13 +330,7 @@ fn rate_tone(r: &RateView) -> &'static str {
 fn cards(k: &PlanKpis, ctx: &Ctx) -> Vec<Kpi> {
     let lang = ctx.lang;
     let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-    let card = |key, label: L10n, value: String, tone, note: String| Kpi {
-        key,
-        label: label.get(lang).into(),
-        value,
-        tone,
-        note,
-    };
+    let card = |key, label, value, tone, note| Kpi::new(lang, key, label, value, tone, note);
     vec![
         card("total", TOTAL, k.total.to_string(), "info", String::new()),
         card("done", DONE, k.done.to_string(), "ok", Rate::new(k.done, k.total).text()),

@@ -181,13 +181,7 @@ pub(super) fn document(risks: &[Record], ctx: &Ctx) -> Document {
     let high_open = count(&|r| unresolved(r) && r.code("impact") == Some("high"));
     let late = count(&|r| overdue(r, ctx.as_of));
     let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-    let card = |key, label: L10n, n: u32, tone| Kpi {
-        key,
-        label: label.get(lang).into(),
-        value: n.to_string(),
-        tone,
-        note: String::new(),
-    };
+    let card = |key, label, n: u32, tone| Kpi::new(lang, key, label, n.to_string(), tone, String::new());
     let doing = count(&|r| r.code("status") == Some("in_progress"));
     let mut unsettled = card("unresolved", UNSETTLED, open, if open > 0 { "warn" } else { "ok" });
     unsettled.note = UNSETTLED_NOTE.fill(lang, &[("open", &(open - doing).to_string()), ("doing", &doing.to_string())]);

@@ -446,13 +446,7 @@ impl Totals {
         let (total_on_time, total_actions) = (self.on_time, self.actions);
         let (overdue, high) = (self.overdue, self.high);
         let alarm = |n: u32| if n > 0 { "bad" } else { "ok" };
-        let card = |key, label: L10n, value: String, tone, note: String| Kpi {
-            key,
-            label: label.get(lang).into(),
-            value,
-            tone,
-            note,
-        };
+        let card = |key, label, value, tone, note| Kpi::new(lang, key, label, value, tone, note);
         let counts = [("built", self.built.to_string()), ("skipped", skipped.to_string())];
         let counts: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (projects_tone, projects_note) =

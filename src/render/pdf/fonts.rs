@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use sha2::{Digest, Sha256};
 use ttf_parser::{Face, GlyphId};
 
 use crate::model::{L10n, Lang};
@@ -101,7 +100,7 @@ impl FontFace {
     pub fn sha256(&self) -> &str {
         self.sha256.get_or_init(|| match &self.file {
             Some(file) => super::hashes::sha256(hash_cache(), file, self.data),
-            None => Sha256::digest(self.data).iter().map(|b| format!("{b:02x}")).collect(),
+            None => crate::output::sha256_hex(self.data),
         })
     }
 
@@ -688,7 +687,7 @@ pub(crate) mod tests {
     fn the_bundled_fonts_are_the_files_their_hashes_name() {
         // The manifest takes these hashes on trust: they must be the files' own.
         for f in super::super::bundled::FACES {
-            let sha: String = Sha256::digest(f.data).iter().map(|b| format!("{b:02x}")).collect();
+            let sha = crate::output::sha256_hex(f.data);
             assert_eq!(sha, f.sha256, "{}: run fonts/make-subsets.py again", f.file);
         }
         let chain = FontChain::bundled_only(Lang::ZhCn);

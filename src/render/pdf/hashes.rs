@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+
+use crate::output::sha256_hex;
 
 /// Entries kept: the fonts of a few machines' worth of `--font` chains.
 const KEEP: usize = 64;
@@ -33,12 +34,12 @@ struct Entry {
 /// `cache` when it knows this file as it is now, else computed and remembered there.
 pub fn sha256(cache: Option<&Path>, file: &Path, data: &[u8]) -> String {
     let key = key_of(file);
-    let (Some(cache), Some(key)) = (cache, key) else { return hex_sha256(data) };
+    let (Some(cache), Some(key)) = (cache, key) else { return sha256_hex(data) };
     let mut entries = read(cache);
     if let Some(e) = entries.iter().find(|e| e.key == key) {
         return e.sha256.clone();
     }
-    let sha256 = hex_sha256(data);
+    let sha256 = sha256_hex(data);
     entries.retain(|e| e.key.path != key.path);
     entries.push(Entry { key, sha256: sha256.clone() });
     let skip = entries.len().saturating_sub(KEEP);
@@ -52,10 +53,6 @@ pub fn cache_file() -> Option<PathBuf> {
     let env = |k| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     let dir = env("XDG_CACHE_HOME").or_else(|| env("HOME").map(|h| h.join(".cache")))?;
     Some(dir.join("dossier").join("font-hashes.json"))
-}
-
-fn hex_sha256(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn key_of(file: &Path) -> Option<Key> {
@@ -95,14 +92,14 @@ mod tests {
         let (cache, font) = (dir.path().join("cache/font-hashes.json"), dir.path().join("a.ttf"));
         std::fs::write(&font, b"font one").unwrap();
         let one = sha256(Some(&cache), &font, b"font one");
-        assert_eq!(one, hex_sha256(b"font one"));
+        assert_eq!(one, sha256_hex(b"font one"));
         assert!(cache.is_file());
         // Known now, from the file: the bytes given are not hashed again.
         assert_eq!(read(&cache).len(), 1);
         assert_eq!(sha256(Some(&cache), &font, b"other bytes"), one);
         // A changed file (another size) is hashed again, and replaces its old entry.
         std::fs::write(&font, b"font number two").unwrap();
-        assert_eq!(sha256(Some(&cache), &font, b"font number two"), hex_sha256(b"font number two"));
+        assert_eq!(sha256(Some(&cache), &font, b"font number two"), sha256_hex(b"font number two"));
         assert_eq!(read(&cache).len(), 1);
     }
 
@@ -112,11 +109,11 @@ mod tests {
         let (cache, font) = (dir.path().join("font-hashes.json"), dir.path().join("a.ttf"));
         std::fs::write(&font, b"font").unwrap();
         std::fs::write(&cache, b"{ not json").unwrap();
-        assert_eq!(sha256(Some(&cache), &font, b"font"), hex_sha256(b"font"));
+        assert_eq!(sha256(Some(&cache), &font, b"font"), sha256_hex(b"font"));
         assert_eq!(read(&cache).len(), 1, "rewritten whole");
         // A cache path under a file cannot be written: the hash is still right.
         let under_file = font.join("font-hashes.json");
-        assert_eq!(sha256(Some(&under_file), &font, b"font"), hex_sha256(b"font"));
-        assert_eq!(sha256(None, &font, b"font"), hex_sha256(b"font"));
+        assert_eq!(sha256(Some(&under_file), &font, b"font"), sha256_hex(b"font"));
+        assert_eq!(sha256(None, &font, b"font"), sha256_hex(b"font"));
     }
 }
