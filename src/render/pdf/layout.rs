@@ -471,20 +471,44 @@ pub struct Laid {
 /// Places items on pages. Returns the pages and the bookmarks found on them. The items' ops
 /// move to the pages (a long table is not held twice).
 pub fn paginate(mut laid: Laid, g: &Geometry) -> (Vec<Page>, Vec<Bookmark>) {
-    let mut ops: Vec<Vec<Op>> = laid.items.iter_mut().map(|i| std::mem::take(&mut i.ops)).collect();
-    let (pages, marks, _) = place(&laid, g, |i| std::mem::take(&mut ops[i]));
-    (pages, marks)
+    let placement = placement(&laid, g);
+    let mut pages = Vec::with_capacity(placement.pages);
+    let mut fill = PageFill::new(&placement, &laid.headers, g, |p| pages.push(p));
+    for (i, item) in laid.items.iter_mut().enumerate() {
+        fill.put(i, std::mem::take(&mut item.ops));
+    }
+    fill.finish();
+    (pages, placement.marks)
 }
 
 /// Where the next item would go on the last page (y from the page top).
 pub fn cursor(laid: &Laid, g: &Geometry) -> f32 {
-    place(laid, g, |_| Vec::new()).2
+    placement(laid, g).end
 }
 
-/// Lays the items out on pages, each item's ops given by `ops_of` (its index).
-fn place(laid: &Laid, g: &Geometry, mut ops_of: impl FnMut(usize) -> Vec<Op>) -> (Vec<Page>, Vec<Bookmark>, f32) {
-    let new_page = || Page { width: g.width, height: g.height, ops: Vec::new() };
-    let mut pages = vec![new_page()];
+/// Where an item goes: its page, its y from the page top, and the table header drawn above
+/// it when it starts a page (index into [`Laid::headers`], and the header's y).
+#[derive(Clone, Copy, Debug)]
+pub struct Placed {
+    pub page: usize,
+    pub y: f32,
+    pub header: Option<(usize, f32)>,
+}
+
+/// Where every item of a flow goes, found from their sizes and rules alone (not their ops).
+pub struct Placement {
+    pub items: Vec<Placed>,
+    /// How many pages (at least one).
+    pub pages: usize,
+    pub marks: Vec<Bookmark>,
+    /// Where the next item would go on the last page.
+    pub end: f32,
+}
+
+/// Places the items on pages.
+pub fn placement(laid: &Laid, g: &Geometry) -> Placement {
+    let mut pages = 1;
+    let mut placed = Vec::with_capacity(laid.items.len());
     let mut marks = Vec::new();
     let mut y = g.top;
     let bottom = g.bottom_y();
@@ -495,7 +519,7 @@ fn place(laid: &Laid, g: &Geometry, mut ops_of: impl FnMut(usize) -> Vec<Op>) ->
     for (i, item) in items.iter().enumerate() {
         let at_top = (y - g.top).abs() < 0.01;
         if item.break_before && !at_top {
-            pages.push(new_page());
+            pages += 1;
             y = g.top;
         }
         let at_top = (y - g.top).abs() < 0.01;
@@ -527,35 +551,92 @@ fn place(laid: &Laid, g: &Geometry, mut ops_of: impl FnMut(usize) -> Vec<Op>) ->
         };
         let mut fresh = false;
         if y + need > bottom + 0.01 && !at_top {
-            pages.push(new_page());
+            pages += 1;
             y = g.top;
             fresh = true;
         }
-        if fresh || (at_top && pages.len() > 1) {
-            if let Some(h) = item.header.and_then(|h| laid.headers.get(h)) {
-                let page = pages.last_mut().expect("a page");
-                for op in &h.ops {
-                    let mut op = op.clone();
-                    op.translate(g.left, y);
-                    page.ops.push(op);
-                }
-                y += h.height;
+        let mut header = None;
+        if fresh || (at_top && pages > 1) {
+            if let Some((h, head)) = item.header.and_then(|h| Some((h, laid.headers.get(h)?))) {
+                header = Some((h, y));
+                y += head.height;
             }
         } else if !at_top {
             y += item.space_before;
         }
-        let page_index = pages.len() - 1;
         if let Some((title, level)) = &item.bookmark {
-            marks.push(Bookmark { title: title.clone(), level: *level, page: page_index, y });
+            marks.push(Bookmark { title: title.clone(), level: *level, page: pages - 1, y });
         }
-        let page = pages.last_mut().expect("a page");
-        for mut op in ops_of(i) {
-            op.translate(g.left, y);
-            page.ops.push(op);
-        }
+        placed.push(Placed { page: pages - 1, y, header });
         y += item.height;
     }
-    (pages, marks, y)
+    Placement { items: placed, pages, marks, end: y }
+}
+
+/// Takes each item's ops as a flow makes it, instead of the flow keeping them (see
+/// [`Flow::streaming`]): `item` is the item's index in the flow.
+pub trait OpSink {
+    fn take(&mut self, item: usize, ops: Vec<Op>);
+}
+
+/// Fills pages item by item where a [`Placement`] puts them, handing each page on as soon as
+/// it is full: a long flow laid out a second time becomes pages without being held whole.
+pub struct PageFill<'p, F> {
+    placement: &'p Placement,
+    headers: &'p [Item],
+    g: Geometry,
+    page: Page,
+    /// The page being filled.
+    at: usize,
+    done: F,
+}
+
+impl<'p, F: FnMut(Page)> PageFill<'p, F> {
+    pub fn new(placement: &'p Placement, headers: &'p [Item], g: &Geometry, done: F) -> PageFill<'p, F> {
+        let page = Page { width: g.width, height: g.height, ops: Vec::new() };
+        PageFill { placement, headers, g: *g, page, at: 0, done }
+    }
+
+    /// Puts item `i`'s ops on its page (with the table header above it there), handing on
+    /// the pages before that one.
+    pub fn put(&mut self, i: usize, ops: Vec<Op>) {
+        let Some(at) = self.placement.items.get(i).copied() else { return };
+        while self.at < at.page {
+            self.next();
+        }
+        if let Some((h, y)) = at.header
+            && let Some(head) = self.headers.get(h)
+        {
+            for op in &head.ops {
+                let mut op = op.clone();
+                op.translate(self.g.left, y);
+                self.page.ops.push(op);
+            }
+        }
+        for mut op in ops {
+            op.translate(self.g.left, at.y);
+            self.page.ops.push(op);
+        }
+    }
+
+    fn next(&mut self) {
+        let blank = Page { width: self.g.width, height: self.g.height, ops: Vec::new() };
+        (self.done)(std::mem::replace(&mut self.page, blank));
+        self.at += 1;
+    }
+
+    /// Hands on the pages not yet handed on.
+    pub fn finish(mut self) {
+        while self.at < self.placement.pages {
+            self.next();
+        }
+    }
+}
+
+impl<F: FnMut(Page)> OpSink for PageFill<'_, F> {
+    fn take(&mut self, item: usize, ops: Vec<Op>) {
+        self.put(item, ops);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -809,11 +890,19 @@ pub struct Flow<'s, 'a> {
     keeping: usize,
     next_space: f32,
     next_break: bool,
+    /// Takes each item's ops as it is pushed (the items keep their sizes and rules).
+    sink: Option<&'s mut dyn OpSink>,
 }
 
 impl<'s, 'a> Flow<'s, 'a> {
     pub fn new(sh: &'s mut Shaper<'a>, width: f32) -> Flow<'s, 'a> {
-        Flow { sh, width, laid: Laid::default(), keeping: 0, next_space: 0.0, next_break: false }
+        Flow { sh, width, laid: Laid::default(), keeping: 0, next_space: 0.0, next_break: false, sink: None }
+    }
+
+    /// A flow whose items' ops go to `sink` as they are made: a long flow laid out once to
+    /// find its pages and glyphs, then again to fill the pages, without being held whole.
+    pub fn streaming(sh: &'s mut Shaper<'a>, width: f32, sink: &'s mut dyn OpSink) -> Flow<'s, 'a> {
+        Flow { sink: Some(sink), ..Flow::new(sh, width) }
     }
 
     pub fn push(&mut self, mut item: Item) {
@@ -821,6 +910,9 @@ impl<'s, 'a> Flow<'s, 'a> {
         item.break_before |= std::mem::take(&mut self.next_break);
         if self.keeping > 0 {
             item.keep_together = true;
+        }
+        if let Some(sink) = self.sink.as_mut() {
+            sink.take(self.laid.items.len(), std::mem::take(&mut item.ops));
         }
         self.laid.items.push(item);
     }

@@ -487,17 +487,62 @@ impl Renderer for PdfRenderer {
         self.write_one(&mut sh, &[section], meta, &doc_title(doc, meta), &doc.number)
     }
 
+    /// The summary of a batch of any size, laid out twice and never held whole: once to find
+    /// where every item goes and which glyphs the pages draw, then again to fill the pages,
+    /// each made into its content stream as soon as it is full. The same bytes as laying it
+    /// out once ([`PdfRenderer::write_one`]).
     fn render_summary(&self, summary: &SummaryView, meta: &DocMeta) -> anyhow::Result<Vec<u8>> {
         let lang = lang_of(meta);
         let mut sh = Shaper::new(self.chain(face_of(meta)));
         let g = Geometry::a4(true);
-        let mut flow = Flow::new(&mut sh, g.content_width());
-        docs::summary(&mut flow, summary, meta);
-        let laid = std::mem::take(&mut flow.laid);
-        let (pages, marks) = paginate(laid, &g);
+        let mut glyphs = writer::Glyphs::default();
+        let laid = {
+            let mut flow = Flow::streaming(&mut sh, g.content_width(), &mut glyphs);
+            docs::summary(&mut flow, summary, meta);
+            std::mem::take(&mut flow.laid)
+        };
+        let placement = layout::placement(&laid, &g);
         check_glyphs(&sh, &summary.title, lang)?;
-        let section = Section { title: summary.title.clone(), number: summary.number.clone(), pages, marks };
-        self.write_one(&mut sh, &[section], meta, &summary.title, &summary.number)
+        // Headers and footers need the page count only: planned over blank pages.
+        let blank = Page { width: g.width, height: g.height, ops: Vec::new() };
+        let section = Section {
+            title: summary.title.clone(),
+            number: summary.number.clone(),
+            pages: vec![blank; placement.pages],
+            marks: placement.marks.clone(),
+        };
+        let file = self.plan(&mut sh, &[section], 0..1, &[0], meta, &summary.title, &summary.number)?;
+        glyphs.add(file.pages.iter().flat_map(|(_, d)| d));
+        let chain = sh.chain();
+        let fonts = writer::Fonts::embed(chain, &glyphs)?;
+        self.record_fonts(chain, &fonts);
+        // Each full page becomes its content stream; what the writer still needs of it (its
+        // size, links and signature boxes) stays.
+        let mut pages = Vec::with_capacity(placement.pages);
+        let mut bodies = Vec::with_capacity(placement.pages);
+        let mut fill = layout::PageFill::new(&placement, &laid.headers, &g, |mut p: Page| {
+            bodies.push(writer::content(&p.ops, p.height, &fonts));
+            p.ops.retain(|op| matches!(op, Op::Link { .. } | Op::SignBox { .. }));
+            p.ops.shrink_to_fit();
+            pages.push(p);
+        });
+        {
+            let mut flow = Flow::streaming(&mut sh, g.content_width(), &mut fill);
+            docs::summary(&mut flow, summary, meta);
+        }
+        fill.finish();
+        let decorations: Vec<Option<writer::Stream>> = file
+            .pages
+            .iter()
+            .map(|(i, d)| (!d.is_empty()).then(|| writer::content(d, pages[*i].height, &fonts)))
+            .collect();
+        let out: Vec<writer::PageOut> = file
+            .pages
+            .iter()
+            .zip(&decorations)
+            .map(|((i, _), d)| writer::PageOut { page: &pages[*i], body: &bodies[*i], decoration: d.as_ref() })
+            .collect();
+        Ok(writer::write(&out, &file.marks, &fonts, &file.info))
     }
 }
 

@@ -237,22 +237,45 @@ pub struct Fonts {
     embedded: BTreeMap<u8, EmbeddedFont>,
 }
 
-impl Fonts {
-    /// Subsets the fonts that draw the text of `ops`.
-    pub fn subset<'a>(chain: &FontChain, ops: impl Iterator<Item = &'a Op>) -> anyhow::Result<Fonts> {
-        let mut used: BTreeMap<u8, Used> = BTreeMap::new();
+/// The glyphs some pages draw, by font (place in the chain): what their fonts are subset to.
+#[derive(Default)]
+pub struct Glyphs(BTreeMap<u8, Used>);
+
+impl Glyphs {
+    /// Adds the glyphs of the text of `ops`.
+    pub fn add<'a>(&mut self, ops: impl IntoIterator<Item = &'a Op>) {
         for op in ops {
             if let Op::Text { glyphs, .. } = op {
                 for g in glyphs {
-                    let (_, chars) = used.entry(g.font).or_default().entry(g.gid).or_insert((g.advance, Vec::new()));
+                    let (_, chars) = self.0.entry(g.font).or_default().entry(g.gid).or_insert((g.advance, Vec::new()));
                     if !chars.contains(&g.ch) {
                         chars.push(g.ch);
                     }
                 }
             }
         }
+    }
+}
+
+/// A flow's glyphs, gathered as it is laid out (its ops dropped).
+impl super::layout::OpSink for Glyphs {
+    fn take(&mut self, _item: usize, ops: Vec<Op>) {
+        self.add(&ops);
+    }
+}
+
+impl Fonts {
+    /// Subsets the fonts that draw the text of `ops`.
+    pub fn subset<'a>(chain: &FontChain, ops: impl Iterator<Item = &'a Op>) -> anyhow::Result<Fonts> {
+        let mut glyphs = Glyphs::default();
+        glyphs.add(ops);
+        Fonts::embed(chain, &glyphs)
+    }
+
+    /// Subsets each font to the glyphs it draws.
+    pub fn embed(chain: &FontChain, glyphs: &Glyphs) -> anyhow::Result<Fonts> {
         let mut embedded = BTreeMap::new();
-        for (n, (index, u)) in used.iter().enumerate() {
+        for (n, (index, u)) in glyphs.0.iter().enumerate() {
             embedded.insert(*index, embed_font(chain, *index, n, u)?);
         }
         Ok(Fonts { embedded })
