@@ -604,6 +604,32 @@ mod tests {
         eprintln!("fonts: {:?}", pdf.fonts_used());
     }
 
+    /// The summary of a large batch is laid out twice and each page made into its stream as
+    /// soon as it is full, so that its memory does not grow with the batch: the file is the
+    /// one laying it out at once gives, header row repeated on every page, byte for byte.
+    #[test]
+    fn a_long_summary_written_page_by_page_is_the_file_laid_out_at_once() {
+        let Some(pdf) = renderer() else { return };
+        let ctx = ctx(Lang::ZhCn);
+        let one = crate::report::project_summary(&seed_project(), &ctx);
+        let summaries: Vec<_> =
+            (0..400).map(|i| crate::report::ProjectSummary { id: format!("2024-MKT-{i:03}"), ..one.clone() }).collect();
+        let view = crate::report::summary(&summaries, &ctx);
+        let meta = DocMeta::batch(&ctx);
+        let streamed = pdf.render_summary(&view, &meta).unwrap();
+
+        let mut sh = Shaper::new(pdf.chain(face_of(&meta)));
+        let g = Geometry::a4(true);
+        let mut flow = Flow::new(&mut sh, g.content_width());
+        docs::summary(&mut flow, &view, &meta);
+        let laid = std::mem::take(&mut flow.laid);
+        let (pages, marks) = paginate(laid, &g);
+        assert!(pages.len() > 5, "{} pages", pages.len());
+        let section = Section { title: view.title.clone(), number: view.number.clone(), pages, marks };
+        let whole = pdf.write_one(&mut sh, &[section], &meta, &view.title, &view.number).unwrap();
+        assert!(streamed == whole, "the streamed summary differs from the one laid out at once");
+    }
+
     /// A plan of `n` tasks in four phases, with owners, dependencies, problems and delays.
     pub(crate) fn big_project(n: usize) -> crate::model::Project {
         use crate::report::fixtures::{list, task, text};
