@@ -161,21 +161,7 @@ impl PdfRenderer {
         let fonts = writer::Fonts::subset(chain, pages.iter().flat_map(|p| &p.ops).chain(decorations))?;
         self.record_fonts(chain, &fonts);
         let bodies: Vec<writer::Stream> = pages.iter().map(|p| writer::content(&p.ops, p.height, &fonts)).collect();
-        let write = |f: &FilePlan| {
-            let decorations: Vec<Option<writer::Stream>> = f
-                .pages
-                .iter()
-                .map(|(i, d)| (!d.is_empty()).then(|| writer::content(d, pages[*i].height, &fonts)))
-                .collect();
-            let out: Vec<writer::PageOut> = f
-                .pages
-                .iter()
-                .zip(&decorations)
-                .map(|((i, _), d)| writer::PageOut { page: pages[*i], body: &bodies[*i], decoration: d.as_ref() })
-                .collect();
-            writer::write(&out, &f.marks, &fonts, &f.info)
-        };
-        Ok(files.iter().map(write).collect())
+        Ok(files.iter().map(|f| write_file(f, pages, &bodies, &fonts)).collect())
     }
 
     /// Sections written as one file.
@@ -255,6 +241,20 @@ struct FilePlan {
     pages: Vec<(usize, Vec<Op>)>,
     marks: Vec<Bookmark>,
     info: writer::Meta,
+}
+
+/// Writes a planned file: its pages (`pages[i]` drawn by `bodies[i]`), each with its header
+/// and footer.
+fn write_file(f: &FilePlan, pages: &[&Page], bodies: &[writer::Stream], fonts: &writer::Fonts) -> Vec<u8> {
+    let decorations: Vec<Option<writer::Stream>> =
+        f.pages.iter().map(|(i, d)| (!d.is_empty()).then(|| writer::content(d, pages[*i].height, fonts))).collect();
+    let out: Vec<writer::PageOut> = f
+        .pages
+        .iter()
+        .zip(&decorations)
+        .map(|((i, _), d)| writer::PageOut { page: pages[*i], body: &bodies[*i], decoration: d.as_ref() })
+        .collect();
+    writer::write(&out, &f.marks, fonts, &f.info)
 }
 
 /// Where each section's pages start when the sections are laid end to end.
@@ -531,18 +531,8 @@ impl Renderer for PdfRenderer {
             docs::summary(&mut flow, summary, meta);
         }
         fill.finish();
-        let decorations: Vec<Option<writer::Stream>> = file
-            .pages
-            .iter()
-            .map(|(i, d)| (!d.is_empty()).then(|| writer::content(d, pages[*i].height, &fonts)))
-            .collect();
-        let out: Vec<writer::PageOut> = file
-            .pages
-            .iter()
-            .zip(&decorations)
-            .map(|((i, _), d)| writer::PageOut { page: &pages[*i], body: &bodies[*i], decoration: d.as_ref() })
-            .collect();
-        Ok(writer::write(&out, &file.marks, &fonts, &file.info))
+        let pages: Vec<&Page> = pages.iter().collect();
+        Ok(write_file(&file, &pages, &bodies, &fonts))
     }
 }
 
