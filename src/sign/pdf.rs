@@ -441,6 +441,17 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// A rectangle (`/Rect`, inline or a reference) as `[x0 y0 x1 y1]`, lower-left corner first.
+    fn rect_in(&self, o: &Obj, upto: usize) -> Option<[f32; 4]> {
+        let numbers: Vec<f32> = self
+            .array_in(o, upto)?
+            .iter()
+            .filter_map(|v| if let Obj::Num(x) = v { x.parse().ok() } else { None })
+            .collect();
+        let [a, b, c, d] = numbers[..] else { return None };
+        Some([a.min(c), b.min(d), a.max(c), b.max(d)])
+    }
+
     /// The decoded data of a stream (FlateDecode or none).
     pub fn stream_data(&self, o: &Indirect) -> Option<Vec<u8>> {
         let range = o.stream.clone()?;
@@ -719,12 +730,7 @@ pub fn sign_boxes(data: &[u8]) -> Result<Vec<SignBox>, String> {
         if get(&d, "FT").and_then(Obj::name) != Some("Sig") {
             continue;
         }
-        let rect: Vec<f32> = match get(&d, "Rect").and_then(|r| doc.array_in(r, upto)) {
-            Some(a) => a.iter().filter_map(|v| if let Obj::Num(x) = v { x.parse().ok() } else { None }).collect(),
-            None => continue,
-        };
-        let [a, b, c, e] = rect[..] else { continue };
-        let rect = [a.min(c), b.min(e), a.max(c), b.max(e)];
+        let Some(rect) = get(&d, "Rect").and_then(|r| doc.rect_in(r, upto)) else { continue };
         if rect[2] - rect[0] < 1.0 || rect[3] - rect[1] < 1.0 {
             continue;
         }
@@ -804,16 +810,12 @@ pub fn append_signature(
         if let Some(Obj::Str(t)) = get(&widget, "T") {
             field_name = text_of(t);
         }
-        let rect: Vec<f32> = match get(&widget, "Rect") {
-            Some(Obj::Array(a)) => {
-                a.iter().filter_map(|x| if let Obj::Num(n) = x { n.parse().ok() } else { None }).collect()
-            }
-            _ => Vec::new(),
+        let Some([x0, y0, x1, y1]) = get(&widget, "Rect").and_then(|r| doc.rect_in(r, upto)) else {
+            return Err("the signature field has no /Rect".into());
         };
-        let [a, b, c, d] = rect[..] else { return Err("the signature field has no /Rect".into()) };
         let sig = alloc();
         let first = next as usize;
-        let made = (v.appearance)(first, (c - a).abs(), (d - b).abs())?;
+        let made = (v.appearance)(first, x1 - x0, y1 - y0)?;
         let form_xobject = made.first().map(|o| o.0).ok_or("no appearance")?;
         next = made.iter().map(|o| o.0 as u32 + 1).max().unwrap_or(next).max(next);
         for (n, body) in made {
