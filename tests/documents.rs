@@ -73,6 +73,16 @@ fn id_of(i: usize) -> String {
 /// The long case: one project of 90 tasks over five months, 18 departments to sign, 24
 /// risks, a meeting with 12 agenda items, 10 actions (every third without an id) and a
 /// summary ending in a task list.
+/// [`long_case`] under `root`, built `--to` the formats `to` into `root/out`: its folder and
+/// the output folder.
+fn build_long_case(root: &Path, to: &str) -> (PathBuf, PathBuf) {
+    let src = long_case(root);
+    let out = root.join("out");
+    let o = build(&src, &out, &["--to", to]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    (src, out)
+}
+
 fn long_case(root: &Path) -> PathBuf {
     let dir = root.join("long-plan");
     fs::create_dir_all(&dir).unwrap();
@@ -207,10 +217,7 @@ fn pdf_pages_count_right_keep_headings_with_content_and_never_split_what_must_no
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let src = long_case(tmp.path());
-    let out = tmp.path().join("out");
-    let o = build(&src, &out, &["--to", "pdf"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (_, out) = build_long_case(tmp.path(), "pdf");
     let doc = out.join("2024-OPS-090");
     let headings = [
         "需求登记表",
@@ -286,10 +293,7 @@ fn the_gantt_reaches_today_says_overdue_and_the_documents_carry_their_numbers() 
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let src = long_case(tmp.path());
-    let out = tmp.path().join("out");
-    let o = build(&src, &out, &["--to", "pdf"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (src, out) = build_long_case(tmp.path(), "pdf");
     let plan = out.join("2024-OPS-090/plan.pdf");
     let first = squeeze(&pages(&plan)[0]);
     // Tasks months late: the axis runs to today, labelled; months with the year where it
@@ -383,10 +387,7 @@ fn printed_html_paginates_with_page_numbers_and_the_gantt_axis_on_every_page() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let src = long_case(tmp.path());
-    let out = tmp.path().join("out");
-    let o = build(&src, &out, &["--to", "html"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (_, out) = build_long_case(tmp.path(), "html");
     for stem in ["plan", "signoff", "minutes-2024-08-05", "risks"] {
         let html = out.join(format!("2024-OPS-090/{stem}.html"));
         let pdf = tmp.path().join(format!("{stem}.pdf"));
@@ -428,10 +429,7 @@ fn workbooks_print_as_forms_and_legibly() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let src = long_case(tmp.path());
-    let out = tmp.path().join("out");
-    let o = build(&src, &out, &["--to", "xlsx"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (_, out) = build_long_case(tmp.path(), "xlsx");
     let script = r#"
 import json, sys, openpyxl
 out = {}
@@ -499,10 +497,7 @@ fn the_plan_workbooks_gantt_prints_in_pages_of_rows_each_with_its_axis() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let src = long_case(tmp.path());
-    let out = tmp.path().join("out");
-    let o = build(&src, &out, &["--to", "xlsx"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (_, out) = build_long_case(tmp.path(), "xlsx");
     let pdf_dir = tmp.path().join("pdf");
     let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo").display());
     let xlsx = out.join("2024-OPS-090/plan.xlsx");

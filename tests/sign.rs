@@ -41,6 +41,16 @@ fn run(dir: &Path, cmd: &str, args: &[&str]) -> Output {
     Command::new(cmd).args(args).current_dir(dir).output().unwrap_or_else(|e| panic!("{cmd}: {e}"))
 }
 
+/// Signs `pdf` in place with pyHanko as alice (of the test CA), in the field `field` (made
+/// when the document has no field of that name).
+fn pyhanko_sign(dir: &Path, field: &str, pdf: &Path) {
+    let args = ["sign", "addsig", "--field", field, "pemder", "--key", "alice.key", "--cert", "alice.pem", "--no-pass"];
+    let pdf_arg = pdf.to_str().unwrap();
+    let o = run(dir, "pyhanko", &[&args[..], &[pdf_arg, "signed.pdf"]].concat());
+    assert!(o.status.success(), "{}", text(&o));
+    fs::copy(dir.join("signed.pdf"), pdf).unwrap();
+}
+
 fn sh(dir: &Path, script: &str) {
     let o = run(dir, "sh", &["-c", script]);
     assert!(o.status.success(), "{script}\n{}", text(&o));
@@ -480,26 +490,7 @@ fn a_signature_made_by_pyhanko_is_understood() {
     pki(dir);
     let out = build(dir);
     let risks = out.join("2024-MKT-001/risks.pdf");
-    let o = run(
-        dir,
-        "pyhanko",
-        &[
-            "sign",
-            "addsig",
-            "--field",
-            "Approval",
-            "pemder",
-            "--key",
-            "alice.key",
-            "--cert",
-            "alice.pem",
-            "--no-pass",
-            risks.to_str().unwrap(),
-            "signed.pdf",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    fs::copy(dir.join("signed.pdf"), &risks).unwrap();
+    pyhanko_sign(dir, "Approval", &risks);
     let v = dossier_in(dir, &["verify", "out", "--trust", "ca.pem", "--lang", "en"], &[]);
     let t = text(&v);
     assert!(t.contains("signed: 2024-MKT-001/risks.pdf: the file as built plus 1 valid signature(s)"), "{t}");
@@ -725,26 +716,7 @@ fn visible_signatures_land_in_the_signers_rows_and_every_client_accepts_them() {
     // The other boxes are ordinary empty signature fields: pyHanko fills one too (and stamps
     // itself into the document information, which PDF/A-1 alone would mind).
     if have("pyhanko") {
-        let o = run(
-            dir,
-            "pyhanko",
-            &[
-                "sign",
-                "addsig",
-                "--field",
-                "signoff/设计部",
-                "pemder",
-                "--key",
-                "alice.key",
-                "--cert",
-                "alice.pem",
-                "--no-pass",
-                signoff.to_str().unwrap(),
-                "signed.pdf",
-            ],
-        );
-        assert!(o.status.success(), "{}", text(&o));
-        fs::copy(dir.join("signed.pdf"), &signoff).unwrap();
+        pyhanko_sign(dir, "signoff/设计部", &signoff);
     }
     let n = if have("pyhanko") { 3 } else { 2 };
     let v = dossier_in(dir, &["verify", "out", "--trust", "ca.pem", "--lang", "en"], &[]);
