@@ -227,8 +227,28 @@ pub fn resolve(paths: &[PathBuf], common: &CommonArgs) -> Result<(Vec<ProjectInp
 /// same two warnings whichever was read first, and neither project is dropped for it.
 #[derive(Default)]
 pub(crate) struct BatchIds {
-    /// By normalised id: every project (its place in the batch) and its requirement.
-    seen: std::collections::HashMap<String, Vec<(usize, crate::model::Record)>>,
+    /// By normalised id: every project that has it, as the warnings name it.
+    seen: std::collections::HashMap<String, Vec<Seen>>,
+}
+
+/// What a warning names of an earlier project's requirement: where it starts and its `id`
+/// field. A batch of thousands keeps only this (the requirement's other fields would make a
+/// record of a few kilobytes each, and memory would grow with the batch).
+struct Seen {
+    /// The project's place in the batch.
+    n: usize,
+    kind: &'static str,
+    loc: crate::model::Location,
+    id: crate::model::Field,
+}
+
+impl Seen {
+    /// The requirement as far as the warnings read it.
+    fn record(&self) -> crate::model::Record {
+        let mut r = crate::model::Record::new(self.kind, self.loc.clone());
+        r.fields.insert("id", self.id.clone());
+        r
+    }
 }
 
 impl BatchIds {
@@ -236,21 +256,19 @@ impl BatchIds {
     /// before: its own warnings go into `c`, the returned ones belong to earlier projects.
     pub(crate) fn check(&mut self, n: usize, c: &mut Checked, ctx: &Ctx) -> Vec<(usize, Diagnostic)> {
         let Some(req) = &c.project.requirement else { return Vec::new() };
+        let Some(field) = req.fields.get("id") else { return Vec::new() };
         let Some(id) = req.id().map(str::trim).filter(|s| !s.is_empty()) else { return Vec::new() };
-        let key = schema::normalize(id);
-        let others = self.seen.entry(key).or_default();
+        let others = self.seen.entry(schema::normalize(id)).or_default();
         let others_before: Vec<(usize, Diagnostic)> = others
             .iter()
+            .map(|seen| (seen.n, seen.record()))
             .filter(|(_, other)| other.id().is_some_and(|o| crate::validate::same_id(o, id)))
             .map(|(m, other)| {
-                c.diags.push(crate::validate::duplicate_across_projects(req, other, ctx));
-                (*m, crate::validate::duplicate_across_projects(other, req, ctx))
+                c.diags.push(crate::validate::duplicate_across_projects(req, &other, ctx));
+                (m, crate::validate::duplicate_across_projects(&other, req, ctx))
             })
             .collect();
-        // Only what the warnings name (the id, where it is): a batch of thousands keeps little.
-        let mut slim = crate::model::Record::new(req.kind, req.loc.clone());
-        slim.fields.extend(req.fields.get_key_value("id").map(|(k, f)| (*k, f.clone())));
-        others.push((n, slim));
+        others.push(Seen { n, kind: req.kind, loc: req.loc.clone(), id: field.clone() });
         others_before
     }
 }
