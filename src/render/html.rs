@@ -35,6 +35,14 @@ pub static TEMPLATES: &[(&str, &str)] = &[
 /// The built-in templates `index.html` needs; the others lay out documents and the summary.
 const INDEX_TEMPLATES: &[&str] = &["base.html", "style.css", "macros.html", "index.html", "index_rows.html"];
 
+/// The function a template without Tera syntax becomes a call of (see [`HtmlRenderer::new`]).
+const TEXT_FN: &str = "__dossier_text";
+
+/// Whether Tera would find anything but text in `t`: a `{{`, `{%` or `{#`.
+fn has_tera_syntax(t: &str) -> bool {
+    t.contains("{{") || t.contains("{%") || t.contains("{#")
+}
+
 /// Rows handed out a slice at a time, as Tera values: a page of any length is written without
 /// holding them all.
 pub type Slices<'a> = &'a dyn Fn(&mut dyn FnMut(serde_json::Value) -> anyhow::Result<()>) -> anyhow::Result<()>;
@@ -88,7 +96,23 @@ impl HtmlRenderer {
         // Every value is escaped, in CSS too, so a project name can never close a tag.
         tera.autoescape_on(vec![".html", ".css", ".svg"]);
         tera.set_escape_fn(escape);
-        tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))).map_err(|e| {
+        // A file without Tera syntax (the 10 KB style sheet) is its own text: Tera's parser
+        // would take longer over it than over every other template of a build, so it becomes
+        // a one-call template that writes the text as it is.
+        let (mut texts, mut sources) = (Vec::new(), Vec::with_capacity(files.len()));
+        for (name, text) in files {
+            if has_tera_syntax(&text) {
+                sources.push((name, text));
+            } else {
+                sources.push((name, format!("{{{{ {TEXT_FN}(n={}) | safe }}}}", texts.len())));
+                texts.push(text);
+            }
+        }
+        tera.register_function(TEXT_FN, move |args: &std::collections::HashMap<String, tera::Value>| {
+            let text = args.get("n").and_then(tera::Value::as_u64).and_then(|n| texts.get(n as usize));
+            Ok(tera::Value::String(text.cloned().unwrap_or_default()))
+        });
+        tera.add_raw_templates(sources).map_err(|e| {
             let at = dir.map_or_else(|| "built-in templates".to_string(), |d| d.display().to_string());
             anyhow::Error::new(e).context(format!("{at}: a template does not parse"))
         })?;
@@ -847,6 +871,25 @@ mod tests {
         let doc = documents(&p, &c).into_iter().find(|d| d.stem == "plan").unwrap();
         let html = String::from_utf8(r.render(&doc, &DocMeta::new(&p, &c)).unwrap()).unwrap();
         assert!(html.contains("rebeccapurple") && html.contains("甘特图"));
+    }
+
+    #[test]
+    fn a_template_without_tera_syntax_is_written_as_it_is_and_one_with_it_is_rendered() {
+        let c = ctx(Lang::ZhCn);
+        let p = seed_project();
+        let doc = documents(&p, &c).into_iter().find(|d| d.stem == "signoff").unwrap();
+        let page = |css: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            fs::write(dir.path().join("style.css"), css).unwrap();
+            let r = HtmlRenderer::new(Some(dir.path())).unwrap();
+            String::from_utf8(r.render(&doc, &DocMeta::new(&p, &c)).unwrap()).unwrap()
+        };
+        // Plain CSS comes through byte for byte, characters the escaping would change included.
+        let plain = "a > b::after { content: \"&<'\" }\n";
+        assert!(page(plain).contains(plain));
+        // With Tera syntax it is a template: the comment goes, the text around it stays.
+        let html = page("a { x: 1 }{# gone #}b { y: 2 }");
+        assert!(html.contains("a { x: 1 }b { y: 2 }") && !html.contains("gone"), "{html}");
     }
 
     #[test]
