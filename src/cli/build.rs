@@ -216,7 +216,7 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         })
         .collect();
     let jobs = args.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(io::Error::other)?;
+    let pool = super::worker_pool(jobs)?;
     let mut out =
         OutDir::new(&args.out).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", args.out.display())))?;
     let options = options_key(&args, &formats, &ctx);

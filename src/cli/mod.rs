@@ -273,6 +273,13 @@ impl BatchIds {
     }
 }
 
+/// The threads that check and build projects: `jobs` of them (0: one per core), this one
+/// among them. A lone project is then checked and built on this thread, without starting
+/// another or warming up another heap; in a batch this thread works between its chunks too.
+pub(crate) fn worker_pool(jobs: usize) -> io::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new().num_threads(jobs).use_current_thread().build().map_err(io::Error::other)
+}
+
 /// Projects checked at once: enough to keep every core busy, few enough that memory stays
 /// flat however many projects a batch holds.
 const CHUNK: usize = 64;
@@ -303,8 +310,10 @@ fn check(args: CheckArgs) -> io::Result<ExitCode> {
     let mut ids = BatchIds::default();
     let mut projects = 0usize;
     let progress = progress::Progress::new(opts.inputs.len(), progress::CHECKING, opts.ctx.lang, args.common.quiet);
+    let pool = worker_pool(0)?;
     for chunk in opts.inputs.chunks(CHUNK) {
-        let checked: Vec<Vec<Checked>> = chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect();
+        let checked: Vec<Vec<Checked>> =
+            pool.install(|| chunk.par_iter().map(|input| project::check(input, &opts.ctx)).collect());
         progress.recount(chunk.len(), checked.iter().map(Vec::len).sum());
         for mut c in checked.into_iter().flatten() {
             // Warnings for projects already written out come after them, each with its file.
