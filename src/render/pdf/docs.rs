@@ -52,14 +52,16 @@ pub fn title_block(flow: &mut Flow, title: &str, subtitle: &str) {
     let lines = break_lines(flow.sh, &Rich::new(title, style), flow.width);
     let mut ops = Vec::new();
     let mut y = 0.0;
-    for l in &lines {
+    for l in lines {
+        let height = l.height;
         draw_line(l, 0.0, y, &mut ops);
-        y += l.height;
+        y += height;
     }
     if !subtitle.is_empty() {
         for l in break_lines(flow.sh, &Rich::new(subtitle, Style::new(SMALL + 0.5, MUTED)), flow.width) {
-            draw_line(&l, 0.0, y, &mut ops);
-            y += l.height;
+            let height = l.height;
+            draw_line(l, 0.0, y, &mut ops);
+            y += height;
         }
     }
     y += 4.0;

@@ -199,6 +199,8 @@ pub fn is_opening(c: char) -> bool {
 pub const LINE_HEIGHT: f32 = 1.4;
 
 struct Ch {
+    /// Where the character starts in the text.
+    at: usize,
     c: char,
     style: usize,
     glyph: Option<Glyph>,
@@ -216,19 +218,17 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
     }
     let mut span = 0;
     let mut chars: Vec<Ch> = Vec::with_capacity(text.len());
-    // The character at each byte where one starts.
-    let mut byte_to_char = vec![0; text.len() + 1];
-    for (i, c) in text.char_indices() {
-        while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= i {
+    for (at, c) in text.char_indices() {
+        while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= at {
             span += 1;
         }
-        byte_to_char[i] = chars.len();
         let c = if c == '\t' { ' ' } else { c };
         let glyph = if c == '\n' || c == '\r' { None } else { sh.glyph_as(c, styles[span].bold) };
         let w = glyph.map_or(0.0, |g| g.advance * styles[span].size / 1000.0);
-        chars.push(Ch { c, style: span, glyph, w });
+        chars.push(Ch { at, c, style: span, glyph, w });
     }
-    byte_to_char[text.len()] = chars.len();
+    // The character each break opportunity comes before (they come in the text's order).
+    let mut end = 0usize;
 
     let mut lines = Vec::new();
     let mut line_start = 0usize;
@@ -240,7 +240,9 @@ pub fn break_lines(sh: &mut Shaper, rich: &Rich, max_w: f32) -> Vec<Line> {
         chars[..end].iter().map(|c| c.w).sum::<f32>()
     };
     for (bi, kind) in linebreaks(text) {
-        let end = byte_to_char.get(bi).copied().unwrap_or(chars.len());
+        while end < chars.len() && chars[end].at < bi {
+            end += 1;
+        }
         if end < seg_start {
             continue;
         }
@@ -316,7 +318,7 @@ fn make_line(chars: &[Ch], styles: &[Style]) -> Line {
     let end = chars.iter().rposition(|c| !c.c.is_whitespace()).map_or(0, |p| p + 1);
     let mut runs: Vec<Run> = Vec::new();
     let mut x = 0.0;
-    for ch in &chars[..end] {
+    for (i, ch) in chars[..end].iter().enumerate() {
         let Some(g) = ch.glyph else { continue };
         let style = styles[ch.style];
         match runs.last_mut() {
@@ -324,7 +326,12 @@ fn make_line(chars: &[Ch], styles: &[Style]) -> Line {
                 r.glyphs.push(g);
                 r.width += ch.w;
             }
-            _ => runs.push(Run { style, x, width: ch.w, glyphs: vec![g] }),
+            _ => {
+                // Room for the rest of the line: most lines are one run.
+                let mut glyphs = Vec::with_capacity(end - i);
+                glyphs.push(g);
+                runs.push(Run { style, x, width: ch.w, glyphs });
+            }
         }
         x += ch.w;
     }
@@ -332,11 +339,11 @@ fn make_line(chars: &[Ch], styles: &[Style]) -> Line {
     Line { runs, width: x, height: size * LINE_HEIGHT }
 }
 
-/// Ops drawing a line whose box starts at (x, top).
-pub fn draw_line(line: &Line, x: f32, top: f32, ops: &mut Vec<Op>) {
+/// Ops drawing a line whose box starts at (x, top); its glyphs move into them.
+pub fn draw_line(line: Line, x: f32, top: f32, ops: &mut Vec<Op>) {
     let size = line.runs.iter().map(|r| r.style.size).fold(0.0, f32::max);
     let baseline = top + (line.height - size) / 2.0 + size * 0.86;
-    for r in &line.runs {
+    for r in line.runs {
         if let Some(bg) = r.style.bg {
             let s = r.style.size;
             ops.push(Op::Rect {
@@ -355,7 +362,7 @@ pub fn draw_line(line: &Line, x: f32, top: f32, ops: &mut Vec<Op>) {
             size: r.style.size,
             color: r.style.color,
             bold: r.style.bold,
-            glyphs: r.glyphs.clone(),
+            glyphs: r.glyphs,
         });
     }
 }
@@ -364,32 +371,23 @@ pub fn draw_line(line: &Line, x: f32, top: f32, ops: &mut Vec<Op>) {
 pub fn min_max_width(sh: &mut Shaper, rich: &Rich) -> (f32, f32) {
     let text = rich.text.as_str();
     let mut span = 0;
-    let mut widths = Vec::with_capacity(text.len());
-    let mut idx = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= i {
-            span += 1;
-        }
-        let (size, bold) = rich.spans.get(span).map_or((10.0, false), |s| (s.1.size, s.1.bold));
-        let w = if c == '\n' { 0.0 } else { sh.glyph_as(c, bold).map_or(0.0, |g| g.advance * size / 1000.0) };
-        widths.push((c, w));
-        idx.push(i);
-    }
+    let mut chars = text.char_indices().peekable();
     let (mut min, mut max, mut line) = (0.0f32, 0.0f32, 0.0f32);
-    let mut start = 0;
-    let mut ci = 0;
     for (bi, kind) in linebreaks(text) {
-        let mut seg = 0.0;
-        let mut trail = 0.0;
-        while ci < widths.len() && idx[ci] < bi {
-            let (c, w) = widths[ci];
+        // The stretch before this break: its width, whitespace at its end apart.
+        let (mut seg, mut trail) = (0.0f32, 0.0f32);
+        while let Some((i, c)) = chars.next_if(|(i, _)| *i < bi) {
+            while span + 1 < rich.spans.len() && rich.spans[span + 1].0 <= i {
+                span += 1;
+            }
+            let (size, bold) = rich.spans.get(span).map_or((10.0, false), |s| (s.1.size, s.1.bold));
+            let w = if c == '\n' { 0.0 } else { sh.glyph_as(c, bold).map_or(0.0, |g| g.advance * size / 1000.0) };
             if c.is_whitespace() {
                 trail += w;
             } else {
                 seg += trail + w;
                 trail = 0.0;
             }
-            ci += 1;
         }
         min = min.max(seg);
         line += seg + trail;
@@ -397,9 +395,7 @@ pub fn min_max_width(sh: &mut Shaper, rich: &Rich) -> (f32, f32) {
             max = max.max(line - trail);
             line = 0.0;
         }
-        start = bi;
     }
-    let _ = start;
     (min, max.max(line))
 }
 
@@ -954,7 +950,7 @@ impl<'s, 'a> Flow<'s, 'a> {
         let width = self.width - pad;
         let lines = break_lines(self.sh, rich, width - indent);
         let n = lines.len();
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in lines.into_iter().enumerate() {
             let mut ops = Vec::new();
             let x = indent
                 + match align {
@@ -962,9 +958,10 @@ impl<'s, 'a> Flow<'s, 'a> {
                     Align::Center => (width - indent - line.width) / 2.0,
                     Align::Right => width - indent - line.width,
                 };
+            let height = line.height;
             draw_line(line, x, 0.0, &mut ops);
             let keep = n > 1 && (i == 0 || i + 2 == n);
-            self.push(Item { height: line.height, ops, keep_with_next: keep, ..Item::default() });
+            self.push(Item { height, ops, keep_with_next: keep, ..Item::default() });
         }
     }
 
@@ -992,9 +989,10 @@ impl<'s, 'a> Flow<'s, 'a> {
         let lines = break_lines(self.sh, &rich, self.width);
         let mut ops = Vec::new();
         let mut y = 0.0;
-        for line in &lines {
+        for line in lines {
+            let height = line.height;
             draw_line(line, 0.0, y, &mut ops);
-            y += line.height;
+            y += height;
         }
         if level == 0 {
             ops.push(Op::Line {
@@ -1039,19 +1037,19 @@ impl<'s, 'a> Flow<'s, 'a> {
         let hang = marker_line.first().map_or(0.0, |m| m.width + size * 0.25).max(size * 1.8);
         let lines = break_lines(self.sh, rich, self.width - indent - hang);
         let n = lines.len();
-        for (j, line) in lines.iter().enumerate() {
+        let mut marker_line = marker_line.into_iter().next();
+        for (j, line) in lines.into_iter().enumerate() {
             let mut ops = Vec::new();
-            if j == 0
-                && let Some(m) = marker_line.first()
-            {
-                let mut m = m.clone();
-                m.height = line.height;
+            let height = line.height;
+            if let Some(mut m) = marker_line.take() {
+                m.height = height;
                 let gap = (hang - m.width).min(size * 0.5);
-                draw_line(&m, (indent + hang - m.width - gap).max(0.0), 0.0, &mut ops);
+                let x = (indent + hang - m.width - gap).max(0.0);
+                draw_line(m, x, 0.0, &mut ops);
             }
             draw_line(line, indent + hang, 0.0, &mut ops);
             let keep = n > 1 && (j == 0 || j + 2 == n);
-            self.push(Item { height: line.height, ops, keep_with_next: keep, ..Item::default() });
+            self.push(Item { height, ops, keep_with_next: keep, ..Item::default() });
         }
     }
 
@@ -1174,11 +1172,13 @@ impl<'s, 'a> Flow<'s, 'a> {
                     });
                 }
             }
-            for (c, lines) in cells.iter().enumerate() {
+            for (c, lines) in cells.iter_mut().enumerate() {
                 let mut y = PAD_Y;
                 let indent = row.cells.get(c).map_or(0.0, |cell| cell.indent);
-                for (line, gap) in lines.iter().take(take[c]).skip(next[c]) {
-                    y += gap;
+                // Each line is drawn in one piece only: its glyphs move into the ops.
+                for (line, gap) in lines.iter_mut().take(take[c]).skip(next[c]) {
+                    let line = std::mem::take(line);
+                    y += *gap;
                     let align = if is_header { Align::Left } else { t.columns[c].align };
                     let ind = indent;
                     let badge = line.runs.iter().any(|r| r.style.bg.is_some());
@@ -1192,8 +1192,9 @@ impl<'s, 'a> Flow<'s, 'a> {
                             Align::Center => (inner - line.width) / 2.0,
                             Align::Right => inner - line.width - bpad,
                         };
+                    let height = line.height;
                     draw_line(line, x, y, &mut ops);
-                    y += line.height;
+                    y += height;
                 }
             }
             // A box to sign in covers its whole cell, once the row is complete.

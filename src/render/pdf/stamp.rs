@@ -62,10 +62,9 @@ pub fn ops(sh: &mut Shaper, stamp: &Stamp, width: f32, height: f32) -> Result<Ve
     let top = (height - block(big, small)) / 2.0;
     let mut y = top;
     for (text, style) in lines {
-        if let Some(line) = break_lines(sh, &Rich::new(text, style), f32::MAX / 4.0).first() {
-            let mut line = line.clone();
+        if let Some(mut line) = break_lines(sh, &Rich::new(text, style), f32::MAX / 4.0).into_iter().next() {
             line.height = style.size * LEADING;
-            draw_line(&line, PAD + bar, y, &mut ops);
+            draw_line(line, PAD + bar, y, &mut ops);
         }
         y += style.size * LEADING;
     }
