@@ -378,6 +378,8 @@ pub struct OutDir {
     spool: Option<Spool>,
     /// The folder [`OutDir::holds`] read last, and its files.
     last: std::sync::Mutex<Option<(String, BTreeSet<String>)>>,
+    /// Folders renamed so far (see [`OutDir::renames`]).
+    renames: usize,
 }
 
 impl OutDir {
@@ -389,6 +391,7 @@ impl OutDir {
             folders: BTreeMap::new(),
             spool: None,
             last: Default::default(),
+            renames: 0,
         })
     }
 
@@ -456,6 +459,7 @@ impl OutDir {
     /// name is replaced.
     pub fn rename_dir(&mut self, old: &str, new: &str) -> io::Result<()> {
         let (from, to) = (self.root.join(checked_rel(old)?), self.root.join(checked_rel(new)?));
+        self.renames += 1;
         if from.is_dir() {
             if to.exists() {
                 fs::remove_dir_all(&to)?;
@@ -480,6 +484,12 @@ impl OutDir {
             self.folders.entry(format!("{new}/")).or_default().extend(at);
         }
         Ok(())
+    }
+
+    /// How many times a folder was renamed: while it stays the same, what was found in the
+    /// folders on disk still holds.
+    pub fn renames(&self) -> usize {
+        self.renames
     }
 
     pub fn record(&mut self, entry: Entry) {

@@ -270,6 +270,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         let mut entries: Vec<(usize, ProjectSummary, IndexProject)> = Vec::new();
         let mut places: HashMap<usize, usize> = HashMap::new();
         let mut chunk_records: Vec<(usize, ProjectRecord)> = Vec::new();
+        // The workers find kept projects' files intact; a folder renamed after that is looked at again.
+        let renames = out.renames();
         let built: Vec<Vec<Built>> = pool.install(|| chunk.par_iter().map(|input| build_one(input, &job)).collect());
         progress.recount(chunk.len(), built.iter().map(Vec::len).sum());
         // Names are given in input order, and decided by content (a clash renames both
@@ -371,7 +373,8 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
             // took the old one; else the project is rendered after all.
             let mut keep = false;
             if let Some(prev) = &reused {
-                keep = earlier.intact(prev, &root)
+                let unmoved = *prev == folder && out.renames() == renames;
+                keep = (unmoved || earlier.intact(prev, &root))
                     && (*prev == folder || (!folders.is_taken(prev) && out.rename_dir(prev, &folder).is_ok()));
                 if keep {
                     kept += 1;
@@ -508,42 +511,57 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
     let localized = |e: io::Error| io::Error::new(e.kind(), WriteError::describe(&e, ctx.lang));
     let batch_meta = DocMeta::batch(&ctx);
     let summary_view = totals.view(&ctx);
-    let mut summary_links = Vec::new();
-    // PDF and XLSX lay the summary out whole; HTML is written a slice of rows at a time.
-    let mut whole: Option<report::SummaryView> = None;
-    for r in &renderers {
-        let rel = format!("summary.{}", r.format());
-        let e = if r.format() == "html" {
-            out.write_unrecorded_with(&rel, &mut |w| {
-                html.write_summary(&summary_view, &summary_rows, &batch_meta, w)
-                    .map_err(|e| io::Error::other(format!("summary: {e:#}")))
-            })
-        } else {
-            if whole.is_none() {
-                let all = ranked().map(summary_row).collect::<io::Result<_>>()?;
-                whole = Some(report::SummaryView { rows: all, ..summary_view.clone() });
-            }
-            let view = whole.as_ref().unwrap_or(&summary_view);
-            let (bytes, used) = fonts_embedded_by(|| r.render_summary(view, &batch_meta));
-            fonts.extend(used);
-            let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
-            let written = out.write_unrecorded(&rel, &bytes);
-            // The next format lays the summary out afresh in the memory this one freed.
-            drop(bytes);
-            release_free_memory();
-            written
-        };
-        out.record(e.map_err(localized)?.numbered(Some(summary_view.number.clone())));
-        summary_links.push(Link { format: r.format().to_uppercase(), href: rel });
-    }
-    drop(whole);
+    let summary_links: Vec<Link> = renderers
+        .iter()
+        .map(|r| Link { format: r.format().to_uppercase(), href: format!("summary.{}", r.format()) })
+        .collect();
     let mut index = IndexView::new(ctx.lang, summary_links, Vec::new(), Vec::new());
     index.skipped_count = rows.iter().filter(|r| !r.built).count();
-    let e = out.write_unrecorded_with("index.html", &mut |w| {
-        html.write_index(&index, &skipped_rows, &built_rows, &batch_meta, w)
-            .map_err(|e| io::Error::other(format!("index: {e:#}")))
+    // The files written a slice of rows at a time (HTML summary, index) on one thread; the
+    // summaries laid out whole (PDF, XLSX) on another, one after the other: the next lays
+    // its summary out afresh in the memory the last one freed.
+    let (streamed, laid_out) = pool.install(|| {
+        rayon::join(
+            || -> io::Result<Vec<Entry>> {
+                let mut written = Vec::new();
+                if renderers.iter().any(|r| r.format() == "html") {
+                    written.push(out.write_unrecorded_with("summary.html", &mut |w| {
+                        html.write_summary(&summary_view, &summary_rows, &batch_meta, w)
+                            .map_err(|e| io::Error::other(format!("summary: {e:#}")))
+                    })?);
+                }
+                written.push(out.write_unrecorded_with("index.html", &mut |w| {
+                    html.write_index(&index, &skipped_rows, &built_rows, &batch_meta, w)
+                        .map_err(|e| io::Error::other(format!("index: {e:#}")))
+                })?);
+                Ok(written)
+            },
+            || -> io::Result<(Vec<Entry>, Vec<String>)> {
+                let (mut written, mut fonts) = (Vec::new(), Vec::new());
+                let mut whole: Option<report::SummaryView> = None;
+                for r in renderers.iter().filter(|r| r.format() != "html") {
+                    if whole.is_none() {
+                        let all = ranked().map(summary_row).collect::<io::Result<_>>()?;
+                        whole = Some(report::SummaryView { rows: all, ..summary_view.clone() });
+                    }
+                    let view = whole.as_ref().unwrap_or(&summary_view);
+                    let (bytes, used) = fonts_embedded_by(|| r.render_summary(view, &batch_meta));
+                    fonts.extend(used);
+                    let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
+                    written.push(out.write_unrecorded(&format!("summary.{}", r.format()), &bytes)?);
+                    drop(bytes);
+                    release_free_memory();
+                }
+                Ok((written, fonts))
+            },
+        )
     });
-    out.record(e.map_err(localized)?);
+    let (laid_out, used) = laid_out.map_err(localized)?;
+    fonts.extend(used);
+    for e in streamed.map_err(localized)?.into_iter().chain(laid_out) {
+        let number = (e.path != "index.html").then(|| summary_view.number.clone());
+        out.record(e.numbered(number));
+    }
     let dir = out.root().display().to_string();
     let mut records = records.iter().map(|(n, at)| {
         let mut r: ProjectRecord = spool.get(*at)?;
