@@ -506,7 +506,32 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
     let x_of = |offset: i64| r1(LABEL_W + offset as f64 * day);
     let bar_h = 12.0;
 
-    // Month labels that have room, weekly labels that run into no month label.
+    let today = match (&g.today, &g.today_edge) {
+        (Some(t), _) => {
+            let x = r1(LABEL_W + (*t as f64 + 0.5) * day);
+            // Bold digits run wider than the estimate: keep a margin before the right edge.
+            let anchor = if x + text_width(&g.today_label, SMALL) * 0.6 > CHART_W { "end" } else { "middle" };
+            Some(TodaySvg { x: Some(x), label_x: x, label: g.today_label.clone(), anchor })
+        }
+        (None, Some(e)) if e.side == "right" => {
+            Some(TodaySvg { x: None, label_x: CHART_W - 2.0, label: e.label.clone(), anchor: "end" })
+        }
+        (None, Some(e)) => Some(TodaySvg { x: None, label_x: LABEL_W + 4.0, label: e.label.clone(), anchor: "start" }),
+        _ => None,
+    };
+    // The today label's span (bold, so a little wider than the estimate): weekly labels,
+    // on the line just above it, give way to it.
+    let today_span = today.as_ref().map(|t| {
+        let w = text_width(&t.label, SMALL) * 1.08;
+        let start = match t.anchor {
+            "end" => t.label_x - w,
+            "middle" => t.label_x - w / 2.0,
+            _ => t.label_x,
+        };
+        (start, start + w)
+    });
+
+    // Month labels that have room, weekly labels that run into no month label or the today label.
     let majors: Vec<(f32, f32)> = g
         .ticks
         .iter()
@@ -530,26 +555,13 @@ fn gantt_svg(g: &Gantt) -> GanttSvg {
             } else if majors.iter().any(|(m, w)| {
                 x + 3.0 < f64::from(m + w) + 4.0 && x + 3.0 + text_width(&label, SMALL) > f64::from(*m) - 4.0
             }) || x + 3.0 + text_width(&label, SMALL) > CHART_W
+                || today_span.is_some_and(|(a, b)| x + 3.0 < b + 4.0 && x + 3.0 + text_width(&label, SMALL) > a - 4.0)
             {
                 label.clear();
             }
             TickSvg { x, label, major: t.major }
         })
         .collect();
-
-    let today = match (&g.today, &g.today_edge) {
-        (Some(t), _) => {
-            let x = r1(LABEL_W + (*t as f64 + 0.5) * day);
-            // Bold digits run wider than the estimate: keep a margin before the right edge.
-            let anchor = if x + text_width(&g.today_label, SMALL) * 0.6 > CHART_W { "end" } else { "middle" };
-            Some(TodaySvg { x: Some(x), label_x: x, label: g.today_label.clone(), anchor })
-        }
-        (None, Some(e)) if e.side == "right" => {
-            Some(TodaySvg { x: None, label_x: CHART_W - 2.0, label: e.label.clone(), anchor: "end" })
-        }
-        (None, Some(e)) => Some(TodaySvg { x: None, label_x: LABEL_W + 4.0, label: e.label.clone(), anchor: "start" }),
-        _ => None,
-    };
 
     // Rows with an arrow leaving their bar write their status past the arrow's first bend.
     let leaves: Vec<bool> =
@@ -965,6 +977,27 @@ mod tests {
         assert_eq!(fit("活动方案设计", 100.0, 12.0), "活动方案设计");
         assert_eq!(fit("一二三四五六七八九十", 60.0, 12.0), "一二三四…");
         assert!(text_width("ab", 10.0) < text_width("中", 10.0) * 2.0);
+    }
+
+    #[test]
+    fn no_week_label_runs_into_the_today_label() {
+        // Seed document 2 (任务分工与进度跟踪表): the plan ends in August; "today", months later,
+        // is written at the right edge, on the line of the weekly labels.
+        let mut c = ctx(Lang::En);
+        c.as_of = crate::report::fixtures::day("2024-10-20");
+        let p = seed_project();
+        let plan = documents(&p, &c).into_iter().find(|d| d.stem == "plan").unwrap();
+        let DocView::Plan(v) = &plan.view else { unreachable!() };
+        let svg = gantt_svg(v.gantt.as_ref().unwrap());
+        let page = &svg.pages[0];
+        let today = page.today.as_ref().unwrap();
+        assert_eq!((today.x, today.anchor), (None, "end"));
+        let start = today.label_x - text_width(&today.label, SMALL);
+        let weeks: Vec<&TickSvg> = page.ticks.iter().filter(|t| !t.major && !t.label.is_empty()).collect();
+        assert!(!weeks.is_empty(), "weeks left of the label keep theirs");
+        for t in weeks {
+            assert!(t.x + 3.0 + text_width(&t.label, SMALL) < start, "{} under {:?}", t.label, today.label);
+        }
     }
 
     /// Writes one HTML file per kind to `$DOSSIER_PREVIEW` (e.g. /tmp/html-preview), to look at.

@@ -772,8 +772,9 @@ pub fn fit_columns(sh: &mut Shaper, t: &Table, avail: f32) -> Vec<f32> {
     for (i, c) in t.columns.iter().enumerate() {
         if t.header {
             let (a, b) = min_max_width(sh, &Rich::new(&c.title, header_style));
-            // A header may wrap between ideographs, but not to one character per line.
-            min[i] = min[i].max(a.min(t.size * 4.0));
+            // A header may wrap between ideographs, but not to one character per line, and
+            // keeps its words whole ("Deliverable", "Collaborators") up to eight ems.
+            min[i] = min[i].max(a.min(t.size * 8.0));
             max[i] = max[i].max(b);
         }
     }
@@ -1449,5 +1450,26 @@ mod tests {
         let date = sh.width("2024-07-25", 8.5) + 2.0 * PAD_X;
         assert!(w[3] >= date - 0.01, "{w:?}");
         assert!(w[4] > w[1] && w[4] > w[2], "{w:?}");
+    }
+
+    #[test]
+    fn an_english_header_keeps_its_words_whole_in_a_crowded_table() {
+        let Some(chain) = test_chain(Lang::En) else { return };
+        let mut sh = Shaper::new(&chain);
+        // Fourteen columns, as the English task table of seed document 2 has: dates, a short
+        // deliverable under "Deliverable", and a long problem that takes what room is left.
+        let title = |i: usize| if i == 10 { "Deliverable" } else { "Planned end" };
+        let mut t = Table::new((0..14).map(|i| Column::new(title(i))).collect());
+        let s = Style::new(8.5, INK);
+        let long = "宣传物料设计不符合品牌规范，需重新设计并增加品牌审核环节（见风险001）".repeat(3);
+        let text = |i: usize| match i {
+            10 => "《推广活动方案V1.0》",
+            13 => long.as_str(),
+            _ => "2024-07-25",
+        };
+        t.rows.push(TableRow { cells: (0..14).map(|i| Cell::text(text(i), s)).collect(), fill: None, min_height: 0.0 });
+        let w = fit_columns(&mut sh, &t, 750.0);
+        let word = sh.width_as("Deliverable", 8.5, true) + 2.0 * PAD_X;
+        assert!(w[10] >= word - 0.01, "{} < {word}", w[10]);
     }
 }
