@@ -43,7 +43,7 @@ pub fn value(v: &Value) -> Json {
     match v {
         Value::Text(s) => json!(s),
         Value::List(items) => json!(items),
-        Value::Date(d) => json!(d.format("%Y-%m-%d").to_string()),
+        Value::Date(d) => json!(crate::model::iso_date(*d)),
         Value::DateTime(dt) => json!(dt.format("%Y-%m-%dT%H:%M").to_string()),
         Value::Int(i) => json!(i),
         Value::Percent(p) => number(*p),

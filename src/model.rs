@@ -66,6 +66,18 @@ impl L10n {
     }
 }
 
+/// `2024-07-15`: chrono's `Display` of a date is this ISO form, written without a format
+/// string to parse (`format("%Y-%m-%d")` parses its string on every call).
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    d.to_string()
+}
+
+/// `2024-07-15 14:00`.
+pub fn iso_minute(dt: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!("{} {:02}:{:02}", dt.date(), dt.hour(), dt.minute())
+}
+
 /// Replaces every `{name}` in `template` with its value from `args`; unknown names stay as they are.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);

@@ -153,7 +153,10 @@ impl V {
     /// A date or date-time as the views format them (`2024-07-15`, `2024-07-15 14:00`).
     fn when(s: &str) -> V {
         let s = s.trim();
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
+        // A date alone is too short to be a `2024-07-15 14:00` (a format parse costs more than a date).
+        if s.len() >= 16
+            && let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+        {
             return V::DateTime(dt);
         }
         match parse_date(s) {

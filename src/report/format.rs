@@ -8,11 +8,11 @@ use crate::model::{Lang, Quantity, Record, Value};
 use crate::schema::{self, Type};
 
 pub fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    d.map(crate::model::iso_date).unwrap_or_default()
 }
 
 pub fn datetime(dt: NaiveDateTime) -> String {
-    dt.format("%Y-%m-%d %H:%M").to_string()
+    crate::model::iso_minute(dt)
 }
 
 /// A date or date-time field as written: a date alone stays a date.

@@ -490,11 +490,11 @@ pub(crate) fn show(v: &Value) -> String {
 }
 
 pub(crate) fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::model::iso_date(d)
 }
 
 pub(crate) fn iso_dt(dt: NaiveDateTime) -> String {
-    dt.format("%Y-%m-%d %H:%M").to_string()
+    crate::model::iso_minute(dt)
 }
 
 /// A date or date-time field shown as written: a date alone stays a date.
