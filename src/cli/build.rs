@@ -517,45 +517,45 @@ pub fn build(args: BuildArgs) -> io::Result<ExitCode> {
         .collect();
     let mut index = IndexView::new(ctx.lang, summary_links, Vec::new(), Vec::new());
     index.skipped_count = rows.iter().filter(|r| !r.built).count();
-    // The files written a slice of rows at a time (HTML summary, index) on one thread; the
-    // summaries laid out whole (PDF, XLSX) on another, one after the other: the next lays
-    // its summary out afresh in the memory the last one freed.
-    let (streamed, laid_out) = pool.install(|| {
-        rayon::join(
-            || -> io::Result<Vec<Entry>> {
-                let mut written = Vec::new();
-                if renderers.iter().any(|r| r.format() == "html") {
-                    written.push(out.write_unrecorded_with("summary.html", &mut |w| {
-                        html.write_summary(&summary_view, &summary_rows, &batch_meta, w)
-                            .map_err(|e| io::Error::other(format!("summary: {e:#}")))
-                    })?);
-                }
-                written.push(out.write_unrecorded_with("index.html", &mut |w| {
-                    html.write_index(&index, &skipped_rows, &built_rows, &batch_meta, w)
-                        .map_err(|e| io::Error::other(format!("index: {e:#}")))
-                })?);
-                Ok(written)
-            },
-            || -> io::Result<(Vec<Entry>, Vec<String>)> {
-                let (mut written, mut fonts) = (Vec::new(), Vec::new());
-                let mut whole: Option<report::SummaryView> = None;
-                for r in renderers.iter().filter(|r| r.format() != "html") {
-                    if whole.is_none() {
-                        let all = ranked().map(summary_row).collect::<io::Result<_>>()?;
-                        whole = Some(report::SummaryView { rows: all, ..summary_view.clone() });
-                    }
-                    let view = whole.as_ref().unwrap_or(&summary_view);
-                    let (bytes, used) = fonts_embedded_by(|| r.render_summary(view, &batch_meta));
-                    fonts.extend(used);
-                    let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
-                    written.push(out.write_unrecorded(&format!("summary.{}", r.format()), &bytes)?);
-                    drop(bytes);
-                    release_free_memory();
-                }
-                Ok((written, fonts))
-            },
-        )
-    });
+    // The files written a slice of rows at a time (HTML summary, index), and the summaries
+    // laid out whole (PDF, XLSX) one after the other: the next lays its summary out afresh in
+    // the memory the last one freed.
+    let streamed = || -> io::Result<Vec<Entry>> {
+        let mut written = Vec::new();
+        if renderers.iter().any(|r| r.format() == "html") {
+            written.push(out.write_unrecorded_with("summary.html", &mut |w| {
+                html.write_summary(&summary_view, &summary_rows, &batch_meta, w)
+                    .map_err(|e| io::Error::other(format!("summary: {e:#}")))
+            })?);
+        }
+        written.push(out.write_unrecorded_with("index.html", &mut |w| {
+            html.write_index(&index, &skipped_rows, &built_rows, &batch_meta, w)
+                .map_err(|e| io::Error::other(format!("index: {e:#}")))
+        })?);
+        Ok(written)
+    };
+    let laid_out = || -> io::Result<(Vec<Entry>, Vec<String>)> {
+        let (mut written, mut fonts) = (Vec::new(), Vec::new());
+        let mut whole: Option<report::SummaryView> = None;
+        for r in renderers.iter().filter(|r| r.format() != "html") {
+            if whole.is_none() {
+                let all = ranked().map(summary_row).collect::<io::Result<_>>()?;
+                whole = Some(report::SummaryView { rows: all, ..summary_view.clone() });
+            }
+            let view = whole.as_ref().unwrap_or(&summary_view);
+            let (bytes, used) = fonts_embedded_by(|| r.render_summary(view, &batch_meta));
+            fonts.extend(used);
+            let bytes = bytes.map_err(|e| io::Error::other(format!("summary: {e:#}")))?;
+            written.push(out.write_unrecorded(&format!("summary.{}", r.format()), &bytes)?);
+            drop(bytes);
+            release_free_memory();
+        }
+        Ok((written, fonts))
+    };
+    // The two go to two threads when the batch is large; a small batch's files are written on
+    // this thread, with no second thread's memory to set up for them.
+    let (streamed, laid_out) =
+        if rows.len() >= CHUNK { pool.install(|| rayon::join(streamed, laid_out)) } else { (streamed(), laid_out()) };
     let (laid_out, used) = laid_out.map_err(localized)?;
     fonts.extend(used);
     for e in streamed.map_err(localized)?.into_iter().chain(laid_out) {
