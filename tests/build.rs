@@ -405,6 +405,41 @@ fn a_rebuild_renders_only_what_changed_and_equals_a_cold_build() {
     assert_eq!(files(&warm), c);
 }
 
+/// Issue 12: folders move in a rebuild when a namesake (a second project with the same
+/// requirement id) comes or goes — both are then named by id and path, and back. The kept
+/// project's files move with its folder, and the folder equals a cold build's each time.
+#[test]
+fn a_rebuild_where_a_namesake_comes_and_goes_equals_a_cold_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let batch = sample_batch(dir.path());
+    let warm = dir.path().join("warm");
+    build_into(&batch, &warm, &[]);
+    let same_as_cold = |n: usize| {
+        let cold = dir.path().join(format!("cold{n}"));
+        build_into(&batch, &cold, &[]);
+        let (w, c) = (files(&warm), files(&cold));
+        assert_eq!(w.keys().collect::<Vec<_>>(), c.keys().collect::<Vec<_>>());
+        for (path, bytes) in &w {
+            assert!(bytes == &c[path], "{path} differs from a cold build ({n})");
+        }
+        let v = dossier(&["verify", warm.to_str().unwrap()]);
+        assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    };
+    let copy = batch.join("zz-website-copy");
+    fs::create_dir_all(&copy).unwrap();
+    for f in fs::read_dir(batch.join("en-website-relaunch")).unwrap() {
+        let f = f.unwrap().path();
+        fs::copy(&f, copy.join(f.file_name().unwrap())).unwrap();
+    }
+    let came = build_into(&batch, &warm, &[]);
+    assert!(came.contains("2024-WEB-007"), "{came}");
+    same_as_cold(1);
+    fs::remove_dir_all(&copy).unwrap();
+    let went = build_into(&batch, &warm, &[]);
+    assert!(went.contains("没有变化"), "the other projects are kept: {went}");
+    same_as_cold(2);
+}
+
 /// Issue 12: dossier owns its output folder. Files of a project that is gone are removed, and
 /// `verify` passes after build → delete a project → rebuild; a file dossier did not write is
 /// never touched, only reported.
